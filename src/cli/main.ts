@@ -1,0 +1,111 @@
+import { Command } from 'commander';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { startServer } from '../server/start.js';
+import { openDatabase } from '../store/database.js';
+import { migrateToLatest } from '../store/migrate.js';
+import * as keys from '../services/access-keys.js';
+import { findPoolByName, insertPool } from '../store/pools.js';
+
+function config(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`userpool: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+/** Runs `work` against a migrated database, then closes it. */
+async function withDatabase<T>(work: (deps: { db: ReturnType<typeof openDatabase>['db']; masterKey: Buffer }) => Promise<T>): Promise<T> {
+  const cfg = config();
+  const handle = openDatabase(cfg.databaseUrl);
+  try {
+    await migrateToLatest(handle);
+    return await work({ db: handle.db, masterKey: cfg.masterKey });
+  } finally {
+    await handle.close();
+  }
+}
+
+const program = new Command('userpool').description('GenAuth-compatible identity directory and lifecycle server');
+
+program
+  .command('serve')
+  .description('migrate the database, then serve the API on HOST:PORT')
+  .action(async () => {
+    const server = await startServer(config());
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      server.app.log.info({ signal }, 'shutting down');
+      await server.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+  });
+
+program
+  .command('migrate')
+  .description('bring the database schema up to date')
+  .action(async () => {
+    const cfg = config();
+    const handle = openDatabase(cfg.databaseUrl);
+    try {
+      const ran = await migrateToLatest(handle);
+      console.log(ran.length ? `applied: ${ran.join(', ')}` : 'schema is up to date');
+    } finally {
+      await handle.close();
+    }
+  });
+
+const keyCommand = program.command('keys').description('management access keys');
+
+keyCommand
+  .command('create')
+  .description('create an access key (secret shown once)')
+  .option('--pool <name>', 'user pool name (created if missing)', 'default')
+  .option('--description <text>', 'what the key is for')
+  .action(async (options: { pool: string; description?: string }) => {
+    await withDatabase(async (deps) => {
+      const pool = (await findPoolByName(deps.db, options.pool)) ?? (await insertPool(deps.db, options.pool));
+      const key = await keys.createKey(deps, pool.id, { description: options.description });
+      console.log(`pool ${options.pool} (${pool.id})`);
+      console.log(`USERPOOL_ACCESS_KEY_ID=${key.keyId}`);
+      console.log(`USERPOOL_ACCESS_KEY_SECRET=${key.secret}`);
+    });
+  });
+
+keyCommand
+  .command('list')
+  .description('list access keys (never their secrets)')
+  .action(async () => {
+    await withDatabase(async (deps) => {
+      for (const key of await keys.listKeys(deps.db)) {
+        console.log([key.keyId, key.poolId, key.status, key.createdAt, key.description ?? ''].join('\t'));
+      }
+    });
+  });
+
+keyCommand
+  .command('revoke <keyId>')
+  .description('revoke an access key; signed requests with it are refused from then on')
+  .action(async (keyId: string) => {
+    await withDatabase(async (deps) => {
+      if (!(await keys.revokeKey(deps.db, keyId))) {
+        console.error(`userpool: no active key ${keyId}`);
+        process.exitCode = 1;
+        return;
+      }
+      console.log(`revoked ${keyId}`);
+    });
+  });
+
+program.parseAsync().catch((error) => {
+  console.error(`userpool: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,101 @@
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/** Thrown for a bad environment value; the CLI prints `message` as one line and exits. */
+export class ConfigError extends Error {}
+
+export interface Config {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  redisUrl?: string;
+  bootstrapKey?: { id: string; secret: string };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** 32 bytes: encrypts access-key secrets at rest. */
+  masterKey: Buffer;
+  /** Largest accepted difference between a signed request's `date` header and our clock. */
+  signatureMaxSkewSeconds: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const DEFAULT_DATABASE_URL = 'sqlite:./data/userpool.db';
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return Number(raw);
+}
+
+function databaseUrl(env: Env): string {
+  const url = env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  if (url.startsWith('sqlite:')) {
+    if (url.length === 'sqlite:'.length) throw new ConfigError('DATABASE_URL "sqlite:" needs a file path, e.g. sqlite:./data/userpool.db');
+    return url;
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    try {
+      new URL(url);
+    } catch {
+      throw new ConfigError(`DATABASE_URL is not a valid PostgreSQL URL (got "${url.replace(/:[^:@/]*@/, ':***@')}")`);
+    }
+    return url;
+  }
+  throw new ConfigError('DATABASE_URL must start with sqlite: or postgres:// (got an unsupported scheme)');
+}
+
+function decodeMasterKey(raw: string, source: string): Buffer {
+  const trimmed = raw.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  if (key.length !== 32) throw new ConfigError(`${source} must be 32 bytes, as 64 hex characters or base64`);
+  return key;
+}
+
+/**
+ * The master key comes from USERPOOL_MASTER_KEY; without it an embedded deployment keeps one in a
+ * file beside its database (made on first start), so that `npm start` works on a fresh machine.
+ */
+function masterKey(env: Env, dbUrl: string): Buffer {
+  if (env.USERPOOL_MASTER_KEY) return decodeMasterKey(env.USERPOOL_MASTER_KEY, 'USERPOOL_MASTER_KEY');
+  const dir = dbUrl.startsWith('sqlite:') && dbUrl !== 'sqlite::memory:' ? dirname(resolve(dbUrl.slice(7))) : resolve('data');
+  const file = env.USERPOOL_MASTER_KEY_FILE || resolve(dir, 'master.key');
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  }
+  return decodeMasterKey(readFileSync(file, 'utf8'), `USERPOOL_MASTER_KEY_FILE (${file})`);
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
+
+  const id = env.USERPOOL_ACCESS_KEY_ID;
+  const secret = env.USERPOOL_ACCESS_KEY_SECRET;
+  if (Boolean(id) !== Boolean(secret)) {
+    throw new ConfigError(`${id ? 'USERPOOL_ACCESS_KEY_SECRET' : 'USERPOOL_ACCESS_KEY_ID'} must be set too: the bootstrap key needs both`);
+  }
+  if (id && !/^[A-Za-z0-9_-]{8,64}$/.test(id)) throw new ConfigError('USERPOOL_ACCESS_KEY_ID must be 8 to 64 letters, digits, "-" or "_"');
+  if (secret && secret.length < 16) throw new ConfigError('USERPOOL_ACCESS_KEY_SECRET must be at least 16 characters');
+
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
+
+  const host = env.HOST || '127.0.0.1';
+  const dbUrl = databaseUrl(env);
+  return {
+    host,
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    databaseUrl: dbUrl,
+    redisUrl,
+    bootstrapKey: id && secret ? { id, secret } : undefined,
+    logLevel,
+    masterKey: masterKey(env, dbUrl),
+    signatureMaxSkewSeconds: integer(env, 'SIGNATURE_MAX_SKEW_SECONDS', 900, 1, 86400),
+  };
+}

@@ -1,0 +1,64 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { randomUUID } from 'node:crypto';
+import type { Deps } from '../services/context.js';
+import { ping } from '../store/database.js';
+import { registerErrorHandling } from './error-handler.js';
+import { registerManagementAuth } from './management-auth.js';
+import type { NonceStore } from './nonce-store.js';
+import { parseQueryString } from './query-string.js';
+import { registerApi } from '../api/index.js';
+
+export interface AppOptions {
+  deps: Deps;
+  resolveKey: (keyId: string) => Promise<{ poolId: string; secret: string } | undefined>;
+  nonces: NonceStore;
+  maxSkewSeconds: number;
+  logLevel: string;
+}
+
+export const BODY_LIMIT = 1024 * 1024;
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: options.logLevel,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+    },
+    bodyLimit: BODY_LIMIT,
+    genReqId: () => randomUUID(),
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    routerOptions: { querystringParser: parseQueryString, ignoreTrailingSlash: true },
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: true, useDefaults: true } },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Userpool', description: 'GenAuth (Authing) V3 compatible identity directory and lifecycle API', version: '0.1.0' },
+      components: {
+        securitySchemes: {
+          authingSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'authorization',
+            description: '`authing <accessKeyId>:<base64 HMAC-SHA1>` as authing-node-sdk 4.x signs it, with date and x-authing-signature-nonce headers',
+          },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerErrorHandling(app);
+  registerManagementAuth(app, options);
+
+  app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
+    await ping(options.deps.db);
+    return reply.send({ status: 'ok' });
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await registerApi(app);
+  return app;
+}

@@ -1,0 +1,22 @@
+import Type, { type TSchema } from 'typebox';
+
+/** The answer every JSON route gives: `{ statusCode, message, apiCode?, requestId, data }`. */
+export function Envelope<T extends TSchema>(data: T) {
+  return Type.Object({
+    statusCode: Type.Integer(),
+    message: Type.String(),
+    apiCode: Type.Optional(Type.Integer()),
+    requestId: Type.String(),
+    data: Type.Optional(data),
+  });
+}
+
+export const SUCCESS_MESSAGE = 'success';
+
+export function envelope<T>(requestId: string, data: T) {
+  return { statusCode: 200, message: SUCCESS_MESSAGE, requestId, data };
+}
+
+export function errorEnvelope(requestId: string, statusCode: number, message: string, apiCode?: number) {
+  return { statusCode, message, apiCode, requestId };
+}

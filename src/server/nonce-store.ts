@@ -1,0 +1,44 @@
+import { Redis } from 'ioredis';
+
+/** Remembers signature nonces for the replay window; `claim` is false when one was seen before. */
+export interface NonceStore {
+  claim(keyId: string, nonce: string, ttlMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export function memoryNonceStore(): NonceStore {
+  const seen = new Map<string, number>();
+  let lastSweep = Date.now();
+  return {
+    async claim(keyId, nonce, ttlMs) {
+      const now = Date.now();
+      // Sweep at most once a second so the map stays as large as one window of traffic.
+      if (now - lastSweep > 1000) {
+        for (const [k, expires] of seen) if (expires <= now) seen.delete(k);
+        lastSweep = now;
+      }
+      const key = `${keyId}\u0000${nonce}`;
+      const expires = seen.get(key);
+      if (expires !== undefined && expires > now) return false;
+      seen.set(key, now + ttlMs);
+      return true;
+    },
+    async close() {
+      seen.clear();
+    },
+  };
+}
+
+/** Shared by every server process that points at the same Redis. */
+export function redisNonceStore(url: string): NonceStore {
+  const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  return {
+    async claim(keyId, nonce, ttlMs) {
+      const answer = await redis.set(`userpool:nonce:${keyId}:${nonce}`, '1', 'PX', ttlMs, 'NX');
+      return answer === 'OK';
+    },
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

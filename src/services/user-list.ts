@@ -1,0 +1,94 @@
+import * as store from '../store/users.js';
+import type { UserRow } from '../store/users.js';
+import { badRequest } from '../errors.js';
+import type { Scope } from './context.js';
+import { toUserViews, type UserView, type UserViewOptions } from './user-view.js';
+
+/** Wire field → column, for filters, sorting and fuzzy search. */
+const COLUMNS: Record<string, keyof UserRow> = {
+  id: 'id', userId: 'id', status: 'status', workStatus: 'work_status', email: 'email', phone: 'phone', username: 'username',
+  externalId: 'external_id', name: 'name', nickname: 'nickname', company: 'company', givenName: 'given_name',
+  familyName: 'family_name', middleName: 'middle_name', profile: 'profile', preferredUsername: 'preferred_username',
+  website: 'website', address: 'address', formatted: 'formatted', streetAddress: 'street_address', postalCode: 'postal_code',
+  identityNumber: 'identity_number', gender: 'gender', createdAt: 'created_at', updatedAt: 'updated_at',
+  statusChangedAt: 'status_changed_at', passwordLastSetAt: 'password_last_set_at', loginsCount: 'logins_count',
+  lastLogin: 'last_login', userSourceType: 'user_source_type', phoneCountryCode: 'phone_country_code', lastIp: 'last_ip',
+};
+
+const DEFAULT_FUZZY = ['phone', 'email', 'name', 'username', 'nickname'];
+
+export interface ListUsersInput {
+  keywords?: string;
+  advancedFilter?: Array<{ field: string; operator: string; value?: unknown }>;
+  options?: UserViewOptions & {
+    pagination?: { page?: number; limit?: number };
+    sort?: Array<{ field: string; order: 'asc' | 'desc' }>;
+    fuzzySearchOn?: string[];
+  };
+}
+
+function column(field: string, where: string): keyof UserRow {
+  const found = COLUMNS[field];
+  if (!found) throw badRequest(`${where}: cannot filter or sort on "${field}"; known fields are ${Object.keys(COLUMNS).join(', ')}`);
+  return found;
+}
+
+function scalar(value: unknown, where: string): string | number {
+  if (typeof value === 'string' || typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  throw badRequest(`${where}.value: must be a string or number`);
+}
+
+function buildFilter(input: ListUsersInput): store.ListFilter {
+  const page = input.options?.pagination?.page ?? 1;
+  const limit = input.options?.pagination?.limit ?? 10;
+  const filter: store.ListFilter = {
+    keywords: input.keywords || undefined,
+    keywordColumns: (input.options?.fuzzySearchOn?.length ? input.options.fuzzySearchOn : DEFAULT_FUZZY).map((f, i) => column(f, `options.fuzzySearchOn[${i}]`)),
+    equals: [], nulls: [], ranges: [], contains: [],
+    sort: (input.options?.sort ?? []).map((s, i) => ({ column: column(s.field, `options.sort[${i}].field`), order: s.order })),
+    offset: (page - 1) * limit,
+    limit,
+  };
+  (input.advancedFilter ?? []).forEach((item, i) => {
+    const where = `advancedFilter[${i}]`;
+    const col = column(item.field, `${where}.field`);
+    switch (item.operator) {
+      case 'EQUAL':
+      case 'NOT_EQUAL':
+        filter.equals.push({ column: col, values: [scalar(item.value, where)], negate: item.operator === 'NOT_EQUAL' });
+        break;
+      case 'IN':
+        if (!Array.isArray(item.value) || item.value.length === 0) throw badRequest(`${where}.value: IN needs a non-empty array`);
+        filter.equals.push({ column: col, values: item.value.map((v) => scalar(v, where)) });
+        break;
+      case 'CONTAINS':
+      case 'NOT_CONTAINS':
+        filter.contains.push({ column: col, text: String(scalar(item.value, where)), negate: item.operator === 'NOT_CONTAINS' });
+        break;
+      case 'IS_NULL':
+      case 'NOT_NULL':
+        filter.nulls.push({ column: col, isNull: item.operator === 'IS_NULL' });
+        break;
+      case 'GREATER':
+        filter.ranges.push({ column: col, gt: scalar(item.value, where) });
+        break;
+      case 'LESSER':
+        filter.ranges.push({ column: col, lt: scalar(item.value, where) });
+        break;
+      case 'BETWEEN': {
+        if (!Array.isArray(item.value) || item.value.length !== 2) throw badRequest(`${where}.value: BETWEEN needs [from, to]`);
+        filter.ranges.push({ column: col, gt: scalar(item.value[0], where), lt: scalar(item.value[1], where) });
+        break;
+      }
+      default:
+        throw badRequest(`${where}.operator: unknown operator "${item.operator}"`);
+    }
+  });
+  return filter;
+}
+
+export async function listUsers(scope: Scope, input: ListUsersInput): Promise<{ list: UserView[]; totalCount: number }> {
+  const { rows, total } = await store.listUsers(scope.db, scope.poolId, buildFilter(input));
+  return { list: await toUserViews(scope.db, scope.poolId, rows, input.options ?? {}), totalCount: total };
+}

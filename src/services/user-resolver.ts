@@ -1,0 +1,78 @@
+import type { Db, Tx } from '../store/database.js';
+import * as users from '../store/users.js';
+import type { UserRow } from '../store/users.js';
+import { ApiCode, badRequest, notFound } from '../errors.js';
+import { USER_ID_TYPES, type UserIdType } from './user-fields.js';
+
+const COLUMN: Partial<Record<UserIdType, users.UserKeyColumn>> = {
+  user_id: 'id',
+  username: 'username',
+  email: 'email_key',
+  phone: 'phone',
+  external_id: 'external_id',
+};
+
+const COMPOUND_FORM: Partial<Record<UserIdType, string>> = {
+  identity: '<extIdpId>:<userIdInIdp>',
+  sync_relation: '<provider>:<userIdInIdp>',
+};
+
+export function checkUserIdType(type: string | undefined, field = 'userIdType'): UserIdType {
+  const value = type ?? 'user_id';
+  if (!(USER_ID_TYPES as readonly string[]).includes(value)) {
+    throw badRequest(`${field}: unknown type "${value}"; expected one of ${USER_ID_TYPES.join(', ')}`);
+  }
+  return value as UserIdType;
+}
+
+function splitCompound(id: string, type: UserIdType, field: string): [string, string] {
+  const at = id.indexOf(':');
+  if (at <= 0 || at === id.length - 1) throw badRequest(`${field}: "${id}" is not in the form ${COMPOUND_FORM[type]} that userIdType ${type} needs`);
+  return [id.slice(0, at), id.slice(at + 1)];
+}
+
+/**
+ * The one identifier resolver every endpoint with `userIdType` uses. Answers a map from each
+ * given identifier to its user in this pool; identifiers that match nobody are absent.
+ */
+export async function resolveUsers(db: Db | Tx, poolId: string, ids: string[], rawType: string | undefined, field = 'userId'): Promise<Map<string, UserRow>> {
+  const type = checkUserIdType(rawType);
+  const unique = [...new Set(ids)];
+  const result = new Map<string, UserRow>();
+  const column = COLUMN[type];
+  if (column) {
+    const keyOf = (v: string) => (type === 'email' ? v.toLowerCase() : v);
+    const rows = await users.findManyBy(db, poolId, column, unique.map(keyOf));
+    const byKey = new Map(rows.map((row) => [String(row[column]), row]));
+    for (const id of unique) {
+      const row = byKey.get(keyOf(id));
+      if (row) result.set(id, row);
+    }
+    return result;
+  }
+  const pairs = unique.map((id) => splitCompound(id, type, field));
+  const links = type === 'identity' ? await users.findIdsByIdentity(db, poolId, pairs) : await users.findIdsBySyncRelation(db, poolId, pairs);
+  const rows = await users.findManyBy(db, poolId, 'id', [...new Set(links.map((l) => l.userId))]);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  for (const link of links) {
+    const row = byId.get(link.userId);
+    if (row) result.set(link.key, row);
+  }
+  return result;
+}
+
+export async function resolveUser(db: Db | Tx, poolId: string, id: string, type: string | undefined, field = 'userId'): Promise<UserRow> {
+  const found = (await resolveUsers(db, poolId, [id], type, field)).get(id);
+  if (!found) throw notFound(`${field}: no user "${id}" (userIdType ${type ?? 'user_id'}) in this user pool`, ApiCode.USER_NOT_FOUND);
+  return found;
+}
+
+/** All or nothing: the error names every identifier that did not resolve. */
+export async function resolveAllUsers(db: Db | Tx, poolId: string, ids: string[], type: string | undefined, field = 'userIds'): Promise<UserRow[]> {
+  const found = await resolveUsers(db, poolId, ids, type, field);
+  const missing = [...new Set(ids)].filter((id) => !found.has(id));
+  if (missing.length) {
+    throw notFound(`${field}: no user in this user pool for ${missing.map((m) => `"${m}"`).join(', ')} (userIdType ${type ?? 'user_id'})`, ApiCode.USER_NOT_FOUND);
+  }
+  return ids.map((id) => found.get(id)!);
+}

@@ -1,0 +1,59 @@
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+// PostgreSQL answers timestamptz as Date, bigint counts as strings and jsonb as objects; SQLite
+// answers text and numbers. Parsing all of them to the same plain forms here means row mappers
+// and services never ask which database they run on.
+pg.types.setTypeParser(1184, (v) => new Date(v).toISOString()); // timestamptz
+pg.types.setTypeParser(20, (v) => Number(v)); // int8 (count(*))
+pg.types.setTypeParser(3802, (v) => v); // jsonb stays text, as in SQLite
+
+export function openDatabase(url: string): DatabaseHandle {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+    const sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return { db, dialect: 'sqlite', close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE || 10) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+/** A unique index refused the write (another row holds the value). */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/**
+ * Locks the given rows until the transaction ends. PostgreSQL needs the row lock so that a
+ * resignation and a concurrent add-member serialise; SQLite has one writer at a time already.
+ */
+export async function lockRows(trx: Tx, dialect: Dialect, table: 'users' | 'public_accounts', ids: string[]): Promise<void> {
+  if (dialect !== 'postgres' || ids.length === 0) return;
+  await sql`select id from ${sql.table(table)} where id in (${sql.join(ids)}) for update`.execute(trx);
+}
+
+export async function ping(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
+}

@@ -1,0 +1,19 @@
+import { Migrator } from 'kysely';
+import type { DatabaseHandle } from './database.js';
+import { allMigrations } from './migrations/index.js';
+
+/** Brings the schema up to date; returns the names of the migrations it ran. */
+export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
+  const migrator = new Migrator({
+    db: handle.db,
+    provider: { getMigrations: async () => allMigrations(handle.dialect) },
+    migrationTableName: 'userpool_migrations',
+    migrationLockTableName: 'userpool_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${(error as Error).message ?? String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,102 @@
+import { sql } from 'kysely';
+import type { Db, Tx } from './database.js';
+import type { UsersTable } from './tables/foundation.js';
+
+export type UserRow = UsersTable;
+type Conn = Db | Tx;
+
+export async function insertUsers(db: Conn, rows: UserRow[]): Promise<void> {
+  if (rows.length) await db.insertInto('users').values(rows).execute();
+}
+
+export async function findById(db: Conn, poolId: string, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('id', '=', id).executeTakeFirst();
+}
+
+export type UserKeyColumn = 'id' | 'username' | 'email_key' | 'phone' | 'external_id';
+
+export async function findManyBy(db: Conn, poolId: string, column: UserKeyColumn, values: string[]): Promise<UserRow[]> {
+  if (values.length === 0) return [];
+  return db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where(column, 'in', values).execute();
+}
+
+/** Ids of users holding the given identities (`ext_idp_id`, `user_id_in_idp`). */
+export async function findIdsByIdentity(db: Conn, poolId: string, pairs: Array<[string, string]>): Promise<Array<{ key: string; userId: string }>> {
+  if (pairs.length === 0) return [];
+  const rows = await db
+    .selectFrom('user_identities')
+    .select(['ext_idp_id', 'user_id_in_idp', 'user_id'])
+    .where('pool_id', '=', poolId)
+    .where((eb) => eb.or(pairs.map(([idp, uid]) => eb.and([eb('ext_idp_id', '=', idp), eb('user_id_in_idp', '=', uid)]))))
+    .execute();
+  return rows.map((r) => ({ key: `${r.ext_idp_id}:${r.user_id_in_idp}`, userId: r.user_id }));
+}
+
+export async function findIdsBySyncRelation(db: Conn, poolId: string, pairs: Array<[string, string]>): Promise<Array<{ key: string; userId: string }>> {
+  if (pairs.length === 0) return [];
+  const rows = await db
+    .selectFrom('sync_relations')
+    .select(['provider', 'user_id_in_idp', 'user_id'])
+    .where('pool_id', '=', poolId)
+    .where((eb) => eb.or(pairs.map(([p, uid]) => eb.and([eb('provider', '=', p), eb('user_id_in_idp', '=', uid)]))))
+    .execute();
+  return rows.map((r) => ({ key: `${r.provider}:${r.user_id_in_idp}`, userId: r.user_id }));
+}
+
+export async function updateUser(db: Conn, poolId: string, id: string, changes: Partial<UserRow>): Promise<void> {
+  await db.updateTable('users').set(changes).where('pool_id', '=', poolId).where('id', '=', id).execute();
+}
+
+export async function deleteUsers(db: Conn, poolId: string, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db.deleteFrom('users').where('pool_id', '=', poolId).where('id', 'in', ids).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export interface ListFilter {
+  status?: string[];
+  keywords?: string;
+  /** Columns the keyword search looks in. */
+  keywordColumns: Array<keyof UserRow>;
+  equals: Array<{ column: keyof UserRow; values: Array<string | number>; negate?: boolean }>;
+  nulls: Array<{ column: keyof UserRow; isNull: boolean }>;
+  ranges: Array<{ column: keyof UserRow; gt?: string | number; lt?: string | number }>;
+  contains: Array<{ column: keyof UserRow; text: string; negate?: boolean }>;
+  sort: Array<{ column: keyof UserRow; order: 'asc' | 'desc' }>;
+  offset: number;
+  limit: number;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Lists a pool's users; the same predicates count the total. Keywords match case-insensitively. */
+export async function listUsers(db: Conn, poolId: string, filter: ListFilter): Promise<{ rows: UserRow[]; total: number }> {
+  let query = db.selectFrom('users').where('pool_id', '=', poolId);
+  if (filter.status?.length) query = query.where('status', 'in', filter.status);
+  if (filter.keywords) {
+    const pattern = `%${escapeLike(filter.keywords.toLowerCase())}%`;
+    query = query.where((eb) =>
+      eb.or(filter.keywordColumns.map((column) => eb(sql`lower(${sql.ref(column)})`, 'like', sql`${pattern} escape '\\'`))),
+    );
+  }
+  for (const item of filter.equals) {
+    query = query.where(sql.ref(item.column), item.negate ? 'not in' : 'in', item.values);
+  }
+  for (const item of filter.nulls) query = query.where(sql.ref(item.column), item.isNull ? 'is' : 'is not', null);
+  for (const item of filter.ranges) {
+    if (item.gt !== undefined) query = query.where(sql.ref(item.column), '>', item.gt);
+    if (item.lt !== undefined) query = query.where(sql.ref(item.column), '<', item.lt);
+  }
+  for (const item of filter.contains) {
+    const pattern = `%${escapeLike(item.text.toLowerCase())}%`;
+    query = query.where(sql`lower(${sql.ref(item.column)})`, item.negate ? 'not like' : 'like', sql`${pattern} escape '\\'`);
+  }
+  const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  let rowsQuery = query.selectAll();
+  for (const s of filter.sort) rowsQuery = rowsQuery.orderBy(sql.ref(s.column), s.order);
+  rowsQuery = rowsQuery.orderBy('created_at', 'desc').orderBy('id', 'desc');
+  const rows = await rowsQuery.offset(filter.offset).limit(filter.limit).execute();
+  return { rows, total: Number(total) };
+}

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { ManagementClient } from 'authing-node-sdk';
+import { loadConfig } from '../../src/config.js';
+import { startServer, type RunningServer } from '../../src/server/start.js';
+import { createKey, createPool } from '../../src/services/access-keys.js';
+import { freshDatabase, type TestDatabase } from './database.js';
+
+export interface TestServer {
+  url: string;
+  keyId: string;
+  secret: string;
+  server: RunningServer;
+  database: TestDatabase;
+  /** The official SDK client, signed with the default pool's key. */
+  management: ManagementClient;
+  client(keyId: string, secret: string): ManagementClient;
+  /** A second user pool with its own key. */
+  newPool(name?: string): Promise<{ poolId: string; keyId: string; secret: string; management: ManagementClient }>;
+  close(): Promise<void>;
+}
+
+export function managementClient(url: string, keyId: string, secret: string): ManagementClient {
+  return new ManagementClient({ accessKeyId: keyId, accessKeySecret: secret, host: url, timeout: 30000 });
+}
+
+/** Starts the real server on a free port over a database of its own. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const database = await freshDatabase();
+  const keyId = randomBytes(12).toString('hex');
+  const secret = randomBytes(24).toString('base64url');
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    USERPOOL_MASTER_KEY: randomBytes(32).toString('base64'),
+    USERPOOL_ACCESS_KEY_ID: keyId,
+    USERPOOL_ACCESS_KEY_SECRET: secret,
+    ...env,
+  });
+  const server = await startServer(config, () => {});
+  const url = server.url.replace('localhost', '127.0.0.1');
+  return {
+    url,
+    keyId,
+    secret,
+    server,
+    database,
+    management: managementClient(url, keyId, secret),
+    client: (id, s) => managementClient(url, id, s),
+    async newPool(name = `pool-${randomBytes(3).toString('hex')}`) {
+      const poolId = await createPool(server.deps.db, name);
+      const key = await createKey(server.deps, poolId);
+      return { poolId, keyId: key.keyId, secret: key.secret, management: managementClient(url, key.keyId, key.secret) };
+    },
+    async close() {
+      await server.close();
+      await database.drop();
+    },
+  };
+}

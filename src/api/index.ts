@@ -1,9 +1,25 @@
 import type { FastifyInstance } from 'fastify';
 import { registerUserRoutes } from './users.js';
 import { registerIdentityRoutes } from './identities.js';
+import { registerOrganizationRoutes } from './organizations.js';
+import { registerRoleRoutes } from './roles.js';
+import { registerGroupRoutes } from './groups.js';
+import { registerPostRoutes } from './posts.js';
+import { registerResourceRoutes } from './resources.js';
+import { registerAuditRoutes } from './audit.js';
+import { registerApplicationRoutes } from './applications.js';
+import { registerAuthenticationRoutes } from './authentication.js';
 
 /** Every GenAuth API family; one module each. */
 export async function registerApi(app: FastifyInstance): Promise<void> {
   registerUserRoutes(app);
   registerIdentityRoutes(app);
+  registerOrganizationRoutes(app);
+  registerRoleRoutes(app);
+  registerGroupRoutes(app);
+  registerPostRoutes(app);
+  registerResourceRoutes(app);
+  registerAuditRoutes(app);
+  registerApplicationRoutes(app);
+  registerAuthenticationRoutes(app);
 }

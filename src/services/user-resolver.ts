@@ -1,4 +1,4 @@
-import type { Db, Tx } from '../store/database.js';
+import { lockRows, type Db, type Dialect, type Tx } from '../store/database.js';
 import * as users from '../store/users.js';
 import type { UserRow } from '../store/users.js';
 import { ApiCode, badRequest, notFound } from '../errors.js';
@@ -75,4 +75,30 @@ export async function resolveAllUsers(db: Db | Tx, poolId: string, ids: string[]
     throw notFound(`${field}: no user in this user pool for ${missing.map((m) => `"${m}"`).join(', ')} (userIdType ${type ?? 'user_id'})`, ApiCode.USER_NOT_FOUND);
   }
   return ids.map((id) => found.get(id)!);
+}
+
+/**
+ * For every write that gives users a new relation: resolves all identifiers (all or nothing),
+ * locks the user rows until the transaction ends (PostgreSQL; SQLite has one writer anyway) and
+ * refuses resigned users. Taking the lock before reading the status is what stops a
+ * concurrent resignation from leaving a relation behind.
+ */
+export async function resolveUsersForNewRelation(
+  trx: Tx,
+  scope: { poolId: string; dialect: Dialect },
+  ids: string[],
+  type: string | undefined,
+  field = 'userIds',
+): Promise<UserRow[]> {
+  const rows = await resolveAllUsers(trx, scope.poolId, ids, type, field);
+  await lockRows(trx, scope.dialect, 'users', rows.map((r) => r.id));
+  const fresh = await users.findManyBy(trx, scope.poolId, 'id', rows.map((r) => r.id));
+  const resigned = fresh.filter((r) => r.status === 'Resigned');
+  if (resigned.length) {
+    throw badRequest(
+      `${field}: ${resigned.map((r) => `"${r.id}"`).join(', ')} ${resigned.length === 1 ? 'has' : 'have'} resigned; a resigned user cannot be given new relations`,
+      ApiCode.USER_RESIGNED,
+    );
+  }
+  return rows;
 }

@@ -1,6 +1,10 @@
 import type { FoundationTables } from './tables/foundation.js';
 import type { OrganizationTables } from './tables/organizations.js';
-import type { AccessTables } from './tables/access.js';
+import type { RoleGroupTables } from './tables/roles-groups.js';
+import type { PostResourceTables } from './tables/posts-resources.js';
+import type { AuditTables } from './tables/audit.js';
+import type { ApplicationTables } from './tables/applications.js';
 
 /** Every table, one interface per family so each family's rows live beside its migration. */
-export interface Database extends FoundationTables, OrganizationTables, AccessTables {}
+export interface Database
+  extends FoundationTables, OrganizationTables, RoleGroupTables, PostResourceTables, AuditTables, ApplicationTables {}

@@ -2,13 +2,19 @@ import type { Migration } from 'kysely';
 import type { Dialect } from '../database.js';
 import { foundation } from './0001_foundation.js';
 import { organizations } from './0002_organizations.js';
-import { access } from './0003_access.js';
+import { rolesGroups } from './0003_roles_groups.js';
+import { postsResources } from './0004_posts_resources.js';
+import { audit } from './0005_audit.js';
+import { applications } from './0006_applications.js';
 
 /** Every migration in order; names never change once released. */
 export function allMigrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_foundation': foundation(dialect),
     '0002_organizations': organizations(dialect),
-    '0003_access': access(dialect),
+    '0003_roles_groups': rolesGroups(dialect),
+    '0004_posts_resources': postsResources(dialect),
+    '0005_audit': audit(dialect),
+    '0006_applications': applications(dialect),
   };
 }

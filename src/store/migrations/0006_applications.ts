@@ -1,0 +1,13 @@
+import type { Kysely } from 'kysely';
+import type { Dialect } from '../database.js';
+import { columnTypes } from './columns.js';
+
+export function applications(dialect: Dialect) {
+  const t = columnTypes(dialect);
+  return {
+    async up(db: Kysely<any>): Promise<void> {
+      void db;
+      void t;
+    },
+  };
+}

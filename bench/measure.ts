@@ -1,0 +1,64 @@
+import autocannon from 'autocannon';
+
+export interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  count: number;
+  errors: number;
+}
+
+/**
+ * Drives the server over HTTP for `seconds` with `connections` concurrent clients; `next` makes
+ * each request (signed afresh, so every nonce is new). Answers whose envelope is not
+ * statusCode 200 count as errors: a fast wrong answer is not a result.
+ */
+export async function loadTest(
+  url: string,
+  next: () => { method: string; path: string; headers: Record<string, string>; body?: string },
+  options: { seconds: number; connections: number; amount?: number },
+): Promise<Figures> {
+  let businessErrors = 0;
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    duration: options.amount ? undefined : options.seconds,
+    amount: options.amount,
+    requests: [
+      {
+        setupRequest: (request: Record<string, unknown>) => ({ ...request, ...next() }),
+        onResponse: (status: number, body: string) => {
+          if (status !== 200 || !body.includes('"statusCode":200')) businessErrors++;
+        },
+      },
+    ],
+  } as unknown as autocannon.Options);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    count: result.requests.total,
+    errors: businessErrors + result.errors + result.non2xx,
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** The baseline: the same work without HTTP, one call after another, for `seconds` or `amount` calls. */
+export async function loop(work: (i: number) => Promise<unknown>, options: { seconds: number; amount?: number }): Promise<Figures> {
+  const durations: number[] = [];
+  const start = performance.now();
+  const end = start + options.seconds * 1000;
+  let i = 0;
+  while (options.amount ? i < options.amount : performance.now() < end) {
+    const t0 = performance.now();
+    await work(i++);
+    durations.push(performance.now() - t0);
+  }
+  const elapsed = (performance.now() - start) / 1000;
+  durations.sort((a, b) => a - b);
+  return { rps: i / elapsed, p50: percentile(durations, 50), p99: percentile(durations, 99), count: i, errors: 0 };
+}

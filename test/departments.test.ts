@@ -1,0 +1,243 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './helpers/server.js';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const uniq = () => Math.random().toString(36).slice(2, 10);
+
+async function organization() {
+  const org = (await t.management.createOrganization({ organizationCode: `org_${uniq()}`, organizationName: 'Org' } as never)).data;
+  return { code: org.organizationCode, rootId: org.departmentId };
+}
+
+async function department(organizationCode: string, parentDepartmentId: string, fields: Record<string, unknown> = {}) {
+  const answer = await t.management.createDepartment({ organizationCode, parentDepartmentId, name: `Dept ${uniq()}`, ...fields } as never);
+  expect(answer.statusCode).toBe(200);
+  return answer.data;
+}
+
+async function user() {
+  const answer = await t.management.createUser({ username: `u_${uniq()}`, name: `Person ${uniq()}` } as never);
+  expect(answer.statusCode).toBe(200);
+  return answer.data;
+}
+
+describe('the department tree', () => {
+  it('creates departments under root and under each other, and gets them by id, code and open id', async () => {
+    const org = await organization();
+    const code = `eng_${uniq()}`;
+    const eng = await department(org.code, 'root', { code, openDepartmentId: `open_${code}`, description: 'builders', customData: { floor: 3 } });
+    expect(eng).toMatchObject({ organizationCode: org.code, parentDepartmentId: org.rootId, parentDepartmentCode: org.code, code, membersCount: 0, hasChildren: false, status: true });
+    const backend = await department(org.code, code, { departmentIdType: 'code' });
+    expect(backend.parentDepartmentId).toBe(eng.departmentId);
+
+    for (const [departmentId, departmentIdType] of [[eng.departmentId, 'department_id'], [code, 'code'], [`open_${code}`, 'open_department_id']] as const) {
+      const got = await t.management.getDepartment({ organizationCode: org.code, departmentId, departmentIdType, withCustomData: true });
+      expect({ departmentIdType, id: got.data?.departmentId, customData: got.data?.customData }).toEqual({ departmentIdType, id: eng.departmentId, customData: { floor: 3 } });
+    }
+    const byCode = await t.management.getDepartment({ organizationCode: org.code, departmentCode: code });
+    expect(byCode.data.departmentId).toBe(eng.departmentId);
+    const flat = await t.management.getDepartment({ organizationCode: org.code, departmentId: eng.departmentId, flatCustomData: true });
+    expect((flat.data as unknown as Record<string, unknown>).floor).toBe(3);
+    const parent = await t.management.getDepartment({ organizationCode: org.code, departmentId: eng.departmentId });
+    expect(parent.data.hasChildren).toBe(true);
+  });
+
+  it('refuses a duplicate code, an unknown parent and an unsupported id type, naming the field', async () => {
+    const org = await organization();
+    const code = `dup_${uniq()}`;
+    await department(org.code, org.rootId, { code });
+    const dup = await t.management.createDepartment({ organizationCode: org.code, parentDepartmentId: org.rootId, name: 'x', code } as never);
+    expect(dup.statusCode).toBe(409);
+    expect(dup.message).toMatch(/^code: /);
+    const orphan = await t.management.createDepartment({ organizationCode: org.code, parentDepartmentId: 'ffffffffffffffffffffffff', name: 'x' } as never);
+    expect(orphan.statusCode).toBe(404);
+    expect(orphan.message).toMatch(/^parentDepartmentId: no department "ffffffffffffffffffffffff"/);
+    const type = await t.management.createDepartment({ organizationCode: org.code, parentDepartmentId: org.rootId, name: 'x', departmentIdType: 'sync_relation' } as never);
+    expect(type.statusCode).toBe(400);
+    expect(type.message).toMatch(/^departmentIdType: unsupported type "sync_relation"/);
+    const nameless = await t.management.createDepartment({ organizationCode: org.code, parentDepartmentId: org.rootId } as never);
+    expect(nameless.statusCode).toBe(400);
+    expect(nameless.message).toMatch(/name: is required/);
+    const unknownOrg = await t.management.createDepartment({ organizationCode: `nope_${uniq()}`, parentDepartmentId: 'root', name: 'x' } as never);
+    expect(unknownOrg.statusCode).toBe(404);
+    expect(unknownOrg.message).toMatch(/^organization not found for code: nope_/);
+  });
+
+  it('updates and moves a department, refusing a move below itself', async () => {
+    const org = await organization();
+    const a = await department(org.code, org.rootId);
+    const b = await department(org.code, a.departmentId);
+    const moved = await t.management.updateDepartment({ organizationCode: org.code, departmentId: b.departmentId, parentDepartmentId: 'root', name: 'B', code: `b_${uniq()}`, status: false } as never);
+    expect(moved.statusCode).toBe(200);
+    expect(moved.data).toMatchObject({ parentDepartmentId: org.rootId, name: 'B', status: false });
+    const loop = await t.management.updateDepartment({ organizationCode: org.code, departmentId: org.rootId, parentDepartmentId: a.departmentId } as never);
+    expect(loop.message).toBe('parentDepartmentId: the root department cannot be moved');
+    const c = await department(org.code, a.departmentId);
+    const cycle = await t.management.updateDepartment({ organizationCode: org.code, departmentId: a.departmentId, parentDepartmentId: c.departmentId } as never);
+    expect(cycle.statusCode).toBe(400);
+    expect(cycle.message).toBe('parentDepartmentId: a department cannot move below itself');
+  });
+
+  it('lists children, searches by name or code and answers the parent', async () => {
+    const org = await organization();
+    const tag = uniq();
+    const a = await department(org.code, org.rootId, { name: `Alpha ${tag}` });
+    const v = await department(org.code, org.rootId, { code: `beta_${tag}`, isVirtualNode: true });
+    await department(org.code, a.departmentId, { name: `Grandchild ${tag}` });
+
+    const children = await t.management.listChildrenDepartments({ organizationCode: org.code, departmentId: 'root' });
+    expect(children.data.list.map((d) => d.departmentId)).toEqual([a.departmentId, v.departmentId]);
+    const real = await t.management.listChildrenDepartments({ organizationCode: org.code, departmentId: 'root', excludeVirtualNode: true });
+    expect(real.data.list.map((d) => d.departmentId)).toEqual([a.departmentId]);
+
+    const found = await t.management.searchDepartments({ organizationCode: org.code, keywords: tag.toUpperCase() });
+    expect(found.data.map((d) => d.name ?? d.code).length).toBe(3);
+    const parent = await t.management.getParentDepartment({ organizationCode: org.code, departmentId: a.departmentId });
+    expect(parent.data.departmentId).toBe(org.rootId);
+    const rootParent = await t.management.getParentDepartment({ organizationCode: org.code, departmentId: 'root' });
+    expect(rootParent.statusCode).toBe(404);
+  });
+});
+
+describe('department members, in both directions', () => {
+  it('adds members and sees them from the department and from the user', async () => {
+    const org = await organization();
+    const dept = await department(org.code, org.rootId, { code: `d_${uniq()}` });
+    const [a, b] = [await user(), await user()];
+    const added = await t.management.addDepartmentMembers({ organizationCode: org.code, departmentId: dept.departmentId, userIds: [a.userId, b.userId] });
+    expect(added.statusCode).toBe(200);
+    // Adding again changes nothing.
+    expect((await t.management.addDepartmentMembers({ organizationCode: org.code, departmentId: dept.code!, departmentIdType: 'code', userIds: [a.userId] } as never)).statusCode).toBe(200);
+
+    const members = await t.management.listDepartmentMembers({ organizationCode: org.code, departmentId: dept.departmentId, withDepartmentIds: true });
+    expect(members.data.totalCount).toBe(2);
+    expect(members.data.list.map((u) => u.userId).sort()).toEqual([a.userId, b.userId].sort());
+    expect(members.data.list[0].departmentIds).toEqual([dept.departmentId]);
+    const ids = await t.management.listDepartmentMemberIds({ organizationCode: org.code, departmentId: dept.departmentId });
+    expect(ids.data.sort()).toEqual([a.userId, b.userId].sort());
+    expect((await t.management.getDepartment({ organizationCode: org.code, departmentId: dept.departmentId })).data.membersCount).toBe(2);
+
+    const mine = await t.management.getUserDepartments({ userId: a.userId, withDepartmentPaths: true });
+    expect(mine.data.totalCount).toBe(1);
+    expect(mine.data.list[0]).toMatchObject({ departmentId: dept.departmentId, organizationCode: org.code, isRoot: false, isLeader: false, departmentIdPath: [org.rootId, dept.departmentId], departmentCodePath: [org.code, dept.code] });
+    const viaUser = await t.management.getUser({ userId: a.userId, withDepartmentIds: true });
+    expect(viaUser.data.departmentIds).toEqual([dept.departmentId]);
+    const inIt = await t.management.isUserInDepartment({ organizationCode: org.code, departmentId: dept.departmentId, userId: a.userId });
+    expect(inIt.data.inDepartment).toBe(true);
+  });
+
+  it('counts members of child departments only when asked to include them', async () => {
+    const org = await organization();
+    const parent = await department(org.code, org.rootId);
+    const child = await department(org.code, parent.departmentId);
+    const u = await user();
+    await t.management.addDepartmentMembers({ organizationCode: org.code, departmentId: child.departmentId, userIds: [u.userId] });
+    const direct = await t.management.listDepartmentMembers({ organizationCode: org.code, departmentId: parent.departmentId });
+    expect(direct.data.totalCount).toBe(0);
+    const all = await t.management.listDepartmentMembers({ organizationCode: org.code, departmentId: parent.departmentId, includeChildrenDepartments: true });
+    expect(all.data.list.map((m) => m.userId)).toEqual([u.userId]);
+    expect((await t.management.isUserInDepartment({ organizationCode: org.code, departmentId: parent.departmentId, userId: u.userId })).data.inDepartment).toBe(false);
+    expect((await t.management.isUserInDepartment({ organizationCode: org.code, departmentId: parent.departmentId, userId: u.userId, includeChildrenDepartments: true })).data.inDepartment).toBe(true);
+    const searched = await t.management.searchDepartmentMembers({ organizationCode: org.code, departmentId: parent.departmentId, keywords: u.username!, includeChildrenDepartments: true });
+    expect(searched.data.list.map((m) => m.userId)).toEqual([u.userId]);
+  });
+
+  it('removes members', async () => {
+    const org = await organization();
+    const dept = await department(org.code, org.rootId);
+    const u = await user();
+    await t.management.addDepartmentMembers({ organizationCode: org.code, departmentId: dept.departmentId, userIds: [u.userId] });
+    const removed = await t.management.removeDepartmentMembers({ organizationCode: org.code, departmentId: dept.departmentId, userIds: [u.userId] });
+    expect(removed.statusCode).toBe(200);
+    expect((await t.management.listDepartmentMemberIds({ organizationCode: org.code, departmentId: dept.departmentId })).data).toEqual([]);
+    expect((await t.management.getUserDepartments({ userId: u.userId })).data.totalCount).toBe(0);
+  });
+
+  it('adds nobody when one user id does not resolve, and names it', async () => {
+    const org = await organization();
+    const dept = await department(org.code, org.rootId);
+    const u = await user();
+    const answer = await t.management.addDepartmentMembers({ organizationCode: org.code, departmentId: dept.departmentId, userIds: [u.userId, 'ffffffffffffffffffffffff'] });
+    expect(answer.statusCode).toBe(404);
+    expect(answer.message).toMatch(/userIds: .*"ffffffffffffffffffffffff"/);
+    expect((await t.management.listDepartmentMemberIds({ organizationCode: org.code, departmentId: dept.departmentId })).data).toEqual([]);
+  });
+
+  it('sets a user\'s departments to exactly the given ones, with leader and main flags', async () => {
+    const org = await organization();
+    const [a, b, c] = [await department(org.code, org.rootId), await department(org.code, org.rootId), await department(org.code, org.rootId)];
+    const u = await user();
+    await t.management.addDepartmentMembers({ organizationCode: org.code, departmentId: a.departmentId, userIds: [u.userId] });
+    const set = await t.management.setUserDepartments({ userId: u.username!, options: { userIdType: 'username' }, departments: [{ departmentId: b.departmentId, isLeader: true, isMainDepartment: true }, { departmentId: c.departmentId }] } as never);
+    expect(set.statusCode).toBe(200);
+    const mine = await t.management.getUserDepartments({ userId: u.userId, sortBy: 'DepartmentCreatedAt', orderBy: 'Asc' });
+    expect(mine.data.list.map((d) => [d.departmentId, d.isLeader, d.isMainDepartment])).toEqual([[b.departmentId, true, true], [c.departmentId, false, false]]);
+    expect((await t.management.getDepartment({ organizationCode: org.code, departmentId: b.departmentId })).data.leaderUserIds).toEqual([u.userId]);
+
+    const bad = await t.management.setUserDepartments({ userId: u.userId, departments: [{ departmentId: c.departmentId }, { departmentId: 'nope' }] } as never);
+    expect(bad.statusCode).toBe(404);
+    expect(bad.message).toBe('存在不合法的 departmentId: nope');
+    expect((await t.management.getUserDepartments({ userId: u.userId })).data.totalCount).toBe(2);
+
+    expect((await t.management.setUserDepartments({ userId: u.userId, departments: [] } as never)).statusCode).toBe(200);
+    expect((await t.management.getUserDepartments({ userId: u.userId })).data.totalCount).toBe(0);
+  });
+
+  it('places a new user in departments given by code at creation', async () => {
+    const org = await organization();
+    const dept = await department(org.code, org.rootId, { code: `new_${uniq()}` });
+    const created = await t.management.createUser({ username: `placed_${uniq()}`, departmentIds: [dept.code], options: { departmentIdType: 'code' } } as never);
+    expect(created.statusCode).toBe(200);
+    expect((await t.management.listDepartmentMemberIds({ organizationCode: org.code, departmentId: dept.departmentId })).data).toEqual([created.data.userId]);
+    const missing = await t.management.createUser({ username: `lost_${uniq()}`, departmentIds: ['nowhere'], options: { departmentIdType: 'code' } } as never);
+    expect(missing.statusCode).toBe(404);
+    expect(missing.message).toMatch(/^departmentIds\[0\]: no department "nowhere"/);
+  });
+
+  it('deletes a department with its subtree and their memberships, and refuses to delete the root', async () => {
+    const org = await organization();
+    const parent = await department(org.code, org.rootId);
+    const child = await department(org.code, parent.departmentId);
+    const u = await user();
+    await t.management.setUserDepartments({ userId: u.userId, departments: [{ departmentId: child.departmentId }, { departmentId: org.rootId }] } as never);
+    const deleted = await t.management.deleteDepartment({ organizationCode: org.code, departmentId: parent.departmentId });
+    expect(deleted.statusCode).toBe(200);
+    expect((await t.management.getDepartment({ organizationCode: org.code, departmentId: child.departmentId })).statusCode).toBe(404);
+    const mine = await t.management.getUserDepartments({ userId: u.userId });
+    expect(mine.data.list.map((d) => d.departmentId)).toEqual([org.rootId]);
+    const root = await t.management.deleteDepartment({ organizationCode: org.code, departmentId: 'root' });
+    expect(root.statusCode).toBe(400);
+  });
+
+  it('lets deleting a user take its memberships with it', async () => {
+    const org = await organization();
+    const dept = await department(org.code, org.rootId);
+    const u = await user();
+    await t.management.addDepartmentMembers({ organizationCode: org.code, departmentId: dept.departmentId, userIds: [u.userId] });
+    await t.management.deleteUsersBatch({ userIds: [u.userId] });
+    expect((await t.management.getDepartment({ organizationCode: org.code, departmentId: dept.departmentId })).data.membersCount).toBe(0);
+  });
+
+  it('keeps another pool away from this pool\'s departments and members', async () => {
+    const org = await organization();
+    const dept = await department(org.code, org.rootId);
+    const u = await user();
+    await t.management.addDepartmentMembers({ organizationCode: org.code, departmentId: dept.departmentId, userIds: [u.userId] });
+    const other = await t.newPool();
+    const theirs = (await other.management.createOrganization({ organizationCode: org.code, organizationName: 'Theirs' } as never)).data;
+    const probe = await other.management.getDepartment({ organizationCode: org.code, departmentId: dept.departmentId });
+    expect(probe.statusCode).toBe(404);
+    const add = await other.management.addDepartmentMembers({ organizationCode: org.code, departmentId: theirs.departmentId, userIds: [u.userId] });
+    expect(add.statusCode).toBe(404);
+    const set = await other.management.setUserDepartments({ userId: u.userId, departments: [{ departmentId: dept.departmentId }] } as never);
+    expect(set.statusCode).toBe(404);
+    expect((await t.management.listDepartmentMemberIds({ organizationCode: org.code, departmentId: dept.departmentId })).data).toEqual([u.userId]);
+  });
+});

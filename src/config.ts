@@ -14,6 +14,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** 32 bytes: encrypts access-key secrets at rest. */
   masterKey: Buffer;
+  /** How long a resolved access key is cached; a revocation reaches every process within it. */
+  accessKeyCacheSeconds: number;
   /** Largest accepted difference between a signed request's `date` header and our clock. */
   signatureMaxSkewSeconds: number;
 }
@@ -30,6 +32,15 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
   }
   return Number(raw);
+}
+
+function validUrl(text: string, shape: RegExp): boolean {
+  if (!shape.test(text)) return false;
+  try {
+    return Boolean(new URL(text).hostname);
+  } catch {
+    return false;
+  }
 }
 
 function databaseUrl(env: Env): string {
@@ -84,7 +95,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (secret && secret.length < 16) throw new ConfigError('USERPOOL_ACCESS_KEY_SECRET must be at least 16 characters');
 
   const redisUrl = env.REDIS_URL || undefined;
-  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
+  if (redisUrl && !validUrl(redisUrl, /^rediss?:\/\/[^/]/)) {
+    throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL with a host, e.g. redis://127.0.0.1:6379');
+  }
 
   const host = env.HOST || '127.0.0.1';
   const dbUrl = databaseUrl(env);
@@ -97,5 +110,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     masterKey: masterKey(env, dbUrl),
     signatureMaxSkewSeconds: integer(env, 'SIGNATURE_MAX_SKEW_SECONDS', 900, 1, 86400),
+    accessKeyCacheSeconds: integer(env, 'ACCESS_KEY_CACHE_SECONDS', 5, 0, 3600),
   };
 }

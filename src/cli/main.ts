@@ -6,15 +6,20 @@ import { migrateToLatest } from '../store/migrate.js';
 import * as keys from '../services/access-keys.js';
 import { findPoolByName, insertPool } from '../store/pools.js';
 
+/** A bad setting ends the process with one line naming it, and exit code 2. */
+function exitOnConfigError(error: unknown): never {
+  if (error instanceof ConfigError) {
+    console.error(`userpool: ${error.message}`);
+    process.exit(2);
+  }
+  throw error;
+}
+
 function config(): Config {
   try {
     return loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`userpool: ${error.message}`);
-      process.exit(2);
-    }
-    throw error;
+    return exitOnConfigError(error);
   }
 }
 
@@ -36,7 +41,7 @@ program
   .command('serve')
   .description('migrate the database, then serve the API on HOST:PORT')
   .action(async () => {
-    const server = await startServer(config());
+    const server = await startServer(config()).catch(exitOnConfigError);
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;

@@ -29,16 +29,27 @@ export function memoryNonceStore(): NonceStore {
   };
 }
 
-/** Shared by every server process that points at the same Redis. */
-export function redisNonceStore(url: string): NonceStore {
-  const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+/**
+ * Shared by every server process that points at the same Redis. `ready` is awaited at start-up
+ * so that an unreachable Redis stops the server with a clear line instead of failing requests.
+ */
+export function redisNonceStore(url: string, prefix = 'userpool:nonce:'): NonceStore & { ready(): Promise<void> } {
+  const redis = new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 3000, lazyConnect: true });
+  // ioredis reconnects by itself; a command issued while Redis is away fails with its own error
+  // (answered 500 with the request id). Without a listener each failed attempt prints a stack.
+  redis.on('error', () => {});
   return {
+    async ready() {
+      await redis.connect();
+      await redis.ping();
+    },
     async claim(keyId, nonce, ttlMs) {
-      const answer = await redis.set(`userpool:nonce:${keyId}:${nonce}`, '1', 'PX', ttlMs, 'NX');
+      const answer = await redis.set(`${prefix}${keyId}:${nonce}`, '1', 'PX', ttlMs, 'NX');
       return answer === 'OK';
     },
     async close() {
-      await redis.quit().catch(() => redis.disconnect());
+      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import { openDatabase, type DatabaseHandle } from '../store/database.js';
+import { ConfigError } from '../config.js';
+import { openDatabase, ping, type DatabaseHandle } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { ensureBootstrapKey, generateFirstKey, keyResolver } from '../services/access-keys.js';
 import { memoryNonceStore, redisNonceStore, type NonceStore } from './nonce-store.js';
@@ -16,7 +17,7 @@ export interface RunningServer {
 
 /** Opens the database, migrates, makes sure a management key exists, then listens. */
 export async function startServer(config: Config, announce: (line: string) => void = console.log): Promise<RunningServer> {
-  const handle: DatabaseHandle = openDatabase(config.databaseUrl);
+  const handle = await connectDatabase(config.databaseUrl);
   let nonces: NonceStore | undefined;
   try {
     await migrateToLatest(handle);
@@ -31,10 +32,18 @@ export async function startServer(config: Config, announce: (line: string) => vo
         announce(`  USERPOOL_ACCESS_KEY_SECRET=${first.secret}`);
       }
     }
-    nonces = config.redisUrl ? redisNonceStore(config.redisUrl) : memoryNonceStore();
+    if (config.redisUrl) {
+      const shared = redisNonceStore(config.redisUrl);
+      nonces = shared;
+      await shared.ready().catch((error: Error) => {
+        throw new ConfigError(`REDIS_URL: cannot reach ${redact(config.redisUrl!)} (${error.message})`);
+      });
+    } else {
+      nonces = memoryNonceStore();
+    }
     const app = await buildApp({
       deps,
-      resolveKey: keyResolver(deps),
+      resolveKey: keyResolver(deps, config.accessKeyCacheSeconds * 1000),
       nonces,
       maxSkewSeconds: config.signatureMaxSkewSeconds,
       logLevel: config.logLevel,
@@ -55,5 +64,22 @@ export async function startServer(config: Config, announce: (line: string) => vo
     await nonces?.close();
     await handle.close();
     throw error;
+  }
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, '//***@');
+}
+
+/** Opens the database and makes sure it answers, so a wrong DATABASE_URL is named as such. */
+async function connectDatabase(url: string): Promise<DatabaseHandle> {
+  let handle: DatabaseHandle | undefined;
+  try {
+    handle = openDatabase(url);
+    await ping(handle.db);
+    return handle;
+  } catch (error) {
+    await handle?.close().catch(() => {});
+    throw new ConfigError(`DATABASE_URL: cannot open ${redact(url)} (${error instanceof Error ? error.message : String(error)})`);
   }
 }

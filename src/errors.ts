@@ -41,6 +41,9 @@ export const ApiCode = {
   ROUTE_NOT_FOUND: 4608,
   BODY_TOO_LARGE: 4609,
   MALFORMED_BODY: 4610,
+  // Sign-in and tokens.
+  INVALID_CLIENT: 4620,
+  SIGNIN_UNSUPPORTED: 4621,
   INTERNAL: 4699,
 } as const;
 

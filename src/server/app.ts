@@ -9,6 +9,7 @@ import { registerManagementAuth } from './management-auth.js';
 import type { NonceStore } from './nonce-store.js';
 import { parseQueryString } from './query-string.js';
 import { registerApi } from '../api/index.js';
+import { registerOidcRoutes } from './oidc.js';
 
 export interface AppOptions {
   deps: Deps;
@@ -59,6 +60,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  registerOidcRoutes(app, options.deps);
   await registerApi(app);
   return app;
 }

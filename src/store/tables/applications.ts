@@ -1,3 +1,89 @@
-/** Row types of applications, tokens, sessions and login history (migration 0006). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ApplicationTables {}
+/** Row types of applications, signing keys, sessions, refresh tokens and login history (migration 0006). */
+export interface ApplicationsTable {
+  /** The public appId (OIDC client_id). */
+  id: string;
+  pool_id: string;
+  app_identifier: string;
+  app_name: string;
+  app_logo: string;
+  app_description: string | null;
+  app_type: string;
+  default_protocol: string;
+  template: string | null;
+  redirect_uris: string;
+  logout_redirect_uris: string;
+  init_login_uri: string;
+  sso_enabled: number;
+  sso_enabled_at: string | null;
+  /** Token lifetimes and endpoint auth methods, JSON. */
+  oidc_config: string;
+  /** The remaining configuration objects (loginConfig, brandingConfig, ...) as given, JSON. */
+  settings: string;
+  /** AES-256-GCM under the master key: client_secret_basic/post compare against the plaintext. */
+  secret_enc: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  public_jwk: string;
+  /** PKCS#8 PEM, AES-256-GCM under the master key. */
+  private_enc: string;
+  created_at: string;
+}
+
+/** One sign-in of a user into an application: every token issued from it dies with it. */
+export interface OidcSessionsTable {
+  id: string;
+  pool_id: string;
+  user_id: string;
+  app_id: string;
+  scope: string;
+  created_at: string;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+}
+
+export interface RefreshTokensTable {
+  id: string;
+  pool_id: string;
+  session_id: string;
+  user_id: string;
+  /** SHA-256 of the opaque token; the token itself is never stored. */
+  token_hash: string;
+  expires_at: string;
+  /** Set when the token was exchanged (rotation); a second use revokes the session. */
+  used_at: string | null;
+  created_at: string;
+}
+
+export interface LoginHistoryTable {
+  id: string;
+  pool_id: string;
+  user_id: string;
+  app_id: string;
+  client_ip: string;
+  user_agent: string | null;
+  success: number;
+  failure_reason: string | null;
+  created_at: string;
+}
+
+export interface SigninFailuresTable {
+  user_id: string;
+  pool_id: string;
+  failures: number;
+  locked_until: string | null;
+  updated_at: string;
+}
+
+export interface ApplicationTables {
+  applications: ApplicationsTable;
+  signing_keys: SigningKeysTable;
+  oidc_sessions: OidcSessionsTable;
+  refresh_tokens: RefreshTokensTable;
+  login_history: LoginHistoryTable;
+  signin_failures: SigninFailuresTable;
+}

@@ -1,0 +1,120 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../services/context.js';
+import { OAuthError, authenticateClient, introspect, refresh, revoke, userInfo, type ClientCredentials } from '../services/tokens.js';
+import { publicJwks } from '../services/signing-keys.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Services for routes without a management signature (sign-in, /oidc). */
+    deps: Deps;
+  }
+}
+
+type Form = Record<string, string | undefined>;
+
+/** `https://host/oidc`, or OIDC_ISSUER when a proxy in front changes the public address. */
+export function issuerOf(request: FastifyRequest): string {
+  return process.env.OIDC_ISSUER || `${request.protocol}://${request.host}/oidc`;
+}
+
+export function clientCredentials(request: FastifyRequest, form: Form): ClientCredentials {
+  const appId = request.headers['x-authing-app-id'];
+  return {
+    authorization: typeof request.headers.authorization === 'string' ? request.headers.authorization : undefined,
+    clientId: form.client_id,
+    clientSecret: form.client_secret,
+    appIdHeader: typeof appId === 'string' ? appId : undefined,
+  };
+}
+
+function oauthFailure(reply: FastifyReply, error: unknown) {
+  if (!(error instanceof OAuthError)) throw error;
+  if (error.httpStatus === 401) reply.header('www-authenticate', error.error === 'invalid_token' ? `Bearer error="invalid_token"` : 'Basic realm="userpool"');
+  return reply.code(error.httpStatus).header('cache-control', 'no-store').send({ error: error.error, error_description: error.message });
+}
+
+const form = (request: FastifyRequest): Form => ({ ...((request.query as Form) ?? {}), ...((request.body as Form) ?? {}) });
+
+/**
+ * The OIDC provider endpoints the AuthenticationClient calls, implemented with jose: discovery,
+ * JWKS, token (refresh_token grant), introspection (RFC 7662), revocation (RFC 7009), userinfo.
+ * They answer OAuth JSON, not the GenAuth envelope, as the cloud does.
+ */
+export function registerOidcRoutes(app: FastifyInstance, deps: Deps): void {
+  app.decorate('deps', deps);
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+  const tags = ['oidc'];
+  const config = { auth: 'none' as const };
+
+  app.get('/oidc/.well-known/openid-configuration', { config, schema: { summary: 'OpenID Connect discovery', tags } }, async (request) => {
+    const issuer = issuerOf(request);
+    return {
+      issuer,
+      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      token_endpoint: `${issuer}/token`,
+      introspection_endpoint: `${issuer}/token/introspection`,
+      revocation_endpoint: `${issuer}/token/revocation`,
+      userinfo_endpoint: `${issuer}/me`,
+      grant_types_supported: ['password', 'refresh_token'],
+      response_types_supported: ['code'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'none'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'none'],
+      revocation_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'none'],
+      scopes_supported: ['openid', 'profile', 'email', 'phone', 'username', 'external_id', 'offline_access'],
+      claims_supported: ['sub', 'name', 'nickname', 'given_name', 'family_name', 'picture', 'email', 'email_verified', 'phone_number', 'phone_number_verified', 'username'],
+    };
+  });
+
+  app.get('/oidc/.well-known/jwks.json', { config, schema: { summary: 'Public keys that sign access and id tokens', tags } }, async () => publicJwks(deps));
+
+  app.post('/oidc/token', { config, schema: { summary: 'Token endpoint (refresh_token grant)', tags } }, async (request, reply) => {
+    const input = form(request);
+    try {
+      const client = await authenticateClient(deps, clientCredentials(request, input), 'token_endpoint_auth_method');
+      if (input.grant_type !== 'refresh_token') {
+        throw new OAuthError(400, 'unsupported_grant_type', `grant_type: "${input.grant_type ?? ''}" is not supported; use refresh_token (password sign-in is POST /api/v3/signin)`);
+      }
+      const tokens = await refresh(deps, issuerOf(request), client, input.refresh_token);
+      return reply.header('cache-control', 'no-store').send(tokens);
+    } catch (error) {
+      return oauthFailure(reply, error);
+    }
+  });
+
+  app.post('/oidc/token/introspection', { config, schema: { summary: 'Token introspection (RFC 7662)', tags } }, async (request, reply) => {
+    const input = form(request);
+    try {
+      const client = await authenticateClient(deps, clientCredentials(request, input), 'introspection_endpoint_auth_method');
+      return reply.header('cache-control', 'no-store').send(await introspect(deps, client, input.token));
+    } catch (error) {
+      return oauthFailure(reply, error);
+    }
+  });
+
+  app.post('/oidc/token/revocation', { config, schema: { summary: 'Token revocation (RFC 7009)', tags } }, async (request, reply) => {
+    const input = form(request);
+    try {
+      const client = await authenticateClient(deps, clientCredentials(request, input), 'revocation_endpoint_auth_method');
+      await revoke(deps, client, input.token);
+      return reply.code(200).send();
+    } catch (error) {
+      return oauthFailure(reply, error);
+    }
+  });
+
+  const me = async (request: FastifyRequest, reply: FastifyReply) => {
+    const header = request.headers.authorization;
+    const bearer = typeof header === 'string' && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
+    try {
+      return reply.header('cache-control', 'no-store').send(await userInfo(deps, bearer ?? form(request).access_token));
+    } catch (error) {
+      return oauthFailure(reply, error);
+    }
+  };
+  app.get('/oidc/me', { config, schema: { summary: 'UserInfo', tags } }, me);
+  app.post('/oidc/me', { config, schema: { summary: 'UserInfo', tags } }, me);
+}

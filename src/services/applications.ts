@@ -1,0 +1,184 @@
+import { newId } from '../lib/ids.js';
+import { decryptSecret, encryptSecret, randomSecret } from '../lib/secrets.js';
+import * as store from '../store/applications.js';
+import type { ApplicationRow } from '../store/applications.js';
+import { isUniqueViolation, type Db, type Tx } from '../store/database.js';
+import { fromBool, nowIso, opt, parseJson, toBool, toJson } from '../store/values.js';
+import { AppError, badRequest, conflict, notFound } from '../errors.js';
+import {
+  SETTINGS_KEYS, type ApplicationView, type CreateApplicationInput, type ListApplicationsInput, type OidcConfigInput, type UpdateApplicationInput,
+} from '../schemas/applications.js';
+import type { Scope } from './context.js';
+
+/** Lifetimes when an application does not set its own (seconds). */
+export const DEFAULT_OIDC = {
+  grant_types: ['password', 'refresh_token'],
+  response_types: ['code'],
+  id_token_signed_response_alg: 'RS256',
+  token_endpoint_auth_method: 'client_secret_post',
+  introspection_endpoint_auth_method: 'client_secret_post',
+  revocation_endpoint_auth_method: 'client_secret_post',
+  access_token_expire: 3600,
+  id_token_expire: 3600,
+  refresh_token_expire: 30 * 86_400,
+} as const;
+
+export type OidcSettings = Omit<typeof DEFAULT_OIDC, Endpoint> & Record<Endpoint, string> & Record<string, unknown>;
+type Endpoint = 'token_endpoint_auth_method' | 'introspection_endpoint_auth_method' | 'revocation_endpoint_auth_method';
+
+export function oidcSettings(row: ApplicationRow): OidcSettings {
+  return { ...DEFAULT_OIDC, ...parseJson<Record<string, unknown>>(row.oidc_config, {}) } as OidcSettings;
+}
+
+export function toApplicationView(row: ApplicationRow): ApplicationView {
+  const settings = parseJson<Record<string, any>>(row.settings, {});
+  return {
+    appId: row.id,
+    appIdentifier: row.app_identifier,
+    appName: row.app_name,
+    appLogo: row.app_logo,
+    appDescription: opt(row.app_description),
+    appType: row.app_type,
+    userPoolId: row.pool_id,
+    isIntegrateApp: row.template !== null,
+    defaultProtocol: row.default_protocol,
+    redirectUris: parseJson<string[]>(row.redirect_uris, []),
+    logoutRedirectUris: parseJson<string[]>(row.logout_redirect_uris, []),
+    initLoginUri: row.init_login_uri,
+    ssoEnabled: toBool(row.sso_enabled),
+    ssoEnabledAt: opt(row.sso_enabled_at),
+    loginConfig: settings.loginConfig ?? {},
+    registerConfig: settings.registerConfig ?? {},
+    brandingConfig: settings.brandingConfig ?? {},
+    oidcConfig: oidcSettings(row),
+    samlProviderEnabled: settings.samlProviderEnabled ?? false,
+    samlConfig: settings.samlConfig,
+    oauthProviderEnabled: settings.oauthProviderEnabled ?? false,
+    oauthConfig: settings.oauthConfig,
+    casProviderEnabled: settings.casProviderEnabled ?? false,
+    casConfig: settings.casConfig,
+    customBrandingEnabled: false,
+    customSecurityEnabled: false,
+    template: opt(row.template),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function pickSettings(input: Record<string, unknown>, base: Record<string, unknown> = {}): Record<string, unknown> {
+  const settings = { ...base };
+  for (const key of SETTINGS_KEYS) if (input[key] !== undefined) settings[key] = input[key];
+  return settings;
+}
+
+function identifierTaken(identifier: string): AppError {
+  return conflict(`appIdentifier: "${identifier}" is already used by another application in this user pool`);
+}
+
+export async function findApplicationOrThrow(db: Db | Tx, poolId: string, appId: string, field = 'appId'): Promise<ApplicationRow> {
+  const row = await store.findApplication(db, poolId, appId);
+  if (!row) throw notFound(`${field}: no application "${appId}" in this user pool`);
+  return row;
+}
+
+export async function createApplication(scope: Scope, input: CreateApplicationInput): Promise<ApplicationView> {
+  if (!input.template && !input.appIdentifier) throw badRequest('appIdentifier: is required for a self-built application (one without template)');
+  const now = nowIso();
+  const id = newId();
+  const row: ApplicationRow = {
+    id,
+    pool_id: scope.poolId,
+    app_identifier: input.appIdentifier ?? `${input.template}-${id}`,
+    app_name: input.appName,
+    app_logo: input.appLogo ?? '',
+    app_description: input.appDescription ?? null,
+    app_type: input.appType ?? 'web',
+    default_protocol: input.defaultProtocol ?? 'oidc',
+    template: input.template ?? null,
+    redirect_uris: toJson(input.redirectUris ?? []),
+    logout_redirect_uris: toJson(input.logoutRedirectUris ?? []),
+    init_login_uri: input.initLoginUri ?? '',
+    sso_enabled: fromBool(input.ssoEnabled),
+    sso_enabled_at: input.ssoEnabled ? now : null,
+    oidc_config: toJson(input.oidcConfig ?? {}),
+    settings: toJson(pickSettings(input)),
+    secret_enc: encryptSecret(scope.masterKey, randomSecret(24)),
+    created_at: now,
+    updated_at: now,
+  };
+  try {
+    await store.insertApplication(scope.db, row);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw identifierTaken(row.app_identifier);
+    throw error;
+  }
+  return toApplicationView(row);
+}
+
+export async function getApplication(scope: Scope, appId: string): Promise<ApplicationView> {
+  return toApplicationView(await findApplicationOrThrow(scope.db, scope.poolId, appId));
+}
+
+export async function listApplications(scope: Scope, input: ListApplicationsInput) {
+  const page = input.page ?? 1;
+  const limit = input.limit ?? 10;
+  // The SDK always sends the three flags, false by default: only `true` narrows the list.
+  const { rows, totalCount } = await store.listApplications(
+    scope.db,
+    scope.poolId,
+    { keywords: input.keywords, integrateOnly: input.isIntegrateApp === true, selfBuiltOnly: input.isSelfBuiltApp === true, ssoEnabledOnly: input.ssoEnabled === true },
+    page,
+    limit,
+  );
+  return { list: rows.map(toApplicationView), totalCount };
+}
+
+export async function updateApplication(scope: Scope, input: UpdateApplicationInput): Promise<{ success: boolean }> {
+  try {
+    await scope.db.transaction().execute(async (trx) => {
+      const row = await findApplicationOrThrow(trx, scope.poolId, input.appId);
+      const now = nowIso();
+      const changes: Partial<ApplicationRow> = { updated_at: now, settings: toJson(pickSettings(input, parseJson(row.settings, {}))) };
+      if (input.appName !== undefined) changes.app_name = input.appName;
+      if (input.appIdentifier !== undefined) changes.app_identifier = input.appIdentifier;
+      if (input.appLogo !== undefined) changes.app_logo = input.appLogo;
+      if (input.appDescription !== undefined) changes.app_description = input.appDescription;
+      if (input.defaultProtocol !== undefined) changes.default_protocol = input.defaultProtocol;
+      if (input.redirectUris !== undefined) changes.redirect_uris = toJson(input.redirectUris);
+      if (input.logoutRedirectUris !== undefined) changes.logout_redirect_uris = toJson(input.logoutRedirectUris);
+      if (input.initLoginUri !== undefined) changes.init_login_uri = input.initLoginUri;
+      if (input.ssoEnabled !== undefined && input.ssoEnabled !== toBool(row.sso_enabled)) {
+        changes.sso_enabled = fromBool(input.ssoEnabled);
+        changes.sso_enabled_at = input.ssoEnabled ? now : null;
+      }
+      if (input.oidcConfig !== undefined) {
+        changes.oidc_config = toJson({ ...parseJson<OidcConfigInput>(row.oidc_config, {}), ...input.oidcConfig });
+      }
+      await store.updateApplication(trx, scope.poolId, row.id, changes);
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw identifierTaken(input.appIdentifier ?? '');
+    throw error;
+  }
+  return { success: true };
+}
+
+/** Deleting an application ends its sessions: they and their refresh tokens cascade. */
+export async function deleteApplication(scope: Scope, appId: string): Promise<{ success: boolean }> {
+  if (!(await store.deleteApplication(scope.db, scope.poolId, appId))) throw notFound(`appId: no application "${appId}" in this user pool`);
+  return { success: true };
+}
+
+export async function getApplicationSecret(scope: Scope, appId: string): Promise<{ secret: string }> {
+  const row = await findApplicationOrThrow(scope.db, scope.poolId, appId);
+  return { secret: decryptSecret(scope.masterKey, row.secret_enc) };
+}
+
+/** The old secret stops working at once; tokens already issued stay valid until they expire. */
+export async function refreshApplicationSecret(scope: Scope, appId: string): Promise<{ secret: string }> {
+  await findApplicationOrThrow(scope.db, scope.poolId, appId);
+  const secret = randomSecret(24);
+  await store.updateApplication(scope.db, scope.poolId, appId, { secret_enc: encryptSecret(scope.masterKey, secret), updated_at: nowIso() });
+  return { secret };
+}
+

@@ -1,0 +1,161 @@
+import { newId } from '../lib/ids.js';
+import { ApiCode, AppError, badRequest, forbidden } from '../errors.js';
+import * as history from '../store/login-history.js';
+import * as tokens from '../store/tokens.js';
+import * as users from '../store/users.js';
+import type { UserRow } from '../store/users.js';
+import type { ApplicationRow } from '../store/applications.js';
+import type { Tx } from '../store/database.js';
+import { nowIso } from '../store/values.js';
+import type { LoginHistoryInput, SignInInput } from '../schemas/authentication.js';
+import { verifyPassword } from './passwords.js';
+import { OAuthError, authenticateClient, newRefreshToken, signTokens, type ClientCredentials, type TokenSet } from './tokens.js';
+import { resolveUser } from './user-resolver.js';
+import type { Deps, Scope } from './context.js';
+
+function envInteger(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new Error(`${name} must be a whole number of at least ${min} (got "${raw}")`);
+  return Number(raw);
+}
+
+/** Lock-out policy: SIGNIN_MAX_FAILURES wrong passwords in a row lock the account for SIGNIN_LOCK_SECONDS. */
+export function lockPolicy() {
+  return { maxFailures: envInteger('SIGNIN_MAX_FAILURES', 5, 1), lockSeconds: envInteger('SIGNIN_LOCK_SECONDS', 900, 1) };
+}
+
+export interface SignInRequest {
+  body: SignInInput;
+  credentials: ClientCredentials;
+  issuer: string;
+  clientIp: string;
+  userAgent?: string;
+}
+
+const wrongCredentials = () => badRequest('account or password is wrong', ApiCode.WRONG_CREDENTIALS);
+
+/** Candidates in the order the cloud tries them for `account`: username, email, phone. */
+async function findAccount(deps: Deps, poolId: string, payload: NonNullable<SignInInput['passwordPayload']>): Promise<UserRow | undefined> {
+  const tries: Array<[users.UserKeyColumn, string | undefined]> = payload.account
+    ? [['username', payload.account], ['email_key', payload.account.toLowerCase()], ['phone', payload.account]]
+    : [['username', payload.username], ['email_key', payload.email?.toLowerCase()], ['phone', payload.phone]];
+  for (const [column, value] of tries) {
+    if (!value) continue;
+    const [row] = await users.findManyBy(deps.db, poolId, column, [value]);
+    if (row) return row;
+  }
+  return undefined;
+}
+
+function refusal(status: string): AppError {
+  if (status === 'Resigned') return forbidden('this account has resigned; it can no longer sign in', ApiCode.USER_RESIGNED);
+  return forbidden(`this account is ${status}; only Activated accounts can sign in`, ApiCode.USER_LOCKED);
+}
+
+async function recordFailure(trx: Tx, app: ApplicationRow, user: UserRow, req: SignInRequest, reason: string): Promise<void> {
+  await history.insertLogin(trx, {
+    id: newId(), pool_id: app.pool_id, user_id: user.id, app_id: app.id, client_ip: req.clientIp, user_agent: req.userAgent ?? null,
+    success: 0, failure_reason: reason, created_at: nowIso(),
+  });
+}
+
+/**
+ * Password sign-in (`POST /api/v3/signin`, connection PASSWORD). Unknown accounts verify a dummy
+ * hash and answer exactly as a wrong password does. The status is checked only once the password
+ * is right, so refusals do not tell strangers which accounts are suspended.
+ */
+export async function signIn(deps: Deps, req: SignInRequest): Promise<TokenSet> {
+  let app: ApplicationRow;
+  try {
+    app = await authenticateClient(deps, { ...req.credentials, clientId: req.body.client_id ?? req.credentials.clientId, clientSecret: req.body.client_secret }, 'token_endpoint_auth_method');
+  } catch (error) {
+    if (error instanceof OAuthError) throw new AppError(401, ApiCode.INVALID_CLIENT, error.message, 401);
+    throw error;
+  }
+  if (req.body.connection !== 'PASSWORD') throw badRequest(`connection: ${req.body.connection} is not supported; use PASSWORD`, ApiCode.SIGNIN_UNSUPPORTED);
+  const payload = req.body.passwordPayload;
+  if (!payload) throw badRequest('passwordPayload: is required when connection is PASSWORD');
+  if (!payload.account && !payload.email && !payload.username && !payload.phone) {
+    throw badRequest('passwordPayload: give one of account, email, username or phone');
+  }
+  const scope = req.body.options?.scope?.trim() || 'openid profile';
+  if (!scope.split(/\s+/).includes('openid')) throw badRequest('options.scope: must include openid');
+  const normalizedScope = [...new Set(scope.split(/\s+/))].join(' ');
+
+  const user = await findAccount(deps, app.pool_id, payload);
+  const policy = lockPolicy();
+  if (user) {
+    const failures = await history.findFailures(deps.db, app.pool_id, user.id);
+    if (failures?.locked_until && failures.locked_until > nowIso()) {
+      await deps.db.transaction().execute((trx) => recordFailure(trx, app, user, req, 'locked'));
+      throw forbidden(`too many wrong passwords: this account is locked until ${failures.locked_until}`, ApiCode.USER_LOCKED);
+    }
+  }
+  const ok = await verifyPassword(user?.password_hash, payload.password);
+  if (!user) throw wrongCredentials();
+  if (!ok) {
+    const lockedUntil = await deps.db.transaction().execute(async (trx) => {
+      await recordFailure(trx, app, user, req, 'wrong password');
+      const count = await history.addFailure(trx, app.pool_id, user.id, nowIso());
+      if (count < policy.maxFailures) return undefined;
+      const until = new Date(Date.now() + policy.lockSeconds * 1000).toISOString();
+      await history.lockUntil(trx, app.pool_id, user.id, until);
+      return until;
+    });
+    if (lockedUntil) throw forbidden(`too many wrong passwords: this account is locked until ${lockedUntil}`, ApiCode.USER_LOCKED);
+    throw wrongCredentials();
+  }
+  if (user.status !== 'Activated') {
+    await deps.db.transaction().execute((trx) => recordFailure(trx, app, user, req, `status ${user.status}`));
+    throw refusal(user.status);
+  }
+
+  const now = nowIso();
+  const session = { id: newId(), pool_id: app.pool_id, user_id: user.id, app_id: app.id, scope: normalizedScope, created_at: now, revoked_at: null, revoked_reason: null };
+  const refresh = normalizedScope.split(' ').includes('offline_access') ? newRefreshToken(session, app) : undefined;
+  await deps.db.transaction().execute(async (trx) => {
+    await history.clearFailures(trx, app.pool_id, user.id);
+    await tokens.insertSession(trx, session);
+    if (refresh) await tokens.insertRefreshToken(trx, refresh.row);
+    await history.insertLogin(trx, {
+      id: newId(), pool_id: app.pool_id, user_id: user.id, app_id: app.id, client_ip: req.clientIp, user_agent: req.userAgent ?? null,
+      success: 1, failure_reason: null, created_at: now,
+    });
+    await users.updateUser(trx, app.pool_id, user.id, { logins_count: user.logins_count + 1, last_login: now, last_ip: req.clientIp });
+  });
+  return signTokens(deps, req.issuer, app, user, session.id, normalizedScope, refresh?.value);
+}
+
+export async function getUserLoginHistory(scope: Scope, input: LoginHistoryInput) {
+  const user = await resolveUser(scope.db, scope.poolId, input.userId, input.userIdType);
+  const page = input.page ?? 1;
+  const limit = input.limit ?? 10;
+  const { rows, totalCount } = await history.listLogins(
+    scope.db,
+    scope.poolId,
+    user.id,
+    {
+      appId: input.appId,
+      clientIp: input.clientIp,
+      start: input.start !== undefined ? new Date(input.start).toISOString() : undefined,
+      end: input.end !== undefined ? new Date(input.end).toISOString() : undefined,
+    },
+    page,
+    limit,
+  );
+  return {
+    totalCount,
+    list: rows.map((row) => ({
+      appId: row.app_id,
+      appName: row.app_name ?? '',
+      appLogo: row.app_logo ?? '',
+      appLoginUrl: row.init_login_uri ?? '',
+      clientIp: row.client_ip,
+      userAgent: row.user_agent ?? undefined,
+      time: row.created_at,
+      success: row.success === 1,
+      failureReason: row.failure_reason ?? undefined,
+    })),
+  };
+}

@@ -1,0 +1,44 @@
+import type { Tx } from '../store/database.js';
+import * as tokens from '../store/tokens.js';
+import type { SessionState } from '../store/tokens.js';
+import { nowIso } from '../store/values.js';
+import { notFound } from '../errors.js';
+import * as applications from '../store/applications.js';
+import { resolveUser } from './user-resolver.js';
+import type { Scope } from './context.js';
+
+/**
+ * Whether the tokens of a session may still be used. Read from the database on every check (one
+ * primary-key lookup joined to the user), so a revocation or status change committed by any
+ * process is seen by every process at once, with or without Redis. Besides an explicit
+ * revocation, any status change after the sign-in ends the session: a user suspended and then
+ * re-activated has to sign in again, and only Activated users hold live sessions.
+ */
+export function sessionIsLive(state: SessionState | undefined): boolean {
+  if (!state || state.session.revoked_at) return false;
+  if (state.user.status !== 'Activated') return false;
+  const changed = state.user.status_changed_at;
+  return !changed || changed <= state.session.created_at;
+}
+
+/**
+ * Ends every session of the users, inside the caller's transaction: when it commits, their
+ * refresh tokens stop working and their access tokens introspect as inactive and are refused by
+ * userinfo, on every server process. Resignation calls this.
+ */
+export async function revokeUserTokens(trx: Tx, poolId: string, userIds: string[], reason: string): Promise<number> {
+  return tokens.revokeUserSessions(trx, poolId, userIds, nowIso(), reason);
+}
+
+/** kick-users: ends a user's sessions in the given applications. */
+export async function kickUser(scope: Scope, input: { userId: string; appIds: string[]; userIdType?: string }): Promise<{ success: boolean }> {
+  const appIds = [...new Set(input.appIds)];
+  await scope.db.transaction().execute(async (trx) => {
+    const user = await resolveUser(trx, scope.poolId, input.userId, input.userIdType);
+    const found = new Set((await applications.findApplications(trx, scope.poolId, appIds)).map((a) => a.id));
+    const missing = appIds.filter((id) => !found.has(id));
+    if (missing.length > 0) throw notFound(`appIds: no application ${missing.map((id) => `"${id}"`).join(', ')} in this user pool`);
+    await tokens.revokeUserSessions(trx, scope.poolId, [user.id], nowIso(), `kicked by ${scope.actor}`, appIds);
+  });
+  return { success: true };
+}

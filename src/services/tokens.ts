@@ -1,0 +1,279 @@
+import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
+import { createHash, randomBytes } from 'node:crypto';
+import { newId } from '../lib/ids.js';
+import { decryptSecret, safeEqual } from '../lib/secrets.js';
+import * as applications from '../store/applications.js';
+import type { ApplicationRow } from '../store/applications.js';
+import type { Tx } from '../store/database.js';
+import * as tokens from '../store/tokens.js';
+import * as users from '../store/users.js';
+import type { UserRow } from '../store/users.js';
+import { nowIso } from '../store/values.js';
+import { oidcSettings } from './applications.js';
+import type { Deps } from './context.js';
+import { sessionIsLive } from './sessions.js';
+import { SIGNING_ALG, currentSigningKey, verificationKey } from './signing-keys.js';
+
+/** An OAuth error answered as `{ error, error_description }` by the /oidc endpoints. */
+export class OAuthError extends Error {
+  constructor(readonly httpStatus: number, readonly error: string, description: string) {
+    super(description);
+  }
+}
+
+export interface ClientCredentials {
+  /** The Authorization header, used when it is `Basic ...` (client_secret_basic). */
+  authorization?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** x-authing-app-id, which the SDK sends on every request. */
+  appIdHeader?: string;
+}
+
+type Endpoint = 'token_endpoint_auth_method' | 'introspection_endpoint_auth_method' | 'revocation_endpoint_auth_method';
+
+function parseBasic(header: string | undefined): { id: string; secret: string } | undefined {
+  if (!header || !/^basic /i.test(header)) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  const unescape = (v: string) => {
+    try {
+      return decodeURIComponent(v.replace(/\+/g, ' '));
+    } catch {
+      return v;
+    }
+  };
+  return { id: unescape(decoded.slice(0, colon)), secret: unescape(decoded.slice(colon + 1)) };
+}
+
+/**
+ * client_secret_basic, client_secret_post, or no secret when the application allows `none` for
+ * this endpoint. Unknown client and wrong secret give the same answer.
+ */
+export async function authenticateClient(deps: Deps, creds: ClientCredentials, endpoint: Endpoint): Promise<ApplicationRow> {
+  const basic = parseBasic(creds.authorization);
+  const clientId = basic?.id ?? creds.clientId ?? creds.appIdHeader;
+  const secret = basic?.secret ?? creds.clientSecret;
+  if (!clientId) throw new OAuthError(401, 'invalid_client', 'client authentication failed: no client_id (x-authing-app-id, client_id or Basic authorization)');
+  const app = await applications.findApplicationByClientId(deps.db, clientId);
+  if (app && secret === undefined && oidcSettings(app)[endpoint] === 'none') return app;
+  const expected = app ? decryptSecret(deps.masterKey, app.secret_enc) : 'no-such-application-secret';
+  if (!app || secret === undefined || !safeEqual(secret, expected)) {
+    throw new OAuthError(401, 'invalid_client', `client authentication failed: unknown application or wrong secret for client_id "${clientId}"`);
+  }
+  return app;
+}
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface TokenSet {
+  scope: string;
+  access_token: string;
+  id_token: string;
+  refresh_token?: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  /** The SDK's LoginTokenResponseDataDto names it so; OAuth clients read expires_in. */
+  expire_in: number;
+}
+
+const secondsNow = () => Math.floor(Date.now() / 1000);
+
+/** OIDC standard claims the granted scopes allow (id token and userinfo). */
+export function userClaims(user: UserRow, scope: string): Record<string, unknown> {
+  const scopes = new Set(scope.split(' '));
+  const claims: Record<string, unknown> = { sub: user.id };
+  const put = (name: string, value: unknown) => {
+    if (value !== null && value !== undefined) claims[name] = value;
+  };
+  if (scopes.has('profile')) {
+    put('name', user.name);
+    put('nickname', user.nickname);
+    put('given_name', user.given_name);
+    put('family_name', user.family_name);
+    put('middle_name', user.middle_name);
+    put('preferred_username', user.preferred_username);
+    put('picture', user.photo);
+    put('profile', user.profile);
+    put('website', user.website);
+    put('gender', user.gender);
+    put('birthdate', user.birthdate);
+    put('zoneinfo', user.zoneinfo);
+    put('locale', user.locale);
+    put('updated_at', Math.floor(Date.parse(user.updated_at) / 1000));
+  }
+  if (scopes.has('username')) put('username', user.username);
+  if (scopes.has('email')) {
+    put('email', user.email);
+    claims.email_verified = user.email_verified === 1;
+  }
+  if (scopes.has('phone')) {
+    put('phone_number', user.phone);
+    claims.phone_number_verified = user.phone_verified === 1;
+  }
+  if (scopes.has('external_id')) put('external_id', user.external_id);
+  return claims;
+}
+
+/** A new opaque refresh token: the caller stores the row in its transaction, returns the value. */
+export function newRefreshToken(session: { id: string; pool_id: string; user_id: string }, app: ApplicationRow) {
+  const value = randomBytes(32).toString('base64url');
+  const row: tokens.RefreshTokenRow = {
+    id: newId(),
+    pool_id: session.pool_id,
+    session_id: session.id,
+    user_id: session.user_id,
+    token_hash: hashToken(value),
+    expires_at: new Date(Date.now() + oidcSettings(app).refresh_token_expire * 1000).toISOString(),
+    used_at: null,
+    created_at: nowIso(),
+  };
+  return { value, row };
+}
+
+/** Signs the access and id tokens of a session; no database writes, so it runs after the commit. */
+export async function signTokens(deps: Deps, issuer: string, app: ApplicationRow, user: UserRow, sessionId: string, scope: string, refreshToken?: string): Promise<TokenSet> {
+  const { kid, key } = await currentSigningKey(deps);
+  const settings = oidcSettings(app);
+  const iat = secondsNow();
+  const accessToken = await new SignJWT({ scope, sid: sessionId, user_pool_id: app.pool_id })
+    .setProtectedHeader({ alg: SIGNING_ALG, kid, typ: 'at+jwt' })
+    .setIssuer(issuer)
+    .setSubject(user.id)
+    .setAudience(app.id)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + settings.access_token_expire)
+    .setJti(newId())
+    .sign(key);
+  const idToken = await new SignJWT({ ...userClaims(user, scope), sid: sessionId })
+    .setProtectedHeader({ alg: SIGNING_ALG, kid, typ: 'JWT' })
+    .setIssuer(issuer)
+    .setSubject(user.id)
+    .setAudience(app.id)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + settings.id_token_expire)
+    .sign(key);
+  return {
+    scope,
+    access_token: accessToken,
+    id_token: idToken,
+    ...(refreshToken ? { refresh_token: refreshToken } : {}),
+    token_type: 'Bearer',
+    expires_in: settings.access_token_expire,
+    expire_in: settings.access_token_expire,
+  };
+}
+
+interface AccessClaims extends JWTPayload {
+  sub: string;
+  aud: string;
+  sid: string;
+  scope: string;
+  user_pool_id: string;
+}
+
+/** The claims of an access token that verifies and whose session is live; undefined otherwise. */
+export async function liveAccessToken(deps: Deps, token: string): Promise<AccessClaims | undefined> {
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, async (header) => {
+      const key = await verificationKey(deps, header.kid);
+      if (!key) throw new Error('unknown kid');
+      return key;
+    }, { algorithms: [SIGNING_ALG], typ: 'at+jwt' }));
+  } catch {
+    return undefined;
+  }
+  const claims = payload as AccessClaims;
+  if (typeof claims.sid !== 'string' || typeof claims.user_pool_id !== 'string') return undefined;
+  const state = await tokens.findSessionState(deps.db, claims.user_pool_id, claims.sid);
+  return sessionIsLive(state) ? claims : undefined;
+}
+
+/** refresh_token grant with rotation: each refresh token works once; a replay ends the session. */
+export async function refresh(deps: Deps, issuer: string, app: ApplicationRow, refreshToken: string | undefined): Promise<TokenSet> {
+  if (!refreshToken) throw new OAuthError(400, 'invalid_request', 'refresh_token: is required');
+  const row = await tokens.findRefreshToken(deps.db, hashToken(refreshToken));
+  const invalid = () => new OAuthError(400, 'invalid_grant', 'refresh_token: invalid, expired, revoked or already used');
+  if (!row || row.pool_id !== app.pool_id) throw invalid();
+  const state = await tokens.findSessionState(deps.db, row.pool_id, row.session_id);
+  if (!state || state.session.app_id !== app.id) throw invalid();
+  if (!sessionIsLive(state) || row.expires_at <= nowIso()) throw invalid();
+  const next = newRefreshToken(state.session, app);
+  const replayed = await deps.db.transaction().execute(async (trx: Tx) => {
+    if (!(await tokens.markRefreshTokenUsed(trx, row.id, nowIso()))) {
+      await tokens.revokeSession(trx, row.pool_id, row.session_id, nowIso(), 'refresh token replayed');
+      return true;
+    }
+    await tokens.insertRefreshToken(trx, next.row);
+    return false;
+  });
+  if (replayed) throw invalid();
+  const user = await users.findById(deps.db, row.pool_id, row.user_id);
+  if (!user) throw invalid();
+  return signTokens(deps, issuer, app, user, row.session_id, state.session.scope, next.value);
+}
+
+/** RFC 7662. Tokens of another user pool than the asking application's are inactive to it. */
+export async function introspect(deps: Deps, app: ApplicationRow, token: string | undefined): Promise<Record<string, unknown>> {
+  if (!token) return { active: false };
+  const row = await tokens.findRefreshToken(deps.db, hashToken(token));
+  if (row) {
+    if (row.pool_id !== app.pool_id || row.used_at || row.expires_at <= nowIso()) return { active: false };
+    const state = await tokens.findSessionState(deps.db, row.pool_id, row.session_id);
+    if (!state || !sessionIsLive(state)) return { active: false };
+    return {
+      active: true,
+      token_type: 'refresh_token',
+      client_id: state.session.app_id,
+      sub: row.user_id,
+      scope: state.session.scope,
+      iat: Math.floor(Date.parse(row.created_at) / 1000),
+      exp: Math.floor(Date.parse(row.expires_at) / 1000),
+    };
+  }
+  const claims = await liveAccessToken(deps, token);
+  if (!claims || claims.user_pool_id !== app.pool_id) return { active: false };
+  return {
+    active: true,
+    token_type: 'Bearer',
+    client_id: claims.aud,
+    sub: claims.sub,
+    scope: claims.scope,
+    iss: claims.iss,
+    aud: claims.aud,
+    iat: claims.iat,
+    exp: claims.exp,
+    jti: claims.jti,
+    sid: claims.sid,
+  };
+}
+
+/**
+ * RFC 7009. Revoking either token ends the whole grant (the session), as the RFC allows: the
+ * refresh token and every access token issued from it. Tokens of other applications, unknown
+ * or already dead tokens change nothing and still answer 200.
+ */
+export async function revoke(deps: Deps, app: ApplicationRow, token: string | undefined): Promise<void> {
+  if (!token) throw new OAuthError(400, 'invalid_request', 'token: is required');
+  const row = await tokens.findRefreshToken(deps.db, hashToken(token));
+  let sessionId = row?.pool_id === app.pool_id ? row.session_id : undefined;
+  if (!row) {
+    const claims = await liveAccessToken(deps, token);
+    if (claims && claims.user_pool_id === app.pool_id && claims.aud === app.id) sessionId = claims.sid;
+  }
+  if (!sessionId) return;
+  const state = await tokens.findSessionState(deps.db, app.pool_id, sessionId);
+  if (state?.session.app_id !== app.id) return;
+  await tokens.revokeSession(deps.db, app.pool_id, sessionId, nowIso(), `revoked by client ${app.id}`);
+}
+
+/** OIDC userinfo: the claims the access token's scopes allow, while its session is live. */
+export async function userInfo(deps: Deps, token: string | undefined): Promise<Record<string, unknown>> {
+  const claims = token ? await liveAccessToken(deps, token) : undefined;
+  if (!claims) throw new OAuthError(401, 'invalid_token', 'access token is invalid, expired or revoked');
+  const user = await users.findById(deps.db, claims.user_pool_id, claims.sub);
+  if (!user) throw new OAuthError(401, 'invalid_token', 'access token is invalid, expired or revoked');
+  return userClaims(user, claims.scope);
+}

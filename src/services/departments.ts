@@ -8,7 +8,7 @@ import { badRequest, conflict, notFound } from '../errors.js';
 import type { Scope } from './context.js';
 import type { Db, Tx } from '../store/database.js';
 import {
-  checkDepartmentCode, findOrganization, removeDepartmentRelations, resolveDepartment, toDepartmentViews, type DepartmentView,
+  checkCode, findOrganization, removeDepartmentRelations, resolveDepartment, toDepartmentViews, type DepartmentView,
 } from './org-tree.js';
 import { changeOrganizationCode } from './organizations.js';
 import { setLeaders } from './department-members.js';
@@ -46,7 +46,7 @@ async function assertOpenIdFree(db: Db | Tx, scope: Scope, org: OrganizationRow,
 export async function createDepartment(scope: Scope, input: CreateDepartmentInput): Promise<DepartmentView> {
   // GenAuth refuses a blank organization code here (and only here) as malformed, in these words.
   if (input.organizationCode !== '' && input.organizationCode.trim() === '') throw badRequest(`invalid organization code ${input.organizationCode}`);
-  if (input.code !== undefined) checkDepartmentCode(input.code, 'code');
+  if (input.code !== undefined) checkCode(input.code, 'code');
   const now = nowIso();
   try {
     return await scope.db.transaction().execute(async (trx) => {
@@ -117,6 +117,8 @@ export interface UpdateDepartmentInput {
  * organization's rules; it cannot move.
  */
 export async function updateDepartment(scope: Scope, input: UpdateDepartmentInput): Promise<DepartmentView> {
+  // Malformed input is refused before anything is looked up, as GenAuth does.
+  if (input.code !== undefined) checkCode(input.code, 'code');
   try {
     return await scope.db.transaction().execute(async (trx) => {
       const org = await findOrganization(trx, scope, input.organizationCode);
@@ -126,7 +128,6 @@ export async function updateDepartment(scope: Scope, input: UpdateDepartmentInpu
       if (input.code !== undefined) {
         if (isRoot) await changeOrganizationCode(trx, scope, org.id, org.code, input.code, 'code');
         else {
-          checkDepartmentCode(input.code, 'code');
           await assertCodeFree(trx, scope, org, input.code, dept.id);
           changes.code = input.code;
         }

@@ -7,7 +7,7 @@ import { nowIso, toJson } from '../store/values.js';
 import { conflict } from '../errors.js';
 import type { Scope } from './context.js';
 import {
-  checkOrganizationCode, checkPaging, findOrganization, formatError, removeDepartmentRelations, toOrganizationViews,
+  checkCode, checkPaging, findOrganization, formatError, removeDepartmentRelations, toOrganizationViews,
 } from './org-tree.js';
 import { setLeaders } from './department-members.js';
 
@@ -29,7 +29,7 @@ function codeTaken(code: string, field: string) {
  */
 export async function createOrganization(scope: Scope, input: CreateOrganizationInput) {
   const code = input.organizationCode || `org_${newId()}`;
-  checkOrganizationCode(code, 'organizationCode');
+  checkCode(code, 'organizationCode');
   const now = nowIso();
   const id = newId();
   const root: DepartmentRow = {
@@ -87,7 +87,7 @@ export interface UpdateOrganizationInput {
 /** Renames the code of an organization (and so of its root department) under the same rules as creation. */
 export async function changeOrganizationCode(trx: Tx, scope: Scope, orgId: string, current: string, next: string, field: string): Promise<void> {
   if (next === current) return;
-  checkOrganizationCode(next, field);
+  checkCode(next, field);
   if (await orgStore.findByCode(trx, scope.poolId, next)) throw codeTaken(next, field);
   if (await deptStore.findOne(trx, scope.poolId, orgId, 'code', next)) {
     throw conflict(`${field}: "${next}" is already the code of a department of this organization`);
@@ -96,7 +96,8 @@ export async function changeOrganizationCode(trx: Tx, scope: Scope, orgId: strin
 }
 
 export async function updateOrganization(scope: Scope, input: UpdateOrganizationInput) {
-  if (input.organizationNewCode !== undefined && input.organizationNewCode.length > 64) throw formatError('organizationNewCode');
+  // Malformed input is refused before anything is looked up, as GenAuth does.
+  if (input.organizationNewCode !== undefined) checkCode(input.organizationNewCode, 'organizationNewCode');
   try {
     return await scope.db.transaction().execute(async (trx) => {
       const org = await findOrganization(trx, scope, input.organizationCode, { emptyIsMalformed: true });

@@ -11,7 +11,8 @@ export function Envelope<T extends TSchema>(data: T) {
   });
 }
 
-export const SUCCESS_MESSAGE = 'success';
+/** GenAuth answers success with an empty message; the official SDK's specs check for exactly that. */
+export const SUCCESS_MESSAGE = '';
 
 export function envelope<T>(requestId: string, data: T) {
   return { statusCode: 200, message: SUCCESS_MESSAGE, requestId, data };

@@ -85,6 +85,17 @@ describe('the department tree', () => {
     expect(cycle.message).toBe('parentDepartmentId: a department cannot move below itself');
   });
 
+  it('lists every department below one, root by default', async () => {
+    const org = await organization();
+    const a = await department(org.code, org.rootId);
+    const b = await department(org.code, a.departmentId);
+    const c = await department(org.code, org.rootId);
+    const all = await t.management.getAllDepartments({ organizationCode: org.code });
+    expect(all.data.list.map((d) => d.departmentId)).toEqual([a.departmentId, b.departmentId, c.departmentId]);
+    const below = await t.management.getAllDepartments({ organizationCode: org.code, departmentId: a.departmentId });
+    expect(below.data.list.map((d) => d.departmentId)).toEqual([b.departmentId]);
+  });
+
   it('lists children, searches by name or code and answers the parent', async () => {
     const org = await organization();
     const tag = uniq();

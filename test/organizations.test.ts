@@ -39,6 +39,13 @@ describe('organizations through the official ManagementClient', () => {
     expect(missing.message).toMatch(/organization not found for code: nope_/);
   });
 
+  it('gets organizations in a batch, in the order asked, leaving unknown codes out', async () => {
+    const [a, b] = [await createOrganization(), await createOrganization()];
+    const answer = await t.management.getOrganizationsBatch({ organizationCodeList: [b.organizationCode, `nope_${uniq()}`, a.organizationCode] });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.data.map((o) => o.organizationCode)).toEqual([b.organizationCode, a.organizationCode]);
+  });
+
   it('refuses a second organization with the same code in the pool', async () => {
     const org = await createOrganization();
     const again = await t.management.createOrganization({ organizationCode: org.organizationCode, organizationName: 'Again' } as never);

@@ -8,7 +8,7 @@ import { Paginated, Success } from '../schemas/common.js';
 import { User } from '../schemas/users.js';
 import {
   CreateDepartmentBody, CreateOrganizationBody, Department, DepartmentMembersBody, DepartmentRefBody, DepartmentRefQuery,
-  GetDepartmentQuery, GetOrganizationQuery, GetParentDepartmentQuery, GetUserDepartmentsQuery, IsUserInDepartmentQuery,
+  GetAllDepartmentsQuery, GetDepartmentQuery, GetOrganizationQuery, GetOrganizationsBatchQuery, GetParentDepartmentQuery, GetUserDepartmentsQuery, IsUserInDepartmentQuery,
   ListChildrenQuery, ListDepartmentMembersQuery, ListOrganizationsQuery, Organization, OrganizationCodeBody, SearchDepartmentMembersQuery,
   SearchDepartmentsBody, SearchOrganizationsQuery, SetUserDepartmentsBody, UpdateDepartmentBody, UpdateOrganizationBody, UserDepartment,
 } from '../schemas/organizations.js';
@@ -26,6 +26,11 @@ export function registerOrganizationRoutes(app: FastifyInstance): void {
     method: 'GET', url: '/api/v3/get-organization', summary: 'Get an organization by code', tags: orgTags,
     querystring: GetOrganizationQuery, data: Organization,
     handler: async ({ query, scope }) => organizations.getOrganization(scope, query.organizationCode, query),
+  });
+  managementRoute(app, {
+    method: 'GET', url: '/api/v3/get-organization-batch', summary: 'Get up to 50 organizations; unknown codes are left out', tags: orgTags,
+    querystring: GetOrganizationsBatchQuery, data: Type.Array(Organization),
+    handler: async ({ query, scope }) => organizations.getOrganizations(scope, query.organizationCodeList, query),
   });
   managementRoute(app, {
     method: 'GET', url: '/api/v3/list-organizations', summary: 'List organizations, newest first', tags: orgTags,
@@ -72,6 +77,11 @@ export function registerOrganizationRoutes(app: FastifyInstance): void {
     method: 'GET', url: '/api/v3/list-children-departments', summary: 'List the direct children of a department', tags: deptTags,
     querystring: ListChildrenQuery, data: Paginated(Department),
     handler: async ({ query, scope }) => departments.listChildren(scope, query),
+  });
+  managementRoute(app, {
+    method: 'GET', url: '/api/v3/get-all-departments', summary: 'Every department below a department (root by default)', tags: deptTags,
+    querystring: GetAllDepartmentsQuery, data: Paginated(Department),
+    handler: async ({ query, scope }) => departments.allDepartments(scope, query),
   });
   managementRoute(app, {
     method: 'POST', url: '/api/v3/search-departments', summary: 'Search departments of an organization by name or code', tags: deptTags,

@@ -104,6 +104,13 @@ export const OrganizationCodeBody = Type.Object({ organizationCode: Code, tenant
 
 export const GetOrganizationQuery = Type.Object({ organizationCode: Code, withCustomData: OptionalFlag, withPost: OptionalFlag, tenantId: TenantId });
 
+export const GetOrganizationsBatchQuery = Type.Object({
+  organizationCodeList: Type.Array(Code, { minItems: 1, maxItems: 50 }),
+  withCustomData: OptionalFlag,
+  withPost: OptionalFlag,
+  tenantId: TenantId,
+});
+
 export const ListOrganizationsQuery = Type.Object({
   page: PageNumber,
   limit: PageLimit,
@@ -183,6 +190,13 @@ export const ListChildrenQuery = Type.Object({
   status: OptionalFlag,
   excludeVirtualNode: OptionalFlag,
   onlyVirtualNode: OptionalFlag,
+  withCustomData: OptionalFlag,
+});
+
+export const GetAllDepartmentsQuery = Type.Object({
+  organizationCode: Code,
+  departmentId: Type.Optional(Type.String()),
+  departmentIdType: DepartmentIdType,
   withCustomData: OptionalFlag,
 });
 

@@ -8,7 +8,9 @@ import type { Scope } from './context.js';
 import { resolveAllUsers, resolveUser, resolveUsersForNewRelation } from './user-resolver.js';
 import { relationLoaders, toUserViews, type UserViewOptions } from './user-view.js';
 import { userHooks } from './users.js';
-import { checkDepartmentIdType, checkPaging, findOrganization, formatError, resolveDepartment, toDepartmentViews } from './org-tree.js';
+import {
+  checkDepartmentIdType, checkPaging, departmentGone, findOrganization, formatError, resolveDepartment, toDepartmentViews,
+} from './org-tree.js';
 
 interface DepartmentRef {
   organizationCode: string;
@@ -35,12 +37,15 @@ export async function setLeaders(trx: Tx, scope: Scope, departmentId: string, us
 
 /** Adds users (all or nothing; resigned users are refused); members already there stay as they are. */
 export async function addMembers(scope: Scope, input: DepartmentRef & { userIds: string[] }): Promise<{ success: boolean }> {
-  await scope.db.transaction().execute(async (trx) => {
-    const dept = await departmentOf(trx, scope, input);
-    const users = await resolveUsersForNewRelation(trx, scope, input.userIds, 'user_id', 'userIds');
-    const now = nowIso();
-    await deptStore.addMembers(trx, users.map((u) => ({ pool_id: scope.poolId, department_id: dept.id, user_id: u.id, is_leader: 0, is_main_department: 0, joined_at: now })));
-  });
+  await scope.db
+    .transaction()
+    .execute(async (trx) => {
+      const dept = await departmentOf(trx, scope, input);
+      const users = await resolveUsersForNewRelation(trx, scope, input.userIds, 'user_id', 'userIds');
+      const now = nowIso();
+      await deptStore.addMembers(trx, users.map((u) => ({ pool_id: scope.poolId, department_id: dept.id, user_id: u.id, is_leader: 0, is_main_department: 0, joined_at: now })));
+    })
+    .catch(departmentGone);
   return { success: true };
 }
 
@@ -178,7 +183,7 @@ export async function setUserDepartments(
       await deptStore.addMembers(trx, [{ pool_id: scope.poolId, department_id: d.departmentId, user_id: user.id, ...flags, joined_at: now }]);
       await deptStore.setMemberFlags(trx, scope.poolId, d.departmentId, user.id, flags);
     }
-  });
+  }).catch(departmentGone);
   return { success: true };
 }
 
@@ -203,6 +208,27 @@ async function placeInDepartments(trx: Tx, scope: Scope, userId: string, departm
   }
   const now = nowIso();
   await deptStore.addMembers(trx, [...new Set(targets)].map((id) => ({ pool_id: scope.poolId, department_id: id, user_id: userId, is_leader: 0, is_main_department: 0, joined_at: now })));
+}
+
+export interface DepartmentFilter {
+  organizationCode: string;
+  departmentId: string;
+  departmentIdType?: string;
+  includeChildrenDepartments?: boolean;
+}
+
+/**
+ * list-users' advancedFilter `{ field: "department", operator: "IN", value: [DepartmentFilter] }`:
+ * the ids of the users in any of the departments (or below them when asked), for the user
+ * list to narrow on.
+ */
+export async function usersInDepartments(db: Db | Tx, scope: Scope, filters: DepartmentFilter[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const f of filters) {
+    const dept = await departmentOf(db, scope, f);
+    ids.push(...(f.includeChildrenDepartments ? await deptStore.subtreeIds(db, scope.poolId, [dept.id]) : [dept.id]));
+  }
+  return deptStore.memberIds(db, scope.poolId, [...new Set(ids)]);
 }
 
 userHooks.placeInDepartments = placeInDepartments;

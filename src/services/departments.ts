@@ -183,6 +183,15 @@ export async function listChildren(
   return { list: await toDepartmentViews(scope.db, scope, rows, input), totalCount: rows.length };
 }
 
+/** Every department below the given one (itself excluded), as get-all-departments. */
+export async function allDepartments(scope: Scope, input: { organizationCode: string; departmentId?: string; departmentIdType?: string; withCustomData?: boolean }) {
+  const org = await findOrganization(scope.db, scope, input.organizationCode);
+  const top = await resolveDepartment(scope.db, scope, org, input.departmentId ?? 'root', input.departmentIdType);
+  const ids = (await deptStore.subtreeIds(scope.db, scope.poolId, [top.id])).filter((id) => id !== top.id);
+  const rows = (await deptStore.findByIds(scope.db, scope.poolId, ids)).sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
+  return { list: await toDepartmentViews(scope.db, scope, rows, input), totalCount: rows.length };
+}
+
 export async function searchDepartments(scope: Scope, input: { organizationCode: string; keywords: string; withCustomData?: boolean }) {
   const org = await findOrganization(scope.db, scope, input.organizationCode);
   if (!input.keywords.trim()) throw badRequest('keywords: must not be empty');

@@ -148,6 +148,20 @@ export async function toOrganizationViews(db: Db | Tx, scope: Scope, orgs: Organ
 }
 
 /**
+ * A membership insert lost a race with the deletion of its department (PostgreSQL checks the
+ * foreign key at insert time): answered as the 404 the caller would have got a moment later.
+ */
+export function isForeignKeyViolation(error: unknown): boolean {
+  const e = error as { code?: string };
+  return e?.code === '23503' || e?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+export function departmentGone(error: unknown): never {
+  if (isForeignKeyViolation(error)) throw notFound('departmentId: the department was deleted while this request ran');
+  throw error;
+}
+
+/**
  * Removes every relation that points at the given departments (memberships, and role
  * assignments and authorizations whose target is a department), in the caller's transaction,
  * before the departments themselves go. Families that add relations to departments extend it.

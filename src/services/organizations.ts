@@ -56,6 +56,13 @@ export async function getOrganization(scope: Scope, code: string, options: { wit
   return (await toOrganizationViews(scope.db, scope, [org], options))[0];
 }
 
+/** The organizations found, in the order asked; unknown codes are left out. */
+export async function getOrganizations(scope: Scope, codes: string[], options: { withCustomData?: boolean }) {
+  const found = new Map((await orgStore.findByCodes(scope.db, scope.poolId, codes)).map((o) => [o.code, o]));
+  const rows = [...new Set(codes)].map((c) => found.get(c)).filter((o) => o !== undefined);
+  return toOrganizationViews(scope.db, scope, rows, options);
+}
+
 export async function listOrganizations(
   scope: Scope,
   input: { page?: number; limit?: number; fetchAll?: boolean; keywords?: string; withCustomData?: boolean },

@@ -13,6 +13,11 @@ export async function findByCode(db: Conn, poolId: string, code: string): Promis
   return db.selectFrom('organizations').selectAll().where('pool_id', '=', poolId).where('code', '=', code).executeTakeFirst();
 }
 
+export async function findByCodes(db: Conn, poolId: string, codes: string[]): Promise<OrganizationRow[]> {
+  if (codes.length === 0) return [];
+  return db.selectFrom('organizations').selectAll().where('pool_id', '=', poolId).where('code', 'in', codes).execute();
+}
+
 export async function findByIds(db: Conn, poolId: string, ids: string[]): Promise<OrganizationRow[]> {
   if (ids.length === 0) return [];
   return db.selectFrom('organizations').selectAll().where('pool_id', '=', poolId).where('id', 'in', ids).execute();

@@ -227,6 +227,19 @@ describe('department members, in both directions', () => {
     expect(root.statusCode).toBe(400);
   });
 
+  it('takes role assignments of a deleted subtree with it', async () => {
+    const org = await organization();
+    const parent = await department(org.code, org.rootId);
+    const child = await department(org.code, parent.departmentId);
+    const code = `role_${uniq()}`;
+    expect((await t.management.createRole({ code } as never)).statusCode).toBe(200);
+    const assigned = await t.management.assignRole({ code, targets: [{ targetType: 'DEPARTMENT', targetIdentifier: child.departmentId }] } as never);
+    expect(assigned.statusCode).toBe(200);
+    expect((await t.management.listRoleDepartments({ code })).data.totalCount).toBe(1);
+    await t.management.deleteDepartment({ organizationCode: org.code, departmentId: parent.departmentId });
+    expect((await t.management.listRoleDepartments({ code })).data.totalCount).toBe(0);
+  });
+
   it('lets deleting a user take its memberships with it', async () => {
     const org = await organization();
     const dept = await department(org.code, org.rootId);

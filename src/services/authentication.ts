@@ -85,15 +85,14 @@ export async function signIn(deps: Deps, req: SignInRequest): Promise<TokenSet> 
 
   const user = await findAccount(deps, app.pool_id, payload);
   const policy = lockPolicy();
-  if (user) {
-    const failures = await history.findFailures(deps.db, app.pool_id, user.id);
-    if (failures?.locked_until && failures.locked_until > nowIso()) {
-      await deps.db.transaction().execute((trx) => recordFailure(trx, app, user, req, 'locked'));
-      throw forbidden(`too many wrong passwords: this account is locked until ${failures.locked_until}`, ApiCode.USER_LOCKED);
-    }
-  }
+  // Verified even when the account turns out to be locked: every attempt costs the same.
   const ok = await verifyPassword(user?.password_hash, payload.password);
   if (!user) throw wrongCredentials();
+  const failures = await history.findFailures(deps.db, app.pool_id, user.id);
+  if (failures?.locked_until && failures.locked_until > nowIso()) {
+    await deps.db.transaction().execute((trx) => recordFailure(trx, app, user, req, 'locked'));
+    throw forbidden(`too many wrong passwords: this account is locked until ${failures.locked_until}`, ApiCode.USER_LOCKED);
+  }
   if (!ok) {
     const lockedUntil = await deps.db.transaction().execute(async (trx) => {
       await recordFailure(trx, app, user, req, 'wrong password');

@@ -29,7 +29,7 @@ async function department() {
   const org = (await t.management.createOrganization({ organizationCode: `org_${uniq()}`, organizationName: 'Org' } as never)).data;
   const dept = await t.management.createDepartment({ organizationCode: org.organizationCode, parentDepartmentId: org.departmentId, name: `Dept ${uniq()}`, code: `d_${uniq()}` } as never);
   expect(dept.statusCode).toBe(200);
-  return { organizationCode: org.organizationCode, ...dept.data };
+  return { ...dept.data, organizationCode: org.organizationCode };
 }
 
 const userTargets = (...ids: string[]) => ids.map((id) => ({ targetType: USER, targetIdentifier: id }));

@@ -1,5 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import { managementRoute } from '../server/route.js';
+import { listAuditLogs } from '../services/audit.js';
+import { Paginated } from '../schemas/common.js';
+import { AdminAuditLog, GetAdminAuditLogsBody } from '../schemas/audit.js';
+
+const tags = ['audit'];
 
 export function registerAuditRoutes(app: FastifyInstance): void {
-  void app;
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/get-admin-audit-logs', summary: 'Admin audit log of this user pool: newest first, with filters and paging', tags,
+    body: GetAdminAuditLogsBody, data: Paginated(AdminAuditLog),
+    handler: async ({ body, scope }) => listAuditLogs(scope, body),
+  });
 }

@@ -7,6 +7,7 @@ import { registerGroupRoutes } from './groups.js';
 import { registerPostRoutes } from './posts.js';
 import { registerResourceRoutes } from './resources.js';
 import { registerAuditRoutes } from './audit.js';
+import { registerPublicAccountRoutes } from './public-accounts.js';
 import { registerApplicationRoutes } from './applications.js';
 import { registerAuthenticationRoutes } from './authentication.js';
 
@@ -20,6 +21,7 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
   registerPostRoutes(app);
   registerResourceRoutes(app);
   registerAuditRoutes(app);
+  registerPublicAccountRoutes(app);
   registerApplicationRoutes(app);
   registerAuthenticationRoutes(app);
 }

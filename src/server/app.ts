@@ -6,6 +6,7 @@ import type { Deps } from '../services/context.js';
 import { ping } from '../store/database.js';
 import { registerErrorHandling } from './error-handler.js';
 import { registerManagementAuth } from './management-auth.js';
+import { registerAuditHook } from './audit-hook.js';
 import type { NonceStore } from './nonce-store.js';
 import { parseQueryString } from './query-string.js';
 import { registerApi } from '../api/index.js';
@@ -53,6 +54,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerErrorHandling(app);
   registerManagementAuth(app, options);
+  registerAuditHook(app);
 
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
     await ping(options.deps.db);

@@ -1,5 +1,6 @@
 import * as store from '../store/users.js';
 import type { UserRow } from '../store/users.js';
+import type { AccountType } from '../store/tables/foundation.js';
 import { badRequest } from '../errors.js';
 import type { Scope } from './context.js';
 import { toUserViews, type UserView, type UserViewOptions } from './user-view.js';
@@ -88,7 +89,10 @@ function buildFilter(input: ListUsersInput): store.ListFilter {
   return filter;
 }
 
-export async function listUsers(scope: Scope, input: ListUsersInput): Promise<{ list: UserView[]; totalCount: number }> {
-  const { rows, total } = await store.listUsers(scope.db, scope.poolId, buildFilter(input));
+/** list-users lists personal accounts; list-public-accounts passes 'public_account'. */
+export async function listUsers(scope: Scope, input: ListUsersInput, accountType: AccountType = 'user'): Promise<{ list: UserView[]; totalCount: number }> {
+  const filter = buildFilter(input);
+  filter.equals.push({ column: 'account_type', values: [accountType] });
+  const { rows, total } = await store.listUsers(scope.db, scope.poolId, filter);
   return { list: await toUserViews(scope.db, scope.poolId, rows, input.options ?? {}), totalCount: total };
 }

@@ -1,4 +1,5 @@
 import type { Db, Tx } from '../store/database.js';
+import type { AccountType } from '../store/tables/foundation.js';
 import { isUniqueViolation } from '../store/database.js';
 import * as store from '../store/users.js';
 import type { UserRow } from '../store/users.js';
@@ -83,18 +84,31 @@ function profileColumns(input: Partial<Record<ProfileField, string | undefined>>
   return columns as Partial<UserRow>;
 }
 
-function translateUniqueViolation(error: unknown): never {
+export function translateUniqueViolation(error: unknown): never {
   if (isUniqueViolation(error)) {
     throw conflict('a username, email, phone or externalId given is already used by another user in this user pool', ApiCode.USER_EXISTS);
   }
   throw error;
 }
 
+/** What other families add to a creation: the kind of account, and writes in the same transaction. */
+export interface CreateUsersExtra {
+  accountType?: AccountType;
+  /** Runs right after the rows are inserted (outbox events, audit entries); later steps may still roll it back. */
+  inTransaction?: (trx: Tx, rows: UserRow[]) => Promise<void>;
+}
+
 /**
  * Creates users all or nothing. Passwords are hashed before the transaction opens: hashing is
  * slow, and SQLite lets one writer in at a time.
  */
-export async function createUsers(scope: Scope, inputs: CreateUserInput[], options: CreateUserOptions = {}, view: UserViewOptions = {}): Promise<UserView[]> {
+export async function createUsers(
+  scope: Scope,
+  inputs: CreateUserInput[],
+  options: CreateUserOptions = {},
+  view: UserViewOptions = {},
+  extra: CreateUsersExtra = {},
+): Promise<UserView[]> {
   const where = (i: number) => (inputs.length > 1 ? `list[${i}].` : '');
   inputs.forEach((input, i) => {
     if (!input.username && !input.email && !input.phone && !input.externalId && !input.identities?.length) {
@@ -134,12 +148,14 @@ export async function createUsers(scope: Scope, inputs: CreateUserInput[], optio
     custom_data: toJson(input.customData ?? {}),
     created_at: now,
     updated_at: now,
+    account_type: extra.accountType ?? 'user',
   }));
 
   try {
     return await scope.db.transaction().execute(async (trx) => {
       await assertUnique(trx, scope.poolId, inputs.map((input, i) => ({ values: input, where: where(i) })));
       await store.insertUsers(trx, rows);
+      await extra.inTransaction?.(trx, rows);
       for (const [i, input] of inputs.entries()) {
         if (input.identities?.length) {
           await identityStore.insertIdentities(trx, await identityRows(trx, scope.poolId, rows[i].id, input.identities, `${where(i)}identities`));
@@ -178,47 +194,55 @@ export async function updateUser(scope: Scope, input: UpdateUserInput): Promise<
   try {
     return await scope.db.transaction().execute(async (trx) => {
       const user = await resolveUser(trx, scope.poolId, input.userId, input.options?.userIdType);
-      if (input.status !== undefined && input.status !== user.status) {
-        if (user.status === 'Resigned') {
-          throw badRequest(`status: user "${input.userId}" has resigned; a resigned user cannot be re-activated, only deleted`, ApiCode.USER_RESIGNED);
-        }
-        if (input.status === 'Resigned') {
-          throw badRequest('status: use resign-user to resign a user: it also removes their relations and ends their sessions', ApiCode.USER_RESIGNED);
-        }
-      }
-      await assertUnique(trx, scope.poolId, [{ values: input, where: '', selfId: user.id }]);
-      const now = nowIso();
-      const changes: Partial<UserRow> = { ...profileColumns(input), updated_at: now };
-      if (input.username !== undefined) changes.username = input.username || null;
-      if (input.email !== undefined) {
-        changes.email = input.email || null;
-        changes.email_key = input.email ? input.email.toLowerCase() : null;
-      }
-      if (input.phone !== undefined) changes.phone = input.phone || null;
-      if (input.externalId !== undefined) changes.external_id = input.externalId || null;
-      if (input.gender !== undefined) changes.gender = input.gender;
-      if (input.emailVerified !== undefined) changes.email_verified = fromBool(input.emailVerified);
-      if (input.phoneVerified !== undefined) changes.phone_verified = fromBool(input.phoneVerified);
-      if (input.status !== undefined && input.status !== user.status) {
-        changes.status = input.status;
-        changes.status_changed_at = now;
-      }
-      if (input.customData !== undefined) {
-        changes.custom_data = toJson({ ...parseJson<Record<string, unknown>>(user.custom_data, {}), ...input.customData });
-      }
-      if (hash) {
-        changes.password_hash = hash;
-        changes.password_last_set_at = now;
-      }
-      const reset = input.options?.resetPasswordOnNextLogin ?? input.options?.resetPasswordOnFirstLogin;
-      if (reset !== undefined) changes.reset_password_on_next_login = fromBool(reset);
-      await store.updateUser(trx, scope.poolId, user.id, changes);
-      const updated = await store.findById(trx, scope.poolId, user.id);
-      return (await toUserViews(trx, scope.poolId, [updated!], { withCustomData: true }))[0];
+      return updateResolvedUser(trx, scope, user, input, hash);
     });
   } catch (error) {
     return translateUniqueViolation(error);
   }
+}
+
+/**
+ * The update rules on an already resolved user, inside the caller's transaction (batch updates
+ * of public accounts run several in one). `hash` is computed before the transaction opens.
+ */
+export async function updateResolvedUser(trx: Tx, scope: Scope, user: UserRow, input: UpdateUserInput, hash: string | undefined, where = ''): Promise<UserView> {
+  if (input.status !== undefined && input.status !== user.status) {
+    if (user.status === 'Resigned') {
+      throw badRequest(`status: user "${input.userId}" has resigned; a resigned user cannot be re-activated, only deleted`, ApiCode.USER_RESIGNED);
+    }
+    if (input.status === 'Resigned') {
+      throw badRequest('status: use resign-user to resign a user: it also removes their relations and ends their sessions', ApiCode.USER_RESIGNED);
+    }
+  }
+  await assertUnique(trx, scope.poolId, [{ values: input, where, selfId: user.id }]);
+  const now = nowIso();
+  const changes: Partial<UserRow> = { ...profileColumns(input), updated_at: now };
+  if (input.username !== undefined) changes.username = input.username || null;
+  if (input.email !== undefined) {
+    changes.email = input.email || null;
+    changes.email_key = input.email ? input.email.toLowerCase() : null;
+  }
+  if (input.phone !== undefined) changes.phone = input.phone || null;
+  if (input.externalId !== undefined) changes.external_id = input.externalId || null;
+  if (input.gender !== undefined) changes.gender = input.gender;
+  if (input.emailVerified !== undefined) changes.email_verified = fromBool(input.emailVerified);
+  if (input.phoneVerified !== undefined) changes.phone_verified = fromBool(input.phoneVerified);
+  if (input.status !== undefined && input.status !== user.status) {
+    changes.status = input.status;
+    changes.status_changed_at = now;
+  }
+  if (input.customData !== undefined) {
+    changes.custom_data = toJson({ ...parseJson<Record<string, unknown>>(user.custom_data, {}), ...input.customData });
+  }
+  if (hash) {
+    changes.password_hash = hash;
+    changes.password_last_set_at = now;
+  }
+  const reset = input.options?.resetPasswordOnNextLogin ?? input.options?.resetPasswordOnFirstLogin;
+  if (reset !== undefined) changes.reset_password_on_next_login = fromBool(reset);
+  await store.updateUser(trx, scope.poolId, user.id, changes);
+  const updated = await store.findById(trx, scope.poolId, user.id);
+  return (await toUserViews(trx, scope.poolId, [updated!], { withCustomData: true }))[0];
 }
 
 /**

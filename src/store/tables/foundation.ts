@@ -67,7 +67,11 @@ export interface UsersTable {
   custom_data: string;
   created_at: string;
   updated_at: string;
+  /** Added by migration 0005 (defaults to 'user'): a public account is a user row shared by several people. */
+  account_type?: AccountType;
 }
+
+export type AccountType = 'user' | 'public_account';
 
 export interface ExtIdpsTable {
   id: string;

@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
+import { managementRoute } from '../server/route.js';
+import * as accounts from '../services/public-accounts.js';
+import { Paginated, Success } from '../schemas/common.js';
+import {
+  BindPublicAccountsBody, BindUsersBody, CreatePublicAccountBody, CreatePublicAccountsBatchBody, DeletePublicAccountsBody,
+  GetPublicAccountBatchQuery, GetPublicAccountQuery, ListPublicAccountsBody, PublicAccount, PublicAccountsOfUserQuery, UnbindBody,
+  UpdatePublicAccountBatchBody, UpdatePublicAccountBody, UsersOfPublicAccountQuery,
+} from '../schemas/public-accounts.js';
+
+const tags = ['public-accounts'];
+
+export function registerPublicAccountRoutes(app: FastifyInstance): void {
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/create-public-account', summary: 'Create a public account (an account several people share)', tags,
+    body: CreatePublicAccountBody, data: PublicAccount,
+    handler: async ({ body, scope }) => {
+      const { options, ...input } = body;
+      return (await accounts.createPublicAccounts(scope, [input], options))[0];
+    },
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/create-public-accounts-batch', summary: 'Create up to 50 public accounts, all or nothing', tags,
+    body: CreatePublicAccountsBatchBody, data: Type.Array(PublicAccount),
+    handler: async ({ body, scope }) => accounts.createPublicAccounts(scope, body.list, body.options),
+  });
+
+  managementRoute(app, {
+    method: 'GET', url: '/api/v3/get-public-account', summary: 'Get a public account by any identifier type', tags,
+    querystring: GetPublicAccountQuery, data: PublicAccount,
+    handler: async ({ query, scope }) => accounts.getPublicAccount(scope, query.userId, query.userIdType, query),
+  });
+
+  managementRoute(app, {
+    method: 'GET', url: '/api/v3/get-public-account-batch', summary: 'Get up to 50 public accounts; unknown identifiers are left out', tags,
+    querystring: GetPublicAccountBatchQuery, data: Type.Array(PublicAccount),
+    handler: async ({ query, scope }) => accounts.getPublicAccounts(scope, query.userIds, query.userIdType, query),
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/list-public-accounts', summary: 'List public accounts: paging, keywords, filters, sorting', tags,
+    body: ListPublicAccountsBody, data: Paginated(PublicAccount),
+    handler: async ({ body, scope }) => accounts.listPublicAccounts(scope, body),
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/update-public-account', summary: 'Update a public account', tags,
+    body: UpdatePublicAccountBody, data: PublicAccount,
+    handler: async ({ body, scope }) => (await accounts.updatePublicAccounts(scope, [body]))[0],
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/update-public-account-batch', summary: 'Update up to 50 public accounts, all or nothing', tags,
+    body: UpdatePublicAccountBatchBody, data: Type.Array(PublicAccount),
+    handler: async ({ body, scope }) => accounts.updatePublicAccounts(scope, body.list.map((item) => ({ ...item, options: body.options }))),
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/delete-public-accounts-batch', summary: 'Delete up to 50 public accounts with their bindings and relations', tags,
+    body: DeletePublicAccountsBody, data: Success,
+    handler: async ({ body, scope }) => accounts.deletePublicAccounts(scope, body.userIds, body.options?.userIdType),
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/set-public-account-of-users', summary: 'Bind users to a public account (added to those bound)', tags,
+    body: BindUsersBody, data: Success,
+    handler: async ({ body, scope }) => accounts.bindUsers(scope, body.publicAccountId, body.userIds),
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/set-user-of-public-accounts', summary: 'Bind a user to public accounts (added to those bound)', tags,
+    body: BindPublicAccountsBody, data: Success,
+    handler: async ({ body, scope }) => accounts.bindPublicAccounts(scope, body.userId, body.publicAccountIds),
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/unbind-public-account-of-user', summary: 'Unbind a user from a public account', tags,
+    body: UnbindBody, data: Success,
+    handler: async ({ body, scope }) => accounts.unbind(scope, body.userId, body.publicAccountId),
+  });
+
+  managementRoute(app, {
+    method: 'GET', url: '/api/v3/get-public-accounts-of-user', summary: 'Public accounts a user is bound to', tags,
+    querystring: PublicAccountsOfUserQuery, data: Paginated(PublicAccount),
+    handler: async ({ query, scope }) => accounts.publicAccountsOfUser(scope, query.userId, query),
+  });
+
+  managementRoute(app, {
+    method: 'GET', url: '/api/v3/get-users-of-public-account', summary: 'Users bound to a public account', tags,
+    querystring: UsersOfPublicAccountQuery, data: Paginated(PublicAccount),
+    handler: async ({ query, scope }) => accounts.usersOfPublicAccount(scope, query.publicAccountId, query),
+  });
+}

@@ -1,0 +1,48 @@
+import Type from 'typebox';
+
+/** GetAdminAuditLogsDto, plus Userpool's `action` (route name) and `targetId` filters. */
+export const GetAdminAuditLogsBody = Type.Object({
+  requestId: Type.Optional(Type.String()),
+  clientIp: Type.Optional(Type.String()),
+  operationType: Type.Optional(Type.String({ description: 'create, update, delete, add, remove, resign, ...; "all" for any' })),
+  resourceType: Type.Optional(Type.String({ description: 'user, org, role, userGroup, resource, ...; "all" for any' })),
+  userId: Type.Optional(Type.String({ description: 'entries made by this admin (access key id) or about this user' })),
+  success: Type.Optional(Type.Boolean()),
+  start: Type.Optional(Type.Number({ description: 'from this time, milliseconds since the epoch' })),
+  end: Type.Optional(Type.Number({ description: 'up to this time, milliseconds since the epoch' })),
+  action: Type.Optional(Type.String({ description: 'the route name, e.g. create-user' })),
+  targetId: Type.Optional(Type.String({ description: 'entries about this id' })),
+  pagination: Type.Optional(
+    Type.Object({
+      page: Type.Optional(Type.Integer({ minimum: 1 })),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+    }),
+  ),
+});
+
+/** AdminAuditLogDto, plus the exact route, targets and outcome. */
+export const AdminAuditLog = Type.Object({
+  adminUserId: Type.String(),
+  adminUserAvatar: Type.String(),
+  adminUserDisplayName: Type.String(),
+  clientIp: Type.Optional(Type.String()),
+  operationType: Type.String(),
+  resourceType: Type.String(),
+  eventDetails: Type.Optional(Type.String()),
+  operationParam: Type.Optional(Type.String()),
+  originValue: Type.Optional(Type.String()),
+  targetValue: Type.Optional(Type.String()),
+  success: Type.Boolean(),
+  userAgent: Type.String(),
+  ua: Type.Object({ device: Type.String(), name: Type.String(), os: Type.String() }),
+  geoip: Type.Object({}, { additionalProperties: true }),
+  timestamp: Type.String(),
+  requestId: Type.String(),
+  action: Type.String(),
+  targetType: Type.Optional(Type.String()),
+  targetIds: Type.Array(Type.String()),
+  statusCode: Type.Integer(),
+  apiCode: Type.Optional(Type.Integer()),
+  message: Type.Optional(Type.String()),
+  detail: Type.Optional(Type.Any()),
+});

@@ -1,0 +1,162 @@
+import type { Db, Tx } from '../store/database.js';
+import type { UserRow } from '../store/users.js';
+import * as bindings from '../store/public-accounts.js';
+import { deleteUsers as deleteUserRows } from '../store/users.js';
+import { nowIso } from '../store/values.js';
+import { ApiCode, badRequest, notFound } from '../errors.js';
+import type { Scope } from './context.js';
+import { createUsers, translateUniqueViolation, updateResolvedUser, type CreateUserInput, type CreateUserOptions, type UpdateUserInput } from './users.js';
+import { listUsers, type ListUsersInput } from './user-list.js';
+import { resolveAllUsers, resolveUser, resolveUsers, resolveUsersForNewRelation } from './user-resolver.js';
+import { hashPassword } from './passwords.js';
+import { toUserViews, type UserView, type UserViewOptions } from './user-view.js';
+import { enqueueEvent } from './outbox.js';
+import { recordAudit } from './audit.js';
+
+/**
+ * A public account is a `users` row with account_type 'public_account': a shared login several
+ * people use. It has the user's profile, status and relations; bindings say who may use it.
+ */
+const isPublic = (row: UserRow) => row.account_type === 'public_account';
+
+function notPublic(ids: string[], field: string) {
+  return notFound(`${field}: ${ids.map((id) => `"${id}"`).join(', ')} ${ids.length === 1 ? 'is' : 'are'} not a public account in this user pool`, ApiCode.USER_NOT_FOUND);
+}
+
+async function resolvePublicAccount(db: Db | Tx, poolId: string, id: string, type: string | undefined, field = 'userId'): Promise<UserRow> {
+  const row = await resolveUser(db, poolId, id, type, field);
+  if (!isPublic(row)) throw notPublic([id], field);
+  return row;
+}
+
+function assertPersonal(rows: UserRow[], field: string): void {
+  const shared = rows.filter(isPublic);
+  if (shared.length) throw badRequest(`${field}: ${shared.map((r) => `"${r.id}"`).join(', ')} ${shared.length === 1 ? 'is a public account' : 'are public accounts'}; only personal accounts can be bound to a public account`);
+}
+
+export async function createPublicAccounts(scope: Scope, inputs: CreateUserInput[], options: CreateUserOptions = {}): Promise<UserView[]> {
+  return createUsers(scope, inputs, options, {}, {
+    accountType: 'public_account',
+    inTransaction: async (trx, rows) => {
+      for (const row of rows) await enqueueEvent(trx, scope, 'public_account.created', { publicAccountId: row.id });
+    },
+  });
+}
+
+export async function getPublicAccount(scope: Scope, id: string, type: string | undefined, view: UserViewOptions): Promise<UserView> {
+  const row = await resolvePublicAccount(scope.db, scope.poolId, id, type);
+  return (await toUserViews(scope.db, scope.poolId, [row], view))[0];
+}
+
+/** The public accounts found, in the order asked; identifiers matching none are left out. */
+export async function getPublicAccounts(scope: Scope, ids: string[], type: string | undefined, view: UserViewOptions): Promise<UserView[]> {
+  const found = await resolveUsers(scope.db, scope.poolId, ids, type, 'userIds');
+  const rows = [...new Set(ids)].map((id) => found.get(id)).filter((row): row is UserRow => Boolean(row && isPublic(row)));
+  return toUserViews(scope.db, scope.poolId, rows, view);
+}
+
+export async function listPublicAccounts(scope: Scope, input: ListUsersInput) {
+  return listUsers(scope, input, 'public_account');
+}
+
+/** One or many updates, all or nothing; passwords are hashed before the transaction opens. */
+export async function updatePublicAccounts(scope: Scope, inputs: UpdateUserInput[]): Promise<UserView[]> {
+  const hashes = await Promise.all(inputs.map((input) => (input.password ? hashPassword(input.password) : Promise.resolve(undefined))));
+  const where = (i: number) => (inputs.length > 1 ? `list[${i}].` : '');
+  try {
+    return await scope.db.transaction().execute(async (trx) => {
+      const views: UserView[] = [];
+      for (const [i, input] of inputs.entries()) {
+        const row = await resolvePublicAccount(trx, scope.poolId, input.userId, input.options?.userIdType, `${where(i)}userId`);
+        views.push(await updateResolvedUser(trx, scope, row, input, hashes[i], where(i)));
+      }
+      return views;
+    });
+  } catch (error) {
+    return translateUniqueViolation(error);
+  }
+}
+
+/**
+ * Deletes public accounts all or nothing; their bindings and relations go through the foreign
+ * keys' cascade. The audit entry keeps the bindings that were removed.
+ */
+export async function deletePublicAccounts(scope: Scope, ids: string[], type: string | undefined): Promise<{ success: boolean }> {
+  await scope.db.transaction().execute(async (trx) => {
+    const rows = await resolveAllUsers(trx, scope.poolId, ids, type, 'userIds');
+    const personal = rows.filter((r) => !isPublic(r));
+    if (personal.length) throw notPublic(personal.map((r) => r.id), 'userIds');
+    const accountIds = rows.map((r) => r.id);
+    const removed = await bindings.bindingsOf(trx, scope.poolId, accountIds);
+    await recordAudit(trx, scope, {
+      action: 'delete-public-accounts-batch',
+      targetType: 'public_account',
+      targetIds: accountIds,
+      detail: { bindingsRemoved: removed.map((b) => ({ publicAccountId: b.public_account_id, userId: b.user_id, since: b.created_at })) },
+    });
+    for (const id of accountIds) await enqueueEvent(trx, scope, 'public_account.deleted', { publicAccountId: id });
+    await deleteUserRows(trx, scope.poolId, accountIds);
+  });
+  return { success: true };
+}
+
+/** Binds users to a public account (added to those already bound). */
+export async function bindUsers(scope: Scope, publicAccountId: string, userIds: string[]): Promise<{ success: boolean }> {
+  await scope.db.transaction().execute(async (trx) => {
+    // Both sides are user rows: locking them refuses resigned ones and serialises with resignation.
+    const [account] = await resolveUsersForNewRelation(trx, scope, [publicAccountId], 'user_id', 'publicAccountId');
+    if (!isPublic(account)) throw notPublic([publicAccountId], 'publicAccountId');
+    const members = await resolveUsersForNewRelation(trx, scope, userIds, 'user_id', 'userIds');
+    assertPersonal(members, 'userIds');
+    const now = nowIso();
+    await bindings.insertBindings(trx, members.map((m) => ({ pool_id: scope.poolId, public_account_id: account.id, user_id: m.id, created_at: now })));
+  });
+  return { success: true };
+}
+
+/** Binds one user to several public accounts (added to those already bound). */
+export async function bindPublicAccounts(scope: Scope, userId: string, publicAccountIds: string[]): Promise<{ success: boolean }> {
+  await scope.db.transaction().execute(async (trx) => {
+    const [user] = await resolveUsersForNewRelation(trx, scope, [userId], 'user_id', 'userId');
+    assertPersonal([user], 'userId');
+    const accounts = await resolveUsersForNewRelation(trx, scope, publicAccountIds, 'user_id', 'publicAccountIds');
+    const personal = accounts.filter((a) => !isPublic(a));
+    if (personal.length) throw notPublic(personal.map((a) => a.id), 'publicAccountIds');
+    const now = nowIso();
+    await bindings.insertBindings(trx, accounts.map((a) => ({ pool_id: scope.poolId, public_account_id: a.id, user_id: user.id, created_at: now })));
+  });
+  return { success: true };
+}
+
+/** Safe to retry: unbinding a pair that is not bound succeeds and changes nothing. */
+export async function unbind(scope: Scope, userId: string, publicAccountId: string): Promise<{ success: boolean }> {
+  await scope.db.transaction().execute(async (trx) => {
+    const user = await resolveUser(trx, scope.poolId, userId, 'user_id', 'userId');
+    const account = await resolvePublicAccount(trx, scope.poolId, publicAccountId, 'user_id', 'publicAccountId');
+    await bindings.deleteBinding(trx, scope.poolId, account.id, user.id);
+  });
+  return { success: true };
+}
+
+export interface BoundPage {
+  page?: number;
+  limit?: number;
+}
+
+export async function publicAccountsOfUser(scope: Scope, userId: string, paging: BoundPage) {
+  const user = await resolveUser(scope.db, scope.poolId, userId, 'user_id', 'userId');
+  return boundList(scope, 'public_account_id', user.id, paging);
+}
+
+export async function usersOfPublicAccount(scope: Scope, publicAccountId: string, paging: BoundPage) {
+  const account = await resolvePublicAccount(scope.db, scope.poolId, publicAccountId, 'user_id', 'publicAccountId');
+  return boundList(scope, 'user_id', account.id, paging);
+}
+
+async function boundList(scope: Scope, side: 'public_account_id' | 'user_id', ofId: string, paging: BoundPage) {
+  const page = paging.page ?? 1;
+  const limit = paging.limit ?? 50;
+  const { rows, total } = await bindings.listBound(scope.db, scope.poolId, side, ofId, (page - 1) * limit, limit);
+  return { list: await toUserViews(scope.db, scope.poolId, rows), totalCount: total };
+}
+

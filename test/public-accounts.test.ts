@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './helpers/server.js';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const uniq = () => Math.random().toString(36).slice(2, 10);
+
+async function createAccount(fields: Record<string, unknown> = {}) {
+  const answer = await t.management.createPublicAccount({ username: `shared_${uniq()}`, name: 'Front desk', ...fields } as never);
+  expect(answer.statusCode).toBe(200);
+  return answer.data;
+}
+
+async function createUser() {
+  const answer = await t.management.createUser({ username: `person_${uniq()}` } as never);
+  expect(answer.statusCode).toBe(200);
+  return answer.data;
+}
+
+const idsOf = (list: Array<{ userId: string }>) => list.map((x) => x.userId).sort();
+
+describe('public accounts through the official ManagementClient', () => {
+  it('creates, gets, lists, updates and deletes a public account', async () => {
+    const account = await createAccount({ email: `Desk_${uniq()}@Example.com`, customData: { site: 'lobby' } });
+    expect(account.userId).toMatch(/^[0-9a-f]{24}$/);
+    expect(account.status).toBe('Activated');
+
+    const got = await t.management.getPublicAccount({ userId: account.email!, userIdType: 'email', withCustomData: true });
+    expect(got.statusCode).toBe(200);
+    expect(got.data.userId).toBe(account.userId);
+    expect(got.data.customData).toEqual({ site: 'lobby' });
+
+    const updated = await t.management.updatePublicAccount({ userId: account.userId, nickname: 'Desk' } as never);
+    expect(updated.statusCode).toBe(200);
+    expect(updated.data.nickname).toBe('Desk');
+
+    const listed = await t.management.listPublicAccounts({ keywords: account.username, options: { pagination: { page: 1, limit: 10 } } } as never);
+    expect(listed.statusCode).toBe(200);
+    expect(listed.data.totalCount).toBe(1);
+    expect(listed.data.list[0].userId).toBe(account.userId);
+
+    const deleted = await t.management.deletePublicAccountsBatch({ userIds: [account.userId] });
+    expect(deleted.statusCode).toBe(200);
+    const gone = await t.management.getPublicAccount({ userId: account.userId });
+    expect(gone.statusCode).toBe(404);
+  });
+
+  it('creates and updates public accounts in batches, all or nothing', async () => {
+    const taken = await createAccount();
+    const created = await t.management.createPublicAccountsBatch({ list: [{ username: `a_${uniq()}` }, { username: `b_${uniq()}` }] } as never);
+    expect(created.statusCode).toBe(200);
+    expect(created.data).toHaveLength(2);
+
+    const refused = await t.management.updatePublicAccountBatch({
+      list: [{ userId: created.data[0].userId, name: 'First' }, { userId: created.data[1].userId, username: taken.username }],
+    } as never);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.message).toContain('list[1].username');
+    const unchanged = await t.management.getPublicAccount({ userId: created.data[0].userId });
+    expect(unchanged.data.name).toBeUndefined();
+
+    const updated = await t.management.updatePublicAccountBatch({
+      list: [{ userId: created.data[0].userId, name: 'First' }, { userId: created.data[1].userId, name: 'Second' }],
+    } as never);
+    expect(updated.statusCode).toBe(200);
+    expect(updated.data.map((a) => a.name)).toEqual(['First', 'Second']);
+
+    const batch = await t.management.getPublicAccountBatch({ userIds: [created.data[1].userId, 'ffffffffffffffffffffffff'] });
+    expect(batch.statusCode).toBe(200);
+    expect(batch.data.map((a) => a.userId)).toEqual([created.data[1].userId]);
+  });
+
+  it('keeps public accounts and personal users apart in their own endpoints', async () => {
+    const account = await createAccount();
+    const person = await createUser();
+    expect((await t.management.getPublicAccount({ userId: person.userId })).statusCode).toBe(404);
+    const users = await t.management.listUsers({ keywords: account.username } as never);
+    expect(users.data.totalCount).toBe(0);
+    // A public account is still a user: get-user answers it, so relations keyed by user id work.
+    expect((await t.management.getUser({ userId: account.userId })).data.userId).toBe(account.userId);
+    const refused = await t.management.deletePublicAccountsBatch({ userIds: [account.userId, person.userId] });
+    expect(refused.statusCode).toBe(404);
+    expect(refused.message).toContain(person.userId);
+    expect((await t.management.getPublicAccount({ userId: account.userId })).statusCode).toBe(200);
+  });
+
+  it('binds users to a public account and public accounts to a user, and lists both directions', async () => {
+    const [desk, lab] = [await createAccount(), await createAccount()];
+    const [ann, bob] = [await createUser(), await createUser()];
+
+    expect((await t.management.bindUsersPublicAccount({ publicAccountId: desk.userId, userIds: [ann.userId, bob.userId] })).statusCode).toBe(200);
+    expect((await t.management.setuserOfPublicAccount({ userId: ann.userId, publicAccountIds: [lab.userId, desk.userId] })).statusCode).toBe(200);
+
+    const usersOfDesk = await t.management.getUsersOfPublicAccount({ publicAccountId: desk.userId });
+    expect(usersOfDesk.statusCode).toBe(200);
+    expect(usersOfDesk.data.totalCount).toBe(2);
+    expect(idsOf(usersOfDesk.data.list)).toEqual([ann.userId, bob.userId].sort());
+
+    const ofAnn = await t.management.getPublicAccountsOfUser({ userId: ann.userId });
+    expect(idsOf(ofAnn.data.list)).toEqual([desk.userId, lab.userId].sort());
+
+    expect((await t.management.unbindUsersPublicAccount({ userId: ann.userId, publicAccountId: desk.userId })).statusCode).toBe(200);
+    expect(idsOf((await t.management.getPublicAccountsOfUser({ userId: ann.userId })).data.list)).toEqual([lab.userId]);
+    // Safe to retry.
+    expect((await t.management.unbindUsersPublicAccount({ userId: ann.userId, publicAccountId: desk.userId })).statusCode).toBe(200);
+  });
+
+  it('refuses bindings with unknown ids, personal accounts as public accounts, or public accounts as users', async () => {
+    const desk = await createAccount();
+    const other = await createAccount();
+    const ann = await createUser();
+    const unknown = await t.management.bindUsersPublicAccount({ publicAccountId: desk.userId, userIds: [ann.userId, 'ffffffffffffffffffffffff'] });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.message).toContain('ffffffffffffffffffffffff');
+    expect((await t.management.getUsersOfPublicAccount({ publicAccountId: desk.userId })).data.totalCount).toBe(0);
+
+    const personalAsAccount = await t.management.setuserOfPublicAccount({ userId: ann.userId, publicAccountIds: [ann.userId] });
+    expect(personalAsAccount.statusCode).toBe(404);
+    expect(personalAsAccount.message).toContain('publicAccountIds');
+
+    const accountAsUser = await t.management.bindUsersPublicAccount({ publicAccountId: desk.userId, userIds: [other.userId] });
+    expect(accountAsUser.statusCode).toBe(400);
+    expect(accountAsUser.message).toContain('userIds');
+  });
+
+  it('deleting a public account or a user removes their bindings', async () => {
+    const desk = await createAccount();
+    const lab = await createAccount();
+    const [ann, bob] = [await createUser(), await createUser()];
+    await t.management.bindUsersPublicAccount({ publicAccountId: desk.userId, userIds: [ann.userId, bob.userId] });
+    await t.management.bindUsersPublicAccount({ publicAccountId: lab.userId, userIds: [ann.userId] });
+
+    expect((await t.management.deleteUsersBatch({ userIds: [bob.userId] })).statusCode).toBe(200);
+    expect(idsOf((await t.management.getUsersOfPublicAccount({ publicAccountId: desk.userId })).data.list)).toEqual([ann.userId]);
+
+    expect((await t.management.deletePublicAccountsBatch({ userIds: [desk.userId] })).statusCode).toBe(200);
+    expect(idsOf((await t.management.getPublicAccountsOfUser({ userId: ann.userId })).data.list)).toEqual([lab.userId]);
+  });
+
+  it('refuses new bindings for a resigned user and for a resigned public account', async () => {
+    const desk = await createAccount();
+    const ann = await createUser();
+    // The API has no way to resign yet (resign-user is built on top of this work and should
+    // replace these two updates); the API refuses to set Resigned any other way.
+    await t.server.deps.db.updateTable('users').set({ status: 'Resigned' }).where('id', '=', ann.userId).execute();
+    const refused = await t.management.bindUsersPublicAccount({ publicAccountId: desk.userId, userIds: [ann.userId] });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.message).toMatch(/resigned/);
+
+    const bob = await createUser();
+    await t.server.deps.db.updateTable('users').set({ status: 'Resigned' }).where('id', '=', desk.userId).execute();
+    const toResigned = await t.management.setuserOfPublicAccount({ userId: bob.userId, publicAccountIds: [desk.userId] });
+    expect(toResigned.statusCode).toBe(400);
+    expect(toResigned.message).toMatch(/resigned/);
+  });
+
+  it('keeps one pool from seeing or binding another pool\'s public accounts', async () => {
+    const desk = await createAccount();
+    const other = await t.newPool();
+    expect((await other.management.getPublicAccount({ userId: desk.userId })).statusCode).toBe(404);
+    expect((await other.management.listPublicAccounts({} as never)).data.totalCount).toBe(0);
+    const stranger = (await other.management.createUser({ username: `x_${uniq()}` } as never)).data;
+    const refused = await other.management.bindUsersPublicAccount({ publicAccountId: desk.userId, userIds: [stranger.userId] });
+    expect(refused.statusCode).toBe(404);
+  });
+});

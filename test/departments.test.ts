@@ -240,6 +240,25 @@ describe('department members, in both directions', () => {
     expect((await t.management.listRoleDepartments({ code })).data.totalCount).toBe(0);
   });
 
+  it('takes resource grants of a deleted subtree and of a deleted organization with them', async () => {
+    const org = await organization();
+    const parent = await department(org.code, org.rootId);
+    const child = await department(org.code, parent.departmentId);
+    const code = `res_${uniq()}`;
+    expect((await t.management.createResource({ code, type: 'DATA' as never, actions: [{ name: 'read', description: '' }] })).statusCode).toBe(200);
+    const grant = (departmentId: string) =>
+      t.management.authorizeResources({ list: [{ targetType: 'DEPARTMENT', targetIdentifiers: [departmentId], resources: [{ code, actions: ['read'], resourceType: 'DATA' }] }] } as never);
+    expect((await grant(child.departmentId)).statusCode).toBe(200);
+    expect((await grant(org.rootId)).statusCode).toBe(200);
+    const targets = async () => (await t.management.getResourceAuthorizedTargets({ resource: code } as never)).data as unknown as { totalCount: number };
+
+    expect((await targets()).totalCount).toBe(2);
+    await t.management.deleteDepartment({ organizationCode: org.code, departmentId: parent.departmentId });
+    expect((await targets()).totalCount).toBe(1);
+    await t.management.deleteOrganization({ organizationCode: org.code });
+    expect((await targets()).totalCount).toBe(0);
+  });
+
   it('lets deleting a user take its memberships with it', async () => {
     const org = await organization();
     const dept = await department(org.code, org.rootId);

@@ -5,6 +5,7 @@ import type { OrganizationRow } from '../store/organizations.js';
 import type { DepartmentRow } from '../store/departments.js';
 import { opt, parseJson, toBool } from '../store/values.js';
 import { badRequest, notFound } from '../errors.js';
+import { removeAuthorizationsOfTargets } from './authorization.js';
 import type { Scope } from './context.js';
 import type { Static } from 'typebox';
 import type { Department } from '../schemas/organizations.js';
@@ -162,11 +163,13 @@ export function departmentGone(error: unknown): never {
 }
 
 /**
- * Removes every relation that points at the given departments (memberships, and role
- * assignments and authorizations whose target is a department), in the caller's transaction,
- * before the departments themselves go. Families that add relations to departments extend it.
+ * Removes every relation that points at the given departments, in the caller's transaction,
+ * before the departments themselves go: memberships (leadership included) and resource grants.
+ * Role assignments need nothing here: their department_id foreign key cascades. A family that
+ * adds another relation to departments adds its removal here.
  */
 export async function removeDepartmentRelations(trx: Tx, scope: Scope, departmentIds: string[]): Promise<void> {
   if (departmentIds.length === 0) return;
   await deptStore.removeMembers(trx, scope.poolId, departmentIds);
+  await removeAuthorizationsOfTargets(trx, scope.poolId, 'DEPARTMENT', departmentIds);
 }

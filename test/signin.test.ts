@@ -47,6 +47,14 @@ describe('password sign-in through the official AuthenticationClient', () => {
     expect((await signIn(basic, user.username)).statusCode).toBe(200);
   });
 
+  it('signs in without a secret only for applications whose token endpoint auth method is none', async () => {
+    const user = await createUser(t);
+    const publicApp = await createApp(t, { appType: 'spa', oidcConfig: { token_endpoint_auth_method: 'none' } });
+    const noSecret = (appId: string) => authClient(t, { appId, secret: '' }, { tokenEndPointAuthMethod: 'none', appSecret: undefined });
+    expect((await signIn(noSecret(publicApp.appId), user.username)).statusCode).toBe(200);
+    expect(await httpStatusOf(signIn(noSecret(app.appId), user.username))).toBe(401);
+  });
+
   it('refuses a wrong application secret with HTTP 401', async () => {
     const user = await createUser(t);
     expect(await httpStatusOf(signIn(authClient(t, { appId: app.appId, secret: 'wrong-secret' }), user.username))).toBe(401);

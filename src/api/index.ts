@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { registerUserRoutes } from './users.js';
+import { registerLifecycleRoutes } from './lifecycle.js';
 import { registerIdentityRoutes } from './identities.js';
 import { registerOrganizationRoutes } from './organizations.js';
 import { registerRoleRoutes } from './roles.js';
@@ -14,6 +15,7 @@ import { registerAuthenticationRoutes } from './authentication.js';
 /** Every GenAuth API family; one module each. */
 export async function registerApi(app: FastifyInstance): Promise<void> {
   registerUserRoutes(app);
+  registerLifecycleRoutes(app);
   registerIdentityRoutes(app);
   registerOrganizationRoutes(app);
   registerRoleRoutes(app);

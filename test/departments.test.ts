@@ -160,6 +160,30 @@ describe('department members, in both directions', () => {
     expect(searched.data.list.map((m) => m.userId)).toEqual([u.userId]);
   });
 
+  it('filters list-users by department, with or without child departments', async () => {
+    const org = await organization();
+    const parent = await department(org.code, org.rootId);
+    const child = await department(org.code, parent.departmentId);
+    const [a, b] = [await user(), await user()];
+    await t.management.addDepartmentMembers({ organizationCode: org.code, departmentId: parent.departmentId, userIds: [a.userId] });
+    await t.management.addDepartmentMembers({ organizationCode: org.code, departmentId: child.departmentId, userIds: [b.userId] });
+    const list = async (includeChildrenDepartments: boolean) => {
+      const answer = await t.management.listUsers({
+        advancedFilter: [{ field: 'department', operator: 'IN', value: [{ organizationCode: org.code, departmentId: parent.departmentId, includeChildrenDepartments }] }],
+        options: { pagination: { page: 1, limit: 50 } },
+      } as never);
+      expect(answer.statusCode).toBe(200);
+      return answer.data.list.map((u) => u.userId).sort();
+    };
+    expect(await list(false)).toEqual([a.userId]);
+    expect(await list(true)).toEqual([a.userId, b.userId].sort());
+    const empty = await t.management.listUsers({ advancedFilter: [{ field: 'department', operator: 'IN', value: [{ organizationCode: org.code, departmentId: child.departmentId }] }], keywords: a.username } as never);
+    expect(empty.data).toEqual({ list: [], totalCount: 0 });
+    const bad = await t.management.listUsers({ advancedFilter: [{ field: 'department', operator: 'EQUAL', value: 'x' }] } as never);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.message).toMatch(/^advancedFilter\[0\]\.operator: /);
+  });
+
   it('removes members', async () => {
     const org = await organization();
     const dept = await department(org.code, org.rootId);

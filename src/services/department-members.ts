@@ -7,6 +7,7 @@ import { badRequest, notFound } from '../errors.js';
 import type { Scope } from './context.js';
 import { resolveAllUsers, resolveUser, resolveUsersForNewRelation } from './user-resolver.js';
 import { relationLoaders, toUserViews, type UserViewOptions } from './user-view.js';
+import { listFilterHooks } from './user-list.js';
 import { userHooks } from './users.js';
 import {
   checkDepartmentIdType, checkPaging, departmentGone, findOrganization, formatError, resolveDepartment, toDepartmentViews,
@@ -232,6 +233,13 @@ export async function usersInDepartments(db: Db | Tx, scope: Scope, filters: Dep
 }
 
 userHooks.placeInDepartments = placeInDepartments;
+listFilterHooks.department = async (scope, item, where) => {
+  if (item.operator !== 'IN') throw badRequest(`${where}.operator: the department filter takes IN, not ${item.operator}`);
+  const value = item.value;
+  const ok = Array.isArray(value) && value.length > 0 && value.every((v) => v && typeof v.organizationCode === 'string' && typeof v.departmentId === 'string');
+  if (!ok) throw badRequest(`${where}.value: must be a non-empty array of { organizationCode, departmentId, departmentIdType?, includeChildrenDepartments? }`);
+  return usersInDepartments(scope.db, scope, value as DepartmentFilter[]);
+};
 relationLoaders.departmentIds = async (db, poolId, userIds) => {
   const result = new Map<string, string[]>();
   for (const m of await deptStore.membershipsOfUsers(db, poolId, userIds)) result.set(m.user_id, [...(result.get(m.user_id) ?? []), m.department_id]);

@@ -28,6 +28,14 @@ export interface ListUsersInput {
   };
 }
 
+/**
+ * Filters on relations other families own: `department` answers the ids of the users the filter
+ * item selects (set by the departments module).
+ */
+export const listFilterHooks: {
+  department?: (scope: Scope, item: { operator: string; value?: unknown }, where: string) => Promise<string[]>;
+} = {};
+
 function column(field: string, where: string): keyof UserRow {
   const found = COLUMNS[field];
   if (!found) throw badRequest(`${where}: cannot filter or sort on "${field}"; known fields are ${Object.keys(COLUMNS).join(', ')}`);
@@ -52,6 +60,7 @@ function buildFilter(input: ListUsersInput): store.ListFilter {
     limit,
   };
   (input.advancedFilter ?? []).forEach((item, i) => {
+    if (item.field === 'department') return; // resolved in listUsers, it needs the database
     const where = `advancedFilter[${i}]`;
     const col = column(item.field, `${where}.field`);
     switch (item.operator) {
@@ -93,6 +102,13 @@ function buildFilter(input: ListUsersInput): store.ListFilter {
 export async function listUsers(scope: Scope, input: ListUsersInput, accountType: AccountType = 'user'): Promise<{ list: UserView[]; totalCount: number }> {
   const filter = buildFilter(input);
   filter.equals.push({ column: 'account_type', values: [accountType] });
+  for (const [i, item] of (input.advancedFilter ?? []).entries()) {
+    if (item.field !== 'department') continue;
+    if (!listFilterHooks.department) throw badRequest(`advancedFilter[${i}].field: filtering on departments is not available`);
+    const ids = await listFilterHooks.department(scope, item, `advancedFilter[${i}]`);
+    if (ids.length === 0) return { list: [], totalCount: 0 };
+    filter.equals.push({ column: 'id', values: ids });
+  }
   const { rows, total } = await store.listUsers(scope.db, scope.poolId, filter);
   return { list: await toUserViews(scope.db, scope.poolId, rows, input.options ?? {}), totalCount: total };
 }

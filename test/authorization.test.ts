@@ -163,8 +163,9 @@ describe('authorizations through the official ManagementClient', () => {
     }
     expect(await userResources(userId)).toEqual([]);
     const unknownUser = await t.management.getUserAuthorizedResources({ userId: 'ffffffffffffffffffffffff' });
-    expect(unknownUser.statusCode).toBe(404);
-    expect(unknownUser.apiCode).toBe(2004);
+    expect([unknownUser.statusCode, unknownUser.apiCode, unknownUser.message]).toEqual([404, 2004, '用户不存在']);
+    const unknownGroup = await t.management.getAuthorizedResources({ targetType: 'GROUP', targetIdentifier: 'no_such_group' });
+    expect([unknownGroup.statusCode, unknownGroup.message]).toEqual([404, 'group not exists with code: no_such_group']);
   });
 
   it('removes grants with the resource that is deleted and with the role that is deleted, on both sides', async () => {

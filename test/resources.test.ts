@@ -63,6 +63,7 @@ describe('resources through the official ManagementClient', () => {
     expect(blank.message).toBe('invalid resource code:  ');
     const long = await t.management.createResource({ code: 'x'.repeat(65), type: 'DATA' as never });
     expect(long.statusCode).toBe(400);
+    expect(long.message).toBe('参数 code 格式错误');
     const badType = await t.management.createResource({ code: `t_${uniq()}`, type: 'TABLE' as never });
     expect(badType.statusCode).toBe(400);
     expect(badType.message).toMatch(/type: must be one of DATA, API, MENU, BUTTON, UI/);
@@ -100,7 +101,7 @@ describe('resources through the official ManagementClient', () => {
     expect((await t.management.getResource({ code })).data.name).toBe('Renamed');
     const missing = await t.management.updateResource({ code: `none_${uniq()}`, name: 'x' });
     expect(missing.statusCode).toBe(404);
-    expect(missing.message).toMatch(/^code: no resource "none_.+" in namespace "default"/);
+    expect(missing.message).toBe('资源不存在');
   });
 
   it('deletes resources by code and by id, and deleting what is gone still succeeds', async () => {

@@ -54,7 +54,7 @@ export function registerResourceRoutes(app: FastifyInstance): void {
 
   managementRoute(app, {
     method: 'POST', url: '/api/v3/delete-resource', summary: 'Delete a resource and every grant on it', tags, body: DeleteResourceBody, data: Success,
-    handler: async ({ body, scope }) => resources.deleteResources(scope, { namespace: body.namespace, codeList: [body.code] }),
+    handler: async ({ body, scope }) => resources.deleteResource(scope, body.code, body.namespace),
   });
 
   managementRoute(app, {
@@ -97,13 +97,13 @@ export function registerResourceRoutes(app: FastifyInstance): void {
     method: 'GET', url: '/api/v3/get-role-authorized-resources', summary: "A role's own grants", tags: authTags,
     querystring: SubjectAuthorizedResourcesQuery, data: Paginated(AuthorizedResource),
     handler: async ({ query, scope }) =>
-      authorization.getTargetAuthorizedResources(scope, { ...query, targetType: 'ROLE', targetIdentifier: query.code }, 'code'),
+      authorization.getTargetAuthorizedResources(scope, { ...query, targetType: 'ROLE', targetIdentifier: query.code }, '角色不存在'),
   });
 
   managementRoute(app, {
     method: 'GET', url: '/api/v3/get-group-authorized-resources', summary: "A group's own grants", tags: authTags,
     querystring: SubjectAuthorizedResourcesQuery, data: Type.Array(AuthorizedResource),
     handler: async ({ query, scope }) =>
-      (await authorization.getTargetAuthorizedResources(scope, { ...query, targetType: 'GROUP', targetIdentifier: query.code }, 'code')).list,
+      (await authorization.getTargetAuthorizedResources(scope, { ...query, targetType: 'GROUP', targetIdentifier: query.code }, '分组不存在')).list,
   });
 }

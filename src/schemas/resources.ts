@@ -40,7 +40,7 @@ export const Resource = Type.Object({
 
 export const GetResourceQuery = Type.Object({ code: Code, namespace: Namespace });
 export const GetResourcesBatchQuery = Type.Object({
-  codeList: Type.Union([Type.Array(Code, { minItems: 1, maxItems: 50 }), Type.String({ minLength: 1 })]),
+  codeList: Type.Optional(Type.Union([Type.Array(Code), Type.String()], { description: 'an array or a comma-separated string; 1 to 50 codes' })),
   namespace: Namespace,
 });
 export const ListResourcesQuery = Type.Object({ namespace: Namespace, type: Type.Optional(ResourceType), page: Page, limit: Limit() });
@@ -88,21 +88,21 @@ export const AuthorizedResource = Type.Object({
 export type AuthorizedResourceView = Static<typeof AuthorizedResource>;
 
 export const UserAuthorizedResourcesQuery = Type.Object({
-  userId: Type.String({ minLength: 1 }),
+  userId: Type.String(),
   userIdType: UserIdType,
   namespace: Namespace,
   resourceType: Type.Optional(ResourceType),
 });
 export const AuthorizedResourcesQuery = Type.Object({
   targetType: TargetType,
-  targetIdentifier: Type.String({ minLength: 1 }),
+  targetIdentifier: Type.String(),
   namespace: Namespace,
   resourceType: Type.Optional(ResourceType),
   resourceList: Type.Optional(Type.Union([Type.Array(Type.String()), Type.String()])),
   withDenied: Type.Optional(Type.Boolean()),
 });
 export const SubjectAuthorizedResourcesQuery = Type.Object({
-  code: Type.String({ minLength: 1 }),
+  code: Type.String(),
   namespace: Namespace,
   resourceType: Type.Optional(ResourceType),
 });

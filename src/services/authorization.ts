@@ -6,8 +6,8 @@ import type { ResourceRow } from '../store/resources.js';
 import type { Db, Tx } from '../store/database.js';
 import { newId } from '../lib/ids.js';
 import { nowIso, parseJson, toJson } from '../store/values.js';
-import { badRequest, notFound } from '../errors.js';
-import { resolveUser, resolveUsersForNewRelation } from './user-resolver.js';
+import { ApiCode, badRequest, notFound } from '../errors.js';
+import { resolveUser, resolveUsers, resolveUsersForNewRelation } from './user-resolver.js';
 import { DEFAULT_NAMESPACE, requireNamespace, resourceHooks } from './resources.js';
 import type { AuthorizeResourcesInput, AuthorizedResourceView } from '../schemas/resources.js';
 
@@ -165,7 +165,9 @@ async function toAuthorizedViews(db: Db | Tx, poolId: string, grants: Authorizat
 }
 
 export async function getUserAuthorizedResources(scope: Scope, q: { userId: string; userIdType?: string; namespace?: string; resourceType?: string }) {
-  const user = await resolveUser(scope.db, scope.poolId, q.userId, q.userIdType);
+  const user = (await resolveUsers(scope.db, scope.poolId, [q.userId], q.userIdType)).get(q.userId);
+  // GenAuth's wording, which the SDK's specs compare verbatim; apiCode 2004 as everywhere else.
+  if (!user) throw notFound('用户不存在', ApiCode.USER_NOT_FOUND);
   const { grants, sourceOf } = await grantsReachingUser(scope.db, scope.poolId, user.id, q.namespace ?? DEFAULT_NAMESPACE, q.resourceType);
   const list = await toAuthorizedViews(scope.db, scope.poolId, grants, sourceOf);
   return { list, totalCount: list.length };
@@ -184,8 +186,18 @@ export async function isActionAllowed(scope: Scope, q: { userId: string; userIdT
   return { allowed: matching.some((g) => g.effect === 'ALLOW') };
 }
 
-/** Resolves a target for reading; unknown targets are a 404 naming the field. */
-export async function requireTarget(db: Db | Tx, poolId: string, type: TargetType, identifier: string, namespace: string, field: string): Promise<Subject> {
+/**
+ * Resolves a target for reading. The not-found wordings are GenAuth's, which the SDK's specs
+ * compare verbatim and which already say what was not found.
+ */
+const TARGET_NOT_FOUND: Record<TargetType, (identifier: string) => string> = {
+  USER: (id) => `user not exists with id: ${id}`,
+  ROLE: (code) => `role not exists with code: ${code}`,
+  GROUP: (code) => `group not exists with code: ${code}`,
+  DEPARTMENT: (id) => `department not exists with id: ${id}`,
+};
+
+export async function requireTarget(db: Db | Tx, poolId: string, type: TargetType, identifier: string, namespace: string, message?: string): Promise<Subject> {
   const found =
     type === 'USER'
       ? await store.subjectsByIds(db, poolId, 'USER', [identifier])
@@ -194,10 +206,7 @@ export async function requireTarget(db: Db | Tx, poolId: string, type: TargetTyp
         : type === 'GROUP'
           ? await store.groupsByCodes(db, poolId, [identifier])
           : await store.subjectsByIds(db, poolId, 'DEPARTMENT', [identifier]);
-  if (!found[0]) {
-    const where = type === 'ROLE' ? `namespace "${namespace}"` : 'this user pool';
-    throw notFound(`${field}: no ${LABEL[type]} "${identifier}" in ${where}`);
-  }
+  if (!found[0]) throw notFound(message ?? TARGET_NOT_FOUND[type](identifier));
   return found[0];
 }
 
@@ -205,10 +214,10 @@ export async function requireTarget(db: Db | Tx, poolId: string, type: TargetTyp
 export async function getTargetAuthorizedResources(
   scope: Scope,
   q: { targetType: TargetType; targetIdentifier: string; namespace?: string; resourceType?: string; resourceList?: string | string[]; withDenied?: boolean },
-  field = 'targetIdentifier',
+  notFoundMessage?: string,
 ) {
   const namespace = q.namespace ?? DEFAULT_NAMESPACE;
-  const target = await requireTarget(scope.db, scope.poolId, q.targetType, q.targetIdentifier, namespace, field);
+  const target = await requireTarget(scope.db, scope.poolId, q.targetType, q.targetIdentifier, namespace, notFoundMessage);
   let grants = await store.grantsOfTargets(scope.db, scope.poolId, namespace, [{ type: q.targetType, ids: [target.id] }], q.resourceType);
   if (!q.withDenied) grants = grants.filter((g) => g.effect === 'ALLOW');
   const prefixes = q.resourceList === undefined ? [] : (Array.isArray(q.resourceList) ? q.resourceList : q.resourceList.split(',')).filter(Boolean);

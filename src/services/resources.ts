@@ -10,6 +10,7 @@ import type { ResourceInputType, UpdateResourceInput } from '../schemas/resource
 
 export const DEFAULT_NAMESPACE = 'default';
 /** `*` is the grant wildcard and `:` may later separate instance ids, so neither is part of a code. */
+const MAX_CODE = 64;
 const CODE_PATTERN = /^[A-Za-z0-9_\-./]{1,64}$/;
 
 export interface ResourceView {
@@ -38,10 +39,16 @@ export function toResourceView(row: ResourceRow): ResourceView {
   };
 }
 
-/** The cloud's wording, which already names the field. */
-export function checkCode(code: string): void {
+/**
+ * GenAuth's wordings, which name the field and which the SDK's specs compare verbatim: a single
+ * create answers an over-long code with the generic format error, a batch names the code.
+ */
+export function checkCode(code: string, batch = true): void {
+  if (!batch && code.length > MAX_CODE) throw codeFormatError();
   if (!CODE_PATTERN.test(code)) throw badRequest(`invalid resource code: ${code}`);
 }
+
+export const codeFormatError = () => badRequest('参数 code 格式错误');
 
 function normaliseActions(actions: ResourceInputType['actions'], field: string): string {
   const list = (actions ?? []).map((a) => ({ name: a.name, description: a.description ?? '' }));
@@ -59,9 +66,10 @@ export async function requireNamespace(trx: Tx, poolId: string, code: string | u
   return (await namespaceForWrite(trx, poolId, code, field)).code;
 }
 
-async function requireResource(db: Db | Tx, poolId: string, namespace: string, code: string, field = 'code'): Promise<ResourceRow> {
+/** GenAuth's exact wording for a lookup by code; the SDK's specs compare it verbatim. */
+async function requireResource(db: Db | Tx, poolId: string, namespace: string, code: string): Promise<ResourceRow> {
   const [row] = await store.findByCodes(db, poolId, namespace, [code]);
-  if (!row) throw notFound(`${field}: no resource "${code}" in namespace "${namespace}"`);
+  if (!row) throw notFound('资源不存在');
   return row;
 }
 
@@ -70,7 +78,7 @@ export async function createResources(scope: Scope, inputs: ResourceInputType[],
   const where = (i: number) => (batch ? `list[${i}].` : '');
   const seen = new Map<string, number>();
   inputs.forEach((input, i) => {
-    checkCode(input.code);
+    checkCode(input.code, batch);
     const first = seen.get(input.code);
     if (first !== undefined) throw badRequest(`${where(i)}code: "${input.code}" is also at list[${first}]`);
     seen.set(input.code, i);
@@ -111,10 +119,9 @@ export async function getResource(scope: Scope, code: string, namespace = DEFAUL
 }
 
 /** Resources of the given codes in request order; unknown codes are left out. */
-export async function getResources(scope: Scope, codeList: string | string[], namespace = DEFAULT_NAMESPACE): Promise<ResourceView[]> {
-  const codes = [...new Set((Array.isArray(codeList) ? codeList : codeList.split(',')).map((c) => c.trim()).filter(Boolean))];
-  if (codes.length === 0) throw badRequest('codeList: give at least one resource code');
-  if (codes.length > 50) throw badRequest('codeList: at most 50 codes');
+export async function getResources(scope: Scope, codeList: string | string[] | undefined, namespace = DEFAULT_NAMESPACE): Promise<ResourceView[]> {
+  const codes = [...new Set((Array.isArray(codeList) ? codeList : (codeList ?? '').split(',')).map((c) => c.trim()).filter(Boolean))];
+  if (codes.length === 0 || codes.length > 50) throw badRequest('参数 codeList 格式错误');
   const byCode = new Map((await store.findByCodes(scope.db, scope.poolId, namespace, codes)).map((r) => [r.code, r]));
   return codes.filter((c) => byCode.has(c)).map((c) => toResourceView(byCode.get(c)!));
 }
@@ -156,6 +163,11 @@ export const resourceHooks: { afterUpdate: (trx: Tx, poolId: string, row: Resour
 };
 
 /** Deleting what is not there succeeds (the cloud does the same), so a retry is safe. */
+export async function deleteResource(scope: Scope, code: string, namespace?: string): Promise<{ success: boolean }> {
+  if (code.length > MAX_CODE) throw codeFormatError();
+  return deleteResources(scope, { namespace, codeList: [code] });
+}
+
 export async function deleteResources(scope: Scope, q: { namespace?: string; codeList?: string[]; ids?: string[] }): Promise<{ success: boolean }> {
   const namespace = q.namespace ?? DEFAULT_NAMESPACE;
   if (!q.codeList?.length && !q.ids?.length) throw badRequest('codeList: give codeList or ids');

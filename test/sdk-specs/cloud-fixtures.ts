@@ -20,3 +20,17 @@ beforeAll(async () => {
   const created = await client.createOrganization({ organizationCode: `root-pool-${Date.now()}`, organizationName: ROOT_ORGANIZATION_NAME } as never);
   if (created.statusCode !== 200) throw new Error(`cannot create the "${ROOT_ORGANIZATION_NAME}" fixture: ${created.message}`);
 });
+
+/** The resource specs grant to and read from the cloud pool's group `developer` without creating it. */
+export const DEVELOPER_GROUP_CODE = 'developer';
+
+beforeAll(async () => {
+  const client = new ManagementClient({
+    accessKeyId: process.env.AUTHING_SDK_TEST_ACCESS_KEY_ID!,
+    accessKeySecret: process.env.AUTHING_SDK_TEST_ACCESS_KEY_SECRET!,
+    host: process.env.AUTHING_SDK_TEST_HOST,
+  });
+  if ((await client.getGroup({ code: DEVELOPER_GROUP_CODE })).statusCode === 200) return;
+  const created = await client.createGroup({ code: DEVELOPER_GROUP_CODE, name: 'developer', description: '', type: '' } as never);
+  if (created.statusCode !== 200) throw new Error(`cannot create the "${DEVELOPER_GROUP_CODE}" group fixture: ${created.message}`);
+});

@@ -8,3 +8,9 @@ export { CreateDepartmentReqDto } from '../../node_modules/authing-node-sdk/src/
 export { UpdateDepartmentReqDto } from '../../node_modules/authing-node-sdk/src/models/UpdateDepartmentReqDto';
 // The role specs read TargetDto.targetType at run time; the index leaves it out too.
 export { TargetDto } from '../../node_modules/authing-node-sdk/src/models/TargetDto';
+// The resource specs read these models' enums at run time; the index leaves them out as well.
+export { AuthorizeResourceItem } from '../../node_modules/authing-node-sdk/src/models/AuthorizeResourceItem';
+export { CreateResourceBatchItemDto } from '../../node_modules/authing-node-sdk/src/models/CreateResourceBatchItemDto';
+export { CreateResourceDto } from '../../node_modules/authing-node-sdk/src/models/CreateResourceDto';
+export { ResourceItemDto } from '../../node_modules/authing-node-sdk/src/models/ResourceItemDto';
+export { UpdateResourceDto } from '../../node_modules/authing-node-sdk/src/models/UpdateResourceDto';

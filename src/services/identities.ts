@@ -81,12 +81,14 @@ export async function listExtIdps(scope: Scope, tenantId?: string) {
 export async function identityRows(db: Db | Tx, poolId: string, userId: string, inputs: IdentityInput[], field = 'identities'): Promise<IdentityRow[]> {
   const rows: IdentityRow[] = [];
   const seen = new Set<string>();
+  // An empty field names the body's own fields (link-identity); otherwise items of a list.
+  const at = (index: number) => (field ? `${field}[${index}].` : '');
   for (const [index, input] of inputs.entries()) {
     const idp = await store.findExtIdp(db, poolId, input.extIdpId);
-    assertThat(idp, () => badRequest(`${field}[${index}].extIdpId: no external identity source "${input.extIdpId}" in this user pool`));
+    assertThat(idp, () => badRequest(`${at(index)}extIdpId: no external identity source "${input.extIdpId}" in this user pool`));
     const key = `${input.extIdpId}:${input.userIdInIdp}`;
     const taken = seen.has(key) || (await store.findIdentity(db, poolId, input.extIdpId, input.userIdInIdp));
-    assertThat(!taken, () => conflict(`${field}[${index}]: identity ${key} already belongs to a user`));
+    assertThat(!taken, () => conflict(`${at(index)}userIdInIdp: identity ${key} already belongs to a user`));
     seen.add(key);
     rows.push({
       id: newId(),
@@ -123,8 +125,8 @@ export async function getUserIdentities(scope: Scope, userId: string, userIdType
 export async function linkIdentity(scope: Scope, input: { userId: string; extIdpId: string; userIdInIdp: string; type?: string }) {
   await scope.db.transaction().execute(async (trx) => {
     const user = await resolveUser(trx, scope.poolId, input.userId, 'user_id');
-    const rows = await identityRows(trx, scope.poolId, user.id, [input], 'identity');
-    await insertOrConflict(() => store.insertIdentities(trx, rows), `identity ${input.extIdpId}:${input.userIdInIdp} already belongs to a user`);
+    const rows = await identityRows(trx, scope.poolId, user.id, [input], '');
+    await insertOrConflict(() => store.insertIdentities(trx, rows), `userIdInIdp: identity ${input.extIdpId}:${input.userIdInIdp} already belongs to a user`);
   });
   return { success: true };
 }

@@ -42,6 +42,9 @@ export const userHooks: {
   placeInDepartments?: (trx: Tx, scope: Scope, userId: string, departmentIds: string[], idType: string | undefined, field: string) => Promise<void>;
 } = {};
 
+/** The cloud gives every new user this avatar unless one is set; clients show it as is. */
+export const DEFAULT_USER_PHOTO = 'https://files.authing.co/authing-console/default-user-avatar.png';
+
 const UNIQUE_COLUMN: Record<UniqueField, keyof UserRow> = { username: 'username', email: 'email_key', phone: 'phone', externalId: 'external_id' };
 
 function uniqueValue(field: UniqueField, value: string): string {
@@ -127,7 +130,7 @@ export async function createUsers(
     phone: input.phone ?? null,
     phone_country_code: null,
     external_id: input.externalId ?? null,
-    name: null, nickname: null, photo: null, birthdate: null, country: null, province: null, city: null, address: null,
+    name: null, nickname: null, photo: DEFAULT_USER_PHOTO, birthdate: null, country: null, province: null, city: null, address: null,
     street_address: null, postal_code: null, company: null, browser: null, device: null, given_name: null, family_name: null,
     middle_name: null, profile: null, preferred_username: null, website: null, zoneinfo: null, locale: null, formatted: null,
     region: null, identity_number: null,

@@ -93,15 +93,3 @@ export async function groupsOfUser(db: Conn, poolId: string, userId: string): Pr
     .orderBy('group_members.created_at', 'asc')
     .execute();
 }
-
-/** For resignation and deletion: every group membership of these users (a snapshot to record), then removed. */
-export async function membershipsOfUsers(db: Conn, poolId: string, userIds: string[]): Promise<GroupMemberRow[]> {
-  if (userIds.length === 0) return [];
-  return db.selectFrom('group_members').selectAll().where('pool_id', '=', poolId).where('user_id', 'in', userIds).execute();
-}
-
-export async function removeMembershipsOfUsers(db: Conn, poolId: string, userIds: string[]): Promise<number> {
-  if (userIds.length === 0) return 0;
-  const result = await db.deleteFrom('group_members').where('pool_id', '=', poolId).where('user_id', 'in', userIds).executeTakeFirst();
-  return Number(result.numDeletedRows);
-}

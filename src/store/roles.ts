@@ -160,15 +160,3 @@ export async function existingDepartmentIds(db: Conn, poolId: string, ids: strin
   const rows = await db.selectFrom('departments').select('id').where('pool_id', '=', poolId).where('id', 'in', ids).execute();
   return new Set(rows.map((r) => r.id));
 }
-
-/** For resignation and deletion: every role assignment of these users (a snapshot to record), then removed. */
-export async function assignmentsOfUsers(db: Conn, poolId: string, userIds: string[]): Promise<RoleAssignmentRow[]> {
-  if (userIds.length === 0) return [];
-  return db.selectFrom('role_assignments').selectAll().where('pool_id', '=', poolId).where('user_id', 'in', userIds).execute();
-}
-
-export async function removeAssignmentsOfUsers(db: Conn, poolId: string, userIds: string[]): Promise<number> {
-  if (userIds.length === 0) return 0;
-  const result = await db.deleteFrom('role_assignments').where('pool_id', '=', poolId).where('user_id', 'in', userIds).executeTakeFirst();
-  return Number(result.numDeletedRows);
-}

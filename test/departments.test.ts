@@ -205,6 +205,27 @@ describe('department members, in both directions', () => {
     expect((await t.management.listDepartmentMemberIds({ organizationCode: org.code, departmentId: dept.departmentId })).data).toEqual([]);
   });
 
+  it('removes a resigned user from every department and refuses to give them one again', async () => {
+    const org = await organization();
+    const [a, b] = [await department(org.code, org.rootId), await department(org.code, org.rootId)];
+    const u = await user();
+    await t.management.setUserDepartments({ userId: u.userId, departments: [{ departmentId: a.departmentId, isLeader: true }] } as never);
+    const resigned = await t.management.makeRequest({ method: 'POST', url: '/api/v3/resign-user', data: { userId: u.userId } });
+    expect(resigned.statusCode).toBe(200);
+    expect((await t.management.getUserDepartments({ userId: u.userId })).data.totalCount).toBe(0);
+    expect((await t.management.getDepartment({ organizationCode: org.code, departmentId: a.departmentId })).data.leaderUserIds).toEqual([]);
+
+    const refusals = [
+      await t.management.addDepartmentMembers({ organizationCode: org.code, departmentId: b.departmentId, userIds: [u.userId] }),
+      await t.management.setUserDepartments({ userId: u.userId, departments: [{ departmentId: b.departmentId }] } as never),
+      await t.management.updateDepartment({ organizationCode: org.code, departmentId: b.departmentId, leaderUserIds: [u.userId] } as never),
+    ];
+    for (const answer of refusals) {
+      expect({ statusCode: answer.statusCode, message: answer.message }).toEqual({ statusCode: 400, message: expect.stringMatching(/resigned/) });
+    }
+    expect((await t.management.listDepartmentMemberIds({ organizationCode: org.code, departmentId: b.departmentId })).data).toEqual([]);
+  });
+
   it('sets a user\'s departments to exactly the given ones, with leader and main flags', async () => {
     const org = await organization();
     const [a, b, c] = [await department(org.code, org.rootId), await department(org.code, org.rootId), await department(org.code, org.rootId)];

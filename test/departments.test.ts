@@ -226,6 +226,19 @@ describe('department members, in both directions', () => {
     expect((await t.management.listDepartmentMemberIds({ organizationCode: org.code, departmentId: b.departmentId })).data).toEqual([]);
   });
 
+  it('never leaves a membership behind when adding members races with resignation', async () => {
+    const org = await organization();
+    const dept = await department(org.code, org.rootId);
+    for (let round = 0; round < 8; round++) {
+      const u = await user();
+      await Promise.all([
+        t.management.addDepartmentMembers({ organizationCode: org.code, departmentId: dept.departmentId, userIds: [u.userId] }),
+        t.management.makeRequest({ method: 'POST', url: '/api/v3/resign-user', data: { userId: u.userId } }),
+      ]);
+      expect((await t.management.getUserDepartments({ userId: u.userId })).data.totalCount).toBe(0);
+    }
+  });
+
   it('sets a user\'s departments to exactly the given ones, with leader and main flags', async () => {
     const org = await organization();
     const [a, b, c] = [await department(org.code, org.rootId), await department(org.code, org.rootId), await department(org.code, org.rootId)];

@@ -195,6 +195,18 @@ describe('authorizations through the official ManagementClient', () => {
     expect((await t.management.getResourceAuthorizedTargets({ resource: code })).data.totalCount).toBe(0);
   });
 
+  it('drops a resigned user\'s grants and refuses to grant them anything new', async () => {
+    const code = await createResource();
+    const userId = await createUser();
+    await grant('USER', [userId], code, ['read']);
+    expect((await t.management.makeRequest({ method: 'POST', url: '/api/v3/resign-user', data: { userId } })).statusCode).toBe(200);
+    expect(await userResources(userId)).toEqual([]);
+    expect((await t.management.getResourceAuthorizedTargets({ resource: code })).data.totalCount).toBe(0);
+    const again = await t.management.authorizeResources({ list: [{ targetType: 'USER', targetIdentifiers: [userId], resources: [{ code, actions: ['read'] }] }] } as never);
+    expect(again.statusCode).toBe(400);
+    expect(again.message).toMatch(/^list\[0\]\.targetIdentifiers: ".+" has resigned/);
+  });
+
   it('keeps grants apart per namespace', async () => {
     const ns = `ns_${uniq()}`;
     await t.management.createNamespace({ code: ns, name: ns } as never);

@@ -116,6 +116,24 @@ describe('posts through the official ManagementClient', () => {
     expect(unknownUser.apiCode).toBe(2004);
   });
 
+  it('drops a resigned user\'s posts and refuses to give them new ones', async () => {
+    const [a, b] = [await createPost(), await createPost()];
+    const user = await createUser();
+    await t.management.setUserPosts({ userId: user.userId, postIds: [a.id!] });
+    expect((await t.management.makeRequest({ method: 'POST', url: '/api/v3/resign-user', data: { userId: user.userId } })).statusCode).toBe(200);
+    expect((await t.management.getUserPosts({ userId: user.userId })).data).toEqual([]);
+    const members = await t.management.makeRequest({ method: 'GET', url: '/api/v3/list-post-members', params: { code: a.code } });
+    expect(members.data.totalCount).toBe(0);
+    for (const answer of [
+      await t.management.userConnectionPost({ userId: user.userId, postId: b.id! }),
+      await t.management.setUserPosts({ userId: user.userId, postIds: [b.id!] }),
+    ]) {
+      expect(answer.statusCode).toBe(400);
+      expect(answer.message).toMatch(/^userId: ".+" has resigned/);
+    }
+    expect((await t.management.getUserPosts({ userId: user.userId })).data).toEqual([]);
+  });
+
   it('removes a post together with every user\'s assignment to it', async () => {
     const post = await createPost();
     const user = await createUser();

@@ -119,6 +119,14 @@ describe('OIDC endpoints through the official AuthenticationClient', () => {
     await expectDead(client, tokens);
   });
 
+  it('resign-user ends every session at once and refuses the next sign-in', async () => {
+    const { user, client, tokens } = await signedIn();
+    const resigned = await t.management.resignUser({ userId: user.userId } as never);
+    expect(resigned.statusCode).toBe(200);
+    await expectDead(client, tokens);
+    expect(await signIn(client, user.username)).toMatchObject({ statusCode: 403, apiCode: 4607 });
+  });
+
   it('a status change to Suspended ends sessions, and re-activation does not revive them', async () => {
     const { user, client, tokens } = await signedIn();
     expect((await t.management.updateUser({ userId: user.userId, status: 'Suspended' } as never)).statusCode).toBe(200);

@@ -76,6 +76,24 @@ describe('groups through the official ManagementClient', () => {
     expect((await t.management.listGroupMembers({ code: g.code })).data.totalCount).toBe(0);
   });
 
+  it('never leaves a membership behind when adding races with resignation', async () => {
+    const g = await group();
+    const r = (await t.management.createRole({ code: `r_${uniq()}` })).data;
+    for (let i = 0; i < 8; i++) {
+      const u = await user();
+      await Promise.all([
+        t.management.addGroupMembers({ code: g.code, userIds: [u.userId] }),
+        t.management.assignRole({ code: r.code, targets: [{ targetType: 'USER' as never, targetIdentifier: u.userId }] }),
+        t.management.makeRequest({ method: 'POST', url: '/api/v3/resign-user', data: { userId: u.userId } }),
+      ]);
+      expect((await t.management.getUser({ userId: u.userId })).data.status).toBe('Resigned');
+      expect((await t.management.getUserGroups({ userId: u.userId })).data.totalCount).toBe(0);
+      expect((await t.management.getUserRoles({ userId: u.userId })).data.totalCount).toBe(0);
+    }
+    expect((await t.management.listGroupMembers({ code: g.code })).data.totalCount).toBe(0);
+    expect((await t.management.listRoleMembers({ code: r.code })).data.totalCount).toBe(0);
+  });
+
   it('answers validation errors that name the field', async () => {
     const g = await group();
     const cases: Array<[Promise<{ statusCode: number; message: string }>, RegExp]> = [

@@ -22,8 +22,7 @@ export async function loadTest(
   const result = await autocannon({
     url,
     connections: options.connections,
-    duration: options.amount ? undefined : options.seconds,
-    amount: options.amount,
+    ...(options.amount ? { amount: options.amount } : { duration: options.seconds }),
     requests: [
       {
         setupRequest: (request: Record<string, unknown>) => ({ ...request, ...next() }),

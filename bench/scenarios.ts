@@ -3,6 +3,10 @@ import { loadTest, loop, type Figures } from './measure.js';
 import { seedUsers } from './seed.js';
 import { signedRequest } from './signing.js';
 import { getUser } from '../src/services/users.js';
+import { resignUser, resignUsers } from '../src/services/lifecycle.js';
+import { buildDirectory } from '../test/helpers/fixtures.js';
+import { managementClient } from '../test/helpers/server.js';
+import { prepareEmployees } from './fixtures.js';
 
 export interface Row {
   name: string;
@@ -59,4 +63,64 @@ const getUserByEmail: Scenario = {
   },
 };
 
-export const scenarios: Scenario[] = [getUserByEmail];
+const RESIGN_HTTP = Number(process.env.BENCH_RESIGN_USERS ?? 1000);
+const RESIGN_BASELINE = Math.ceil(RESIGN_HTTP / 3);
+const BATCHES_HTTP = Number(process.env.BENCH_RESIGN_BATCHES ?? 20);
+const BATCHES_BASELINE = Math.ceil(BATCHES_HTTP / 2);
+
+async function resignationPool(target: BenchTarget, users: number, tag: string) {
+  const pool = await target.newPool(`bench-${tag}`);
+  const m = managementClient(target.server.url, pool.keyId, pool.secret);
+  const dir = await buildDirectory(m);
+  console.log(`  preparing ${users} users with 3 departments, 3 roles, 3 groups, 2 posts, 10 grants each`);
+  const ids = await prepareEmployees(m, dir, users, tag);
+  return { pool, ids };
+}
+
+/** resign-user over signed HTTP against the service call alone; target ≥ 40 % of the baseline's rate. */
+const resignOne: Scenario = {
+  name: 'resign-user',
+  async run(target) {
+    const { pool, ids } = await resignationPool(target, RESIGN_HTTP + RESIGN_BASELINE, 'single');
+    const httpIds = ids.slice(0, RESIGN_HTTP);
+    const baseIds = ids.slice(RESIGN_HTTP);
+    let next = 0;
+    const http = await loadTest(
+      target.server.url,
+      () => signedRequest(pool.keyId, pool.secret, 'POST', '/api/v3/resign-user', { userId: httpIds[next++ % httpIds.length] }),
+      { seconds: 0, connections: 4, amount: httpIds.length },
+    );
+    const baseline = await loop((i) => resignUser(pool.scope, baseIds[i]), { seconds: 0, amount: baseIds.length });
+    const share = http.rps / baseline.rps;
+    return [{
+      name: 'resign-user (3 dept, 3 roles, 3 groups, 2 posts, 10 grants)', http, baseline,
+      ratio: `${(share * 100).toFixed(0)} % of baseline`, target: '≥ 40 % of baseline rate',
+      verdict: share >= 0.4 ? 'met' : 'MISSED',
+    }];
+  },
+};
+
+/** resign-user-batch of 50 such users, one batch at a time; target p99 < 150 ms on SQLite. */
+const resignBatch: Scenario = {
+  name: 'resign-user-batch of 50',
+  async run(target) {
+    const { pool, ids } = await resignationPool(target, (BATCHES_HTTP + BATCHES_BASELINE) * 50, 'batch');
+    const batches = Array.from({ length: BATCHES_HTTP + BATCHES_BASELINE }, (_, i) => ids.slice(i * 50, i * 50 + 50));
+    let next = 0;
+    const http = await loadTest(
+      target.server.url,
+      () => signedRequest(pool.keyId, pool.secret, 'POST', '/api/v3/resign-user-batch', { userIds: batches[next++ % BATCHES_HTTP] }),
+      { seconds: 0, connections: 1, amount: BATCHES_HTTP },
+    );
+    const baseline = await loop((i) => resignUsers(pool.scope, batches[BATCHES_HTTP + i]), { seconds: 0, amount: BATCHES_BASELINE });
+    const sqlite = target.label === 'SQLite';
+    return [{
+      name: 'resign-user-batch (50 such users)', http, baseline,
+      ratio: `${((http.rps / baseline.rps) * 100).toFixed(0)} % of baseline`,
+      target: sqlite ? 'p99 < 150 ms' : 'reported',
+      verdict: sqlite ? (http.p99 < 150 ? 'met' : 'MISSED') : 'reference',
+    }];
+  },
+};
+
+export const scenarios: Scenario[] = [getUserByEmail, resignOne, resignBatch];

@@ -65,6 +65,9 @@ export async function authenticateClient(deps: Deps, creds: ClientCredentials, e
   return app;
 }
 
+/** Refresh tokens are opaque base64url without dots; access tokens are JWTs. */
+const isJwt = (token: string) => token.split('.').length === 3;
+
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export interface TokenSet {
@@ -218,7 +221,7 @@ export async function refresh(deps: Deps, issuer: string, app: ApplicationRow, r
 /** RFC 7662. Tokens of another user pool than the asking application's are inactive to it. */
 export async function introspect(deps: Deps, app: ApplicationRow, token: string | undefined): Promise<Record<string, unknown>> {
   if (!token) return { active: false };
-  const row = await tokens.findRefreshToken(deps.db, hashToken(token));
+  const row = isJwt(token) ? undefined : await tokens.findRefreshToken(deps.db, hashToken(token));
   if (row) {
     if (row.pool_id !== app.pool_id || row.used_at || row.expires_at <= nowIso()) return { active: false };
     const state = await tokens.findSessionState(deps.db, row.pool_id, row.session_id);
@@ -257,7 +260,7 @@ export async function introspect(deps: Deps, app: ApplicationRow, token: string 
  */
 export async function revoke(deps: Deps, app: ApplicationRow, token: string | undefined): Promise<void> {
   if (!token) throw new OAuthError(400, 'invalid_request', 'token: is required');
-  const row = await tokens.findRefreshToken(deps.db, hashToken(token));
+  const row = isJwt(token) ? undefined : await tokens.findRefreshToken(deps.db, hashToken(token));
   let sessionId = row?.pool_id === app.pool_id ? row.session_id : undefined;
   if (!row) {
     const claims = await liveAccessToken(deps, token);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { buildDirectory, ok } from './helpers/fixtures.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -168,5 +169,53 @@ describe('public accounts through the official ManagementClient', () => {
     const stranger = (await other.management.createUser({ username: `x_${uniq()}` } as never)).data;
     const refused = await other.management.bindUsersPublicAccount({ publicAccountId: desk.userId, userIds: [stranger.userId] });
     expect(refused.statusCode).toBe(404);
+  });
+
+  it('gives public accounts departments, roles, groups and posts, and lists them from both sides', async () => {
+    const m = t.management;
+    const dir = await buildDirectory(m, { departments: 2, roles: 1, groups: 1, posts: 1, resources: 0 });
+    const account = dir.publicAccountId;
+    const person = await createUser();
+    const [departmentId, otherDepartmentId] = dir.departmentIds;
+
+    expect((await m.setPublicAccountOfDepartments({ userId: account, departments: [{ departmentId, isLeader: false, isMainDepartment: true }] } as never)).statusCode).toBe(200);
+    ok(await m.assignRole({ code: dir.roleCodes[0], targets: [{ targetType: 'USER', targetIdentifier: account }, { targetType: 'USER', targetIdentifier: person.userId }] } as never), 'assign-role');
+    ok(await m.addGroupMembers({ code: dir.groupCodes[0], userIds: [account, person.userId] }), 'add-group-members');
+    expect((await m.setPublicAccountOfnPost({ userId: account, postId: dir.postIds[0] })).statusCode).toBe(200);
+
+    const departments = await m.getPublicAccountDepartments({ userId: account } as never);
+    expect(departments.statusCode).toBe(200);
+    expect((departments.data as unknown as { list: Array<{ departmentId: string }> }).list.map((d) => d.departmentId)).toEqual([departmentId]);
+    const roles = await m.getPublicAccountRoles({ userId: account });
+    expect((roles.data as unknown as { list: Array<{ code: string }> }).list.map((r) => r.code)).toEqual(dir.roleCodes);
+    const groups = await m.getGroupsOfPublicAccount({ userId: account });
+    expect((groups.data as unknown as { list: Array<{ code: string }> }).list.map((g) => g.code)).toEqual(dir.groupCodes);
+    const post = await m.getPostOfPublicUser({ userId: account });
+    expect((post as unknown as { data: { id: string } }).data.id).toBe(dir.postIds[0]);
+
+    const role = ok<{ id: string }>(await m.getRole({ code: dir.roleCodes[0] }), 'get-role');
+    const group = ok<{ id: string }>(await m.getGroup({ code: dir.groupCodes[0] }), 'get-group');
+    // Personal users holding the same relation are not listed: these lists are of public accounts.
+    for (const answer of [
+      await m.getPublicAccountsOfRole({ roleId: role.id }),
+      await m.getPublicAccountsOfGroup({ groupId: group.id }),
+      await m.getPublicAccountsOfDepartment({ departmentId }),
+      await m.getPublicAccountsOfPost({ postId: dir.postIds[0] }),
+    ]) {
+      expect(answer.statusCode).toBe(200);
+      expect(idsOf(answer.data.list)).toEqual([account]);
+      expect(answer.data.totalCount).toBe(1);
+    }
+    expect((await m.getPublicAccountsOfDepartment({ departmentId: otherDepartmentId })).data.totalCount).toBe(0);
+    expect((await m.getPublicAccountsOfRole({ roleId: 'ffffffffffffffffffffffff' })).statusCode).toBe(404);
+  });
+
+  it('refuses the public-account relation endpoints for personal users', async () => {
+    const person = await createUser();
+    expect((await t.management.getPublicAccountRoles({ userId: person.userId })).statusCode).toBe(404);
+    expect((await t.management.getGroupsOfPublicAccount({ userId: person.userId })).statusCode).toBe(404);
+    const refused = await t.management.setPublicAccountOfDepartments({ userId: person.userId, departments: [] } as never);
+    expect(refused.statusCode).toBe(404);
+    expect(refused.message).toContain('not a public account');
   });
 });

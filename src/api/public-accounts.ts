@@ -6,8 +6,13 @@ import { Paginated, Success } from '../schemas/common.js';
 import {
   BindPublicAccountsBody, BindUsersBody, CreatePublicAccountBody, CreatePublicAccountsBatchBody, DeletePublicAccountsBody,
   GetPublicAccountBatchQuery, GetPublicAccountQuery, ListPublicAccountsBody, PublicAccount, PublicAccountsOfUserQuery, UnbindBody,
-  UpdatePublicAccountBatchBody, UpdatePublicAccountBody, UsersOfPublicAccountQuery,
+  UpdatePublicAccountBatchBody, UpdatePublicAccountBody, UsersOfPublicAccountQuery, PublicAccountsOfRoleQuery, PublicAccountsOfGroupQuery,
+  PublicAccountsOfDepartmentQuery, PublicAccountsOfPostQuery, PostOfPublicAccountQuery,
 } from '../schemas/public-accounts.js';
+import { GetUserRolesQuery, Role } from '../schemas/roles.js';
+import { GetUserGroupsQuery, Group } from '../schemas/groups.js';
+import { GetUserDepartmentsQuery, SetUserDepartmentsBody, UserDepartment } from '../schemas/organizations.js';
+import { Post, UserConnectionPostBody } from '../schemas/posts.js';
 
 const tags = ['public-accounts'];
 
@@ -92,4 +97,53 @@ export function registerPublicAccountRoutes(app: FastifyInstance): void {
     querystring: UsersOfPublicAccountQuery, data: Paginated(PublicAccount),
     handler: async ({ query, scope }) => accounts.usersOfPublicAccount(scope, query.publicAccountId, query),
   });
+
+  // Relations: the user-side rules and answers of each family, for public accounts only.
+  managementRoute(app, {
+    method: 'GET', url: '/api/v3/get-roles-of-public-account', summary: "A public account's roles in one namespace", tags,
+    querystring: GetUserRolesQuery, data: Paginated(Role),
+    handler: async ({ query, scope }) => accounts.rolesOfPublicAccount(scope, query),
+  });
+
+  managementRoute(app, {
+    method: 'GET', url: '/api/v3/get-groups-of-public-account', summary: "A public account's groups", tags,
+    querystring: GetUserGroupsQuery, data: Paginated(Group),
+    handler: async ({ query, scope }) => accounts.groupsOfPublicAccount(scope, query),
+  });
+
+  managementRoute(app, {
+    method: 'GET', url: '/api/v3/get-departments-of-public-account', summary: "A public account's departments", tags,
+    querystring: GetUserDepartmentsQuery, data: Paginated(UserDepartment),
+    handler: async ({ query, scope }) => accounts.departmentsOfPublicAccount(scope, query),
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/set-public-account-of-departments', summary: "Replace a public account's departments", tags,
+    body: SetUserDepartmentsBody, data: Success,
+    handler: async ({ body, scope }) => accounts.setDepartmentsOfPublicAccount(scope, body),
+  });
+
+  managementRoute(app, {
+    method: 'GET', url: '/api/v3/get-post-of-public-account', summary: "A public account's first post", tags,
+    querystring: PostOfPublicAccountQuery, data: Post,
+    handler: async ({ query, scope }) => accounts.postOfPublicAccount(scope, query.userId, query.userIdType),
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/set-public-account-of-post', summary: 'Add a post to a public account', tags,
+    body: UserConnectionPostBody, data: Success,
+    handler: async ({ body, scope }) => accounts.connectPublicAccountToPost(scope, body.userId, body.postId, body.userIdType),
+  });
+
+  for (const [relation, url, schema, field] of [
+    ['role', 'get-public-accounts-of-role', PublicAccountsOfRoleQuery, 'roleId'],
+    ['group', 'get-public-accounts-of-group', PublicAccountsOfGroupQuery, 'groupId'],
+    ['department', 'get-public-accounts-of-department', PublicAccountsOfDepartmentQuery, 'departmentId'],
+    ['post', 'get-public-accounts-of-post', PublicAccountsOfPostQuery, 'postId'],
+  ] as const) {
+    managementRoute(app, {
+      method: 'GET', url: `/api/v3/${url}`, summary: `Public accounts of a ${relation}`, tags, querystring: schema, data: Paginated(PublicAccount),
+      handler: async ({ query, scope }) => accounts.publicAccountsOf(scope, relation, String((query as Record<string, unknown>)[field]), query),
+    });
+  }
 }

@@ -36,3 +36,8 @@ const paging = {
 };
 export const PublicAccountsOfUserQuery = Type.Object({ userId: Id, ...paging });
 export const UsersOfPublicAccountQuery = Type.Object({ publicAccountId: Id, ...paging });
+export const PublicAccountsOfRoleQuery = Type.Object({ roleId: Id, ...paging });
+export const PublicAccountsOfGroupQuery = Type.Object({ groupId: Id, ...paging });
+export const PublicAccountsOfDepartmentQuery = Type.Object({ departmentId: Id, ...paging });
+export const PublicAccountsOfPostQuery = Type.Object({ postId: Id, ...paging });
+export const PostOfPublicAccountQuery = Type.Object({ userId: Id, userIdType: UserIdType });

@@ -12,6 +12,10 @@ import { hashPassword } from './passwords.js';
 import { toUserViews, type UserView, type UserViewOptions } from './user-view.js';
 import { enqueueEvent } from './outbox.js';
 import { recordAudit } from './audit.js';
+import * as roles from './roles.js';
+import * as groups from './groups.js';
+import * as departmentMembers from './department-members.js';
+import * as posts from './posts.js';
 
 /**
  * A public account is a `users` row with account_type 'public_account': a shared login several
@@ -160,3 +164,55 @@ async function boundList(scope: Scope, side: 'public_account_id' | 'user_id', of
   return { list: await toUserViews(scope.db, scope.poolId, rows), totalCount: total };
 }
 
+
+/*
+ * Relations of public accounts. A public account is a user row, so each call checks the account
+ * is public and then goes through the user-side service of that family, with its rules (the
+ * resigned-user check included) and its answer shapes.
+ */
+
+async function requirePublic(scope: Scope, userId: string, userIdType?: string): Promise<void> {
+  await resolvePublicAccount(scope.db, scope.poolId, userId, userIdType);
+}
+
+export async function rolesOfPublicAccount(scope: Scope, query: { userId: string; userIdType?: string; namespace?: string }) {
+  await requirePublic(scope, query.userId, query.userIdType);
+  return roles.getUserRoles(scope, query.userId, query.userIdType, query.namespace);
+}
+
+export async function groupsOfPublicAccount(scope: Scope, query: { userId: string; userIdType?: string }) {
+  await requirePublic(scope, query.userId, query.userIdType);
+  return groups.getUserGroups(scope, query.userId, query.userIdType);
+}
+
+export async function departmentsOfPublicAccount(scope: Scope, query: Parameters<typeof departmentMembers.getUserDepartments>[1]) {
+  await requirePublic(scope, query.userId, query.userIdType);
+  return departmentMembers.getUserDepartments(scope, query);
+}
+
+export async function setDepartmentsOfPublicAccount(scope: Scope, body: Parameters<typeof departmentMembers.setUserDepartments>[1]) {
+  await requirePublic(scope, body.userId, body.options?.userIdType);
+  return departmentMembers.setUserDepartments(scope, body);
+}
+
+export async function postOfPublicAccount(scope: Scope, userId: string, userIdType?: string) {
+  await requirePublic(scope, userId, userIdType);
+  return posts.getUserPost(scope, userId, userIdType);
+}
+
+export async function connectPublicAccountToPost(scope: Scope, userId: string, postId: string, userIdType?: string) {
+  await requirePublic(scope, userId, userIdType);
+  return posts.connectUserToPost(scope, userId, postId, userIdType);
+}
+
+const RELATION_FIELD: Record<bindings.Relation, string> = { department: 'departmentId', group: 'groupId', post: 'postId', role: 'roleId' };
+
+/** The public accounts in a department or group, holding a post or a role. */
+export async function publicAccountsOf(scope: Scope, relation: bindings.Relation, id: string, paging: BoundPage) {
+  const field = RELATION_FIELD[relation];
+  if (!(await bindings.relationExists(scope.db, scope.poolId, relation, id))) throw notFound(`${field}: no ${relation} "${id}" in this user pool`);
+  const page = paging.page ?? 1;
+  const limit = paging.limit ?? 50;
+  const { rows, total } = await bindings.publicAccountsHolding(scope.db, scope.poolId, relation, id, (page - 1) * limit, limit);
+  return { list: await toUserViews(scope.db, scope.poolId, rows), totalCount: total };
+}

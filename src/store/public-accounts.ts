@@ -56,3 +56,49 @@ export async function listBound(
   const rows = await base.selectAll('u').orderBy('b.created_at').orderBy('u.id').offset(offset).limit(limit).execute();
   return { rows: rows as UserRow[], total: Number(total) };
 }
+
+export type Relation = 'department' | 'group' | 'post' | 'role';
+
+/** Whether the department, group, post or role exists in this pool. */
+export async function relationExists(db: Conn, poolId: string, relation: Relation, id: string): Promise<boolean> {
+  const table = ({ department: 'departments', group: 'groups', post: 'posts', role: 'roles' } as const)[relation];
+  const row = await db.selectFrom(table).select('id').where('pool_id', '=', poolId).where('id', '=', id).executeTakeFirst();
+  return Boolean(row);
+}
+
+function holders(db: Conn, poolId: string, relation: Relation, id: string) {
+  switch (relation) {
+    case 'department':
+      return db.selectFrom('department_members').select('user_id').where('pool_id', '=', poolId).where('department_id', '=', id);
+    case 'group':
+      return db.selectFrom('group_members').select('user_id').where('pool_id', '=', poolId).where('group_id', '=', id);
+    case 'post':
+      return db.selectFrom('user_posts').select('user_id').where('pool_id', '=', poolId).where('post_id', '=', id);
+    case 'role':
+      return db
+        .selectFrom('role_assignments')
+        .select('target_id as user_id')
+        .where('pool_id', '=', poolId)
+        .where('role_id', '=', id)
+        .where('target_type', '=', 'USER');
+  }
+}
+
+/** The public accounts (not personal users) that are members of, or hold, the given relation. */
+export async function publicAccountsHolding(
+  db: Conn,
+  poolId: string,
+  relation: Relation,
+  id: string,
+  offset: number,
+  limit: number,
+): Promise<{ rows: UserRow[]; total: number }> {
+  const base = db
+    .selectFrom('users')
+    .where('pool_id', '=', poolId)
+    .where('account_type', '=', 'public_account')
+    .where('id', 'in', holders(db, poolId, relation, id));
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await base.selectAll().orderBy('created_at').orderBy('id').offset(offset).limit(limit).execute();
+  return { rows, total: Number(total) };
+}

@@ -8,7 +8,7 @@ import { badRequest, conflict, notFound } from '../errors.js';
 import type { Scope } from './context.js';
 import type { Db, Tx } from '../store/database.js';
 import {
-  checkCode, findOrganization, removeDepartmentRelations, resolveDepartment, toDepartmentViews, type DepartmentView,
+  checkCode, findOrganization, formatError, removeDepartmentRelations, resolveDepartment, toDepartmentViews, type DepartmentView,
 } from './org-tree.js';
 import { changeOrganizationCode } from './organizations.js';
 import { setLeaders } from './department-members.js';
@@ -194,7 +194,7 @@ export async function allDepartments(scope: Scope, input: { organizationCode: st
 
 export async function searchDepartments(scope: Scope, input: { organizationCode: string; keywords: string; withCustomData?: boolean }) {
   const org = await findOrganization(scope.db, scope, input.organizationCode);
-  if (!input.keywords.trim()) throw badRequest('keywords: must not be empty');
+  if (!input.keywords.trim()) throw formatError('keywords');
   const rows = await deptStore.search(scope.db, scope.poolId, org.id, input.keywords.trim());
   return toDepartmentViews(scope.db, scope, rows, input);
 }

@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, it } from 'vitest';
+import { vi, afterAll, describe, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
+
+// Each test spawns CLI processes; on a busy machine a start-up alone can take many seconds.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 const dir = mkdtempSync(join(tmpdir(), 'userpool-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -49,6 +49,16 @@ describe('golden signatures built with the SDK signing functions', () => {
     });
   }
 
+  it('verifies the SDK signature of a GET whose empty array axios left off the wire, given the declared array params', () => {
+    const headers = sdkHeaders();
+    const params = { userIds: [], withCustomData: true };
+    const signature = sdkSignature('GET', '/api/v3/x', headers, params);
+    const request = { method: 'GET', path: '/api/v3/x', headers, params: overTheWire('GET', params) };
+    expect(request.params).toEqual({ withCustomData: 'true' });
+    expect(verifySignature(SECRET, signature, request)).toBe(false);
+    expect(verifySignature(SECRET, signature, request, ['userIds', 'departmentIds'])).toBe(true);
+  });
+
   it('verifies the SDK signature of a request whose params were all undefined', () => {
     const headers = sdkHeaders();
     const signature = sdkSignature('GET', '/api/v3/x', headers, { userId: undefined });
@@ -118,6 +128,12 @@ describe('golden requests over HTTP', () => {
     const answer = await send('GET', '/api/v3/get-user', { userId: name, userIdType: 'username', withCustomData: false });
     expect(answer.status).toBe(200);
     expect(answer.body.data.username).toBe(name);
+  });
+
+  it('reaches validation with an SDK get-user-batch of an empty userIds array, instead of refusing its signature', async () => {
+    const answer = await t.management.getUserBatch({ userIds: [] });
+    expect(answer.statusCode).toBe(400);
+    expect(answer.message).toMatch(/userIds: /);
   });
 
   it('accepts the official ManagementClient calls that carry arrays in the query', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vi, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from './helpers/database.js';
 import { startCliServer } from './helpers/cli.js';
 import { managementClient } from './helpers/server.js';
@@ -8,6 +8,9 @@ import { startServer } from '../src/server/start.js';
 import { listKeys } from '../src/services/access-keys.js';
 import { findKey } from '../src/store/access-keys.js';
 import { decryptSecret } from '../src/lib/secrets.js';
+
+// Each test spawns CLI processes; on a busy machine a start-up alone can take many seconds.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 let database: TestDatabase;
 const masterKey = randomBytes(32).toString('base64');

@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { startServer } from '../server/start.js';
-import { openDatabase } from '../store/database.js';
-import { migrateToLatest } from '../store/migrate.js';
-import * as keys from '../services/access-keys.js';
-import { findPoolByName, insertPool } from '../store/pools.js';
+import type { Db } from '../store/database.js';
+
+// The server, the store and the services are imported when a command runs, after the
+// configuration was read: a bad setting is reported at once, without loading the whole API.
+const store = () => Promise.all([import('../store/database.js'), import('../store/migrate.js')]);
 
 /** A bad setting ends the process with one line naming it, and exit code 2. */
 function exitOnConfigError(error: unknown): never {
@@ -24,8 +24,9 @@ function config(): Config {
 }
 
 /** Runs `work` against a migrated database, then closes it. */
-async function withDatabase<T>(work: (deps: { db: ReturnType<typeof openDatabase>['db']; masterKey: Buffer }) => Promise<T>): Promise<T> {
+async function withDatabase<T>(work: (deps: { db: Db; masterKey: Buffer }) => Promise<T>): Promise<T> {
   const cfg = config();
+  const [{ openDatabase }, { migrateToLatest }] = await store();
   const handle = openDatabase(cfg.databaseUrl);
   try {
     await migrateToLatest(handle);
@@ -41,7 +42,9 @@ program
   .command('serve')
   .description('migrate the database, then serve the API on HOST:PORT')
   .action(async () => {
-    const server = await startServer(config()).catch(exitOnConfigError);
+    const cfg = config();
+    const { startServer } = await import('../server/start.js');
+    const server = await startServer(cfg).catch(exitOnConfigError);
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
@@ -59,6 +62,7 @@ program
   .description('bring the database schema up to date')
   .action(async () => {
     const cfg = config();
+    const [{ openDatabase }, { migrateToLatest }] = await store();
     const handle = openDatabase(cfg.databaseUrl);
     try {
       const ran = await migrateToLatest(handle);
@@ -76,6 +80,7 @@ keyCommand
   .option('--pool <name>', 'user pool name (created if missing)', 'default')
   .option('--description <text>', 'what the key is for')
   .action(async (options: { pool: string; description?: string }) => {
+    const [keys, { findPoolByName, insertPool }] = await Promise.all([import('../services/access-keys.js'), import('../store/pools.js')]);
     await withDatabase(async (deps) => {
       const pool = (await findPoolByName(deps.db, options.pool)) ?? (await insertPool(deps.db, options.pool));
       const key = await keys.createKey(deps, pool.id, { description: options.description });
@@ -89,6 +94,7 @@ keyCommand
   .command('list')
   .description('list access keys (never their secrets)')
   .action(async () => {
+    const keys = await import('../services/access-keys.js');
     await withDatabase(async (deps) => {
       for (const key of await keys.listKeys(deps.db)) {
         console.log([key.keyId, key.poolId, key.status, key.createdAt, key.description ?? ''].join('\t'));
@@ -100,6 +106,7 @@ keyCommand
   .command('revoke <keyId>')
   .description('revoke an access key; signed requests with it are refused from then on')
   .action(async (keyId: string) => {
+    const keys = await import('../services/access-keys.js');
     await withDatabase(async (deps) => {
       if (!(await keys.revokeKey(deps.db, keyId))) {
         console.error(`userpool: no active key ${keyId}`);

@@ -26,6 +26,13 @@ function pathOf(request: FastifyRequest): string {
   return q === -1 ? url : url.slice(0, q);
 }
 
+/** Array params the route's query schema declares that did not arrive (axios drops empty arrays). */
+function absentArrayParams(request: FastifyRequest, given: Record<string, unknown>): string[] {
+  const schema = request.routeOptions.schema?.querystring as { properties?: Record<string, { type?: unknown }> } | undefined;
+  const properties = schema?.properties ?? {};
+  return Object.keys(properties).filter((name) => properties[name]?.type === 'array' && !(name in given));
+}
+
 /**
  * Verifies the SDK's request signature. It runs as `preValidation`, on the body and query as
  * they arrived, because validation may coerce, default or strip the fields that were signed.
@@ -43,12 +50,13 @@ export function registerManagementAuth(app: FastifyInstance, options: Management
     if (!key) throw unauthorized('unknown or revoked access key', ApiCode.ACCESS_KEY_UNKNOWN);
 
     const params = (request.method === 'GET' ? request.query : request.body) ?? {};
-    const valid = verifySignature(key.secret, parsed.signature, {
-      method: request.method,
-      path: pathOf(request),
-      headers: request.headers,
-      params: typeof params === 'object' ? (params as Record<string, unknown>) : {},
-    });
+    const given = typeof params === 'object' ? (params as Record<string, unknown>) : {};
+    const valid = verifySignature(
+      key.secret,
+      parsed.signature,
+      { method: request.method, path: pathOf(request), headers: request.headers, params: given },
+      request.method === 'GET' ? absentArrayParams(request, given) : [],
+    );
     if (!valid) throw unauthorized('signature does not match the request', ApiCode.SIGNATURE_INVALID);
 
     const date = Date.parse(String(request.headers.date ?? ''));

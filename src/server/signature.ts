@@ -47,16 +47,28 @@ export function parseAuthorization(header: string | undefined): { keyId: string;
 
 /**
  * True when `signature` matches. The SDK signs `path?` when it was given only undefined params
- * (they vanish on the wire), so with no params both forms are tried; each comparison is
- * constant-time.
+ * (they vanish on the wire), so with no params both forms are tried. It also signs an empty GET
+ * array as `key=[]` while axios leaves the key off the wire: `absentArrays` names the array
+ * params the route declares but the query lacks, and each combination of them as `[]` is tried
+ * (a handful at most). Each comparison is constant-time.
  */
 export function verifySignature(
   secret: string,
   signature: string,
   request: { method: string; path: string; headers: Headers; params: Record<string, unknown> },
+  absentArrays: string[] = [],
 ): boolean {
-  const plain = sign(secret, stringToSign(request.method, request.path, request.headers, request.params));
-  if (safeEqual(plain, signature)) return true;
-  if (Object.keys(request.params).length > 0) return false;
-  return safeEqual(sign(secret, stringToSign(request.method, request.path, request.headers, request.params, true)), signature);
+  const matches = (params: Record<string, unknown>, emptyMark = false) =>
+    safeEqual(sign(secret, stringToSign(request.method, request.path, request.headers, params, emptyMark)), signature);
+  if (matches(request.params)) return true;
+  if (Object.keys(request.params).length === 0 && matches(request.params, true)) return true;
+  const candidates = absentArrays.slice(0, 4);
+  for (let mask = 1; mask < 1 << candidates.length; mask += 1) {
+    const params = { ...request.params };
+    candidates.forEach((key, bit) => {
+      if (mask & (1 << bit)) params[key] = [];
+    });
+    if (matches(params)) return true;
+  }
+  return false;
 }

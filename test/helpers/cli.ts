@@ -16,7 +16,7 @@ export interface CliResult {
 }
 
 /** `npx tsx src/cli/main.ts <args>`, as an operator runs it; killed after `timeoutMs`. */
-export function runCli(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<CliResult> {
+export function runCli(args: string[], env: Record<string, string>, timeoutMs = 90_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: baseEnv(env), timeout: timeoutMs });
     let stdout = '';
@@ -47,7 +47,7 @@ export function startCliServer(env: Record<string, string>): Promise<CliServer> 
     let output = '';
     let settled = false;
     const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
-    const timer = setTimeout(() => fail(new Error(`server did not start in time:\n${output}`)), 30_000);
+    const timer = setTimeout(() => fail(new Error(`server did not start within 90 s:\n${output}`)), 90_000);
     function fail(error: Error) {
       if (settled) return;
       settled = true;

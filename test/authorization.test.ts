@@ -133,6 +133,29 @@ describe('authorizations through the official ManagementClient', () => {
     expect(await allowed(userId, viaGroup, 'write')).toBe(false);
   });
 
+  it('passes grants on a parent department, and roles it holds, down to members of the departments below', async () => {
+    const [orgWide, viaParentRole] = [await createResource(), await createResource()];
+    const userId = await createUser();
+    const org = (await t.management.createOrganization({ organizationCode: `org_${uniq()}`, organizationName: 'Org' } as never)).data;
+    const rootId = org.departmentId;
+    const child = (await t.management.createDepartment({ organizationCode: org.organizationCode, parentDepartmentId: rootId, name: 'Child' } as never)).data;
+    const grandchild = (await t.management.createDepartment({ organizationCode: org.organizationCode, parentDepartmentId: child.departmentId, name: 'Grandchild' } as never)).data;
+    await t.management.addDepartmentMembers({ organizationCode: org.organizationCode, departmentId: grandchild.departmentId, userIds: [userId] });
+    const role = await createRole();
+    await t.management.assignRole({ code: role, targets: [{ targetType: 'DEPARTMENT' as never, targetIdentifier: child.departmentId }] });
+
+    await grant('DEPARTMENT', [rootId], orgWide, ['read']);
+    await grant('ROLE', [role], viaParentRole, ['write']);
+
+    const bySource = Object.fromEntries((await userResources(userId)).map((i) => [i.resourceCode, i.source]));
+    expect(bySource).toEqual({
+      [orgWide]: { targetType: 'DEPARTMENT', targetIdentifier: rootId, viaDepartmentId: grandchild.departmentId },
+      [viaParentRole]: { targetType: 'ROLE', targetIdentifier: role, viaDepartmentId: child.departmentId },
+    });
+    expect(await allowed(userId, orgWide, 'read')).toBe(true);
+    expect(await allowed(userId, viaParentRole, 'write')).toBe(true);
+  });
+
   it('lets a DENY grant win over an ALLOW and covers every resource with the * code', async () => {
     const code = await createResource();
     const userId = await createUser();

@@ -73,8 +73,9 @@ export type AuthorizeResourcesInput = Static<typeof AuthorizeResourcesBody>;
 export const AuthorizedSource = Type.Object({
   targetType: TargetType,
   targetIdentifier: Type.String(),
-  /** For a role held through a department: that department. */
-  viaDepartmentId: Type.Optional(Type.String()),
+  viaDepartmentId: Type.Optional(
+    Type.String({ description: 'ROLE: the department that holds the role; DEPARTMENT: the user\'s own department below the granted one' }),
+  ),
 });
 export const AuthorizedResource = Type.Object({
   resourceCode: Type.String(),

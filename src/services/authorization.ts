@@ -103,10 +103,13 @@ type Source = NonNullable<AuthorizedResourceView['source']>;
 
 /**
  * Every grant that reaches a user, each with the subject it came through: the user, a role
- * (held directly or through a department), a group or a department.
+ * (held directly or through a department), a group, or a department the user is in or one
+ * above it (a grant on a parent department covers everyone below it).
  */
 async function grantsReachingUser(db: Db | Tx, poolId: string, userId: string, namespace: string, resourceType?: string) {
-  const departmentIds = await store.departmentIdsOfUser(db, poolId, userId);
+  const ownDepartments = await store.departmentIdsOfUser(db, poolId, userId);
+  const ancestors = await store.ancestorsOf(db, poolId, ownDepartments);
+  const departmentIds = [...ownDepartments, ...ancestors.keys()];
   const [groupIds, roleLinks] = await Promise.all([
     store.groupIdsOfUser(db, poolId, userId),
     store.roleAssignmentsOfUser(db, poolId, userId, departmentIds, Date.now()),
@@ -131,7 +134,7 @@ async function grantsReachingUser(db: Db | Tx, poolId: string, userId: string, n
   const identifiers = await identifiersOf(db, poolId, grants);
   const sourceOf = (g: AuthorizationRow): Source => {
     const source: Source = { targetType: g.target_type, targetIdentifier: identifiers.get(`${g.target_type}:${g.target_id}`) ?? g.target_id };
-    const via = g.target_type === 'ROLE' ? viaOfRole.get(g.target_id) : undefined;
+    const via = g.target_type === 'ROLE' ? viaOfRole.get(g.target_id) : g.target_type === 'DEPARTMENT' ? ancestors.get(g.target_id) : undefined;
     return via ? { ...source, viaDepartmentId: via } : source;
   };
   return { grants, sourceOf };

@@ -173,3 +173,24 @@ export async function updateGrant(db: Conn, poolId: string, id: string, changes:
 export async function deleteGrantIds(db: Conn, poolId: string, ids: string[]): Promise<void> {
   if (ids.length) await db.deleteFrom('authorizations').where('pool_id', '=', poolId).where('id', 'in', ids).execute();
 }
+
+/**
+ * The departments above the given ones, each mapped to the given department it was reached
+ * from. Walks parent links a level per query; the depth bound guards against a corrupt cycle.
+ */
+export async function ancestorsOf(db: Conn, poolId: string, departmentIds: string[]): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  const given = new Set(departmentIds);
+  let frontier = departmentIds.map((id) => ({ id, from: id }));
+  for (let depth = 0; depth < 64 && frontier.length; depth++) {
+    const rows = await db.selectFrom('departments').select(['id', 'parent_id']).where('pool_id', '=', poolId).where('id', 'in', frontier.map((f) => f.id)).execute();
+    const fromOf = new Map(frontier.map((f) => [f.id, f.from]));
+    frontier = [];
+    for (const row of rows) {
+      if (!row.parent_id || given.has(row.parent_id) || result.has(row.parent_id)) continue;
+      result.set(row.parent_id, fromOf.get(row.id)!);
+      frontier.push({ id: row.parent_id, from: fromOf.get(row.id)! });
+    }
+  }
+  return result;
+}

@@ -2,6 +2,7 @@ import * as store from '../store/users.js';
 import type { UserRow } from '../store/users.js';
 import type { AccountType } from '../store/tables/foundation.js';
 import { badRequest } from '../errors.js';
+import { USER_STATUSES } from './user-fields.js';
 import type { Scope } from './context.js';
 import { toUserViews, type UserView, type UserViewOptions } from './user-view.js';
 
@@ -48,6 +49,16 @@ function scalar(value: unknown, where: string): string | number {
   throw badRequest(`${where}.value: must be a string or number`);
 }
 
+/** Fields with a closed set of values: filtering on any other value is a client error, as in the cloud. */
+const ENUM_VALUES: Record<string, readonly string[]> = { status: USER_STATUSES, gender: ['M', 'F', 'U'] };
+
+function checkEnumValue(item: { field: string; value?: unknown }, where: string): void {
+  const allowed = ENUM_VALUES[item.field];
+  if (!allowed || item.value === undefined || item.value === null) return;
+  const bad = (Array.isArray(item.value) ? item.value : [item.value]).find((v) => !allowed.includes(String(v)));
+  if (bad !== undefined) throw badRequest(`${where}.value: ${item.field} must be one of ${allowed.join(', ')} (got "${String(bad)}")`);
+}
+
 function buildFilter(input: ListUsersInput): store.ListFilter {
   const page = input.options?.pagination?.page ?? 1;
   const limit = input.options?.pagination?.limit ?? 10;
@@ -63,6 +74,7 @@ function buildFilter(input: ListUsersInput): store.ListFilter {
     if (item.field === 'department') return; // resolved in listUsers, it needs the database
     const where = `advancedFilter[${i}]`;
     const col = column(item.field, `${where}.field`);
+    checkEnumValue(item, where);
     switch (item.operator) {
       case 'EQUAL':
       case 'NOT_EQUAL':

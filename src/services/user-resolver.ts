@@ -31,6 +31,19 @@ function splitCompound(id: string, type: UserIdType, field: string): [string, st
   return [id.slice(0, at), id.slice(at + 1)];
 }
 
+// Loose on purpose (the cloud accepts international and dashed phones): only identifiers that
+// cannot be an email or a phone at all are refused, so a typo reads as a 400, not "not found".
+const SHAPE: Partial<Record<UserIdType, { pattern: RegExp; what: string }>> = {
+  email: { pattern: /^[^\s@]+@[^\s@]+$/, what: 'an email address' },
+  phone: { pattern: /^\+?[0-9][0-9 ()-]*$/, what: 'a phone number' },
+};
+
+function checkShape(ids: string[], type: UserIdType, field: string): void {
+  const shape = SHAPE[type];
+  const bad = shape && ids.find((id) => !shape.pattern.test(id));
+  if (bad !== undefined) throw badRequest(`${field}: "${bad}" is not ${shape!.what} (userIdType ${type})`);
+}
+
 /**
  * The one identifier resolver every endpoint with `userIdType` uses. Answers a map from each
  * given identifier to its user in this pool; identifiers that match nobody are absent.
@@ -38,6 +51,7 @@ function splitCompound(id: string, type: UserIdType, field: string): [string, st
 export async function resolveUsers(db: Db | Tx, poolId: string, ids: string[], rawType: string | undefined, field = 'userId'): Promise<Map<string, UserRow>> {
   const type = checkUserIdType(rawType);
   const unique = [...new Set(ids)];
+  checkShape(unique, type, field);
   const result = new Map<string, UserRow>();
   const column = COLUMN[type];
   if (column) {

@@ -147,15 +147,13 @@ describe('public accounts through the official ManagementClient', () => {
   it('refuses new bindings for a resigned user and for a resigned public account', async () => {
     const desk = await createAccount();
     const ann = await createUser();
-    // The API has no way to resign yet (resign-user is built on top of this work and should
-    // replace these two updates); the API refuses to set Resigned any other way.
-    await t.server.deps.db.updateTable('users').set({ status: 'Resigned' }).where('id', '=', ann.userId).execute();
+    expect((await t.management.resignUser({ userId: ann.userId })).statusCode).toBe(200);
     const refused = await t.management.bindUsersPublicAccount({ publicAccountId: desk.userId, userIds: [ann.userId] });
     expect(refused.statusCode).toBe(400);
     expect(refused.message).toMatch(/resigned/);
 
     const bob = await createUser();
-    await t.server.deps.db.updateTable('users').set({ status: 'Resigned' }).where('id', '=', desk.userId).execute();
+    expect((await t.management.resignPublicAccountBatch({ userIds: [desk.userId] })).statusCode).toBe(200);
     const toResigned = await t.management.setuserOfPublicAccount({ userId: bob.userId, publicAccountIds: [desk.userId] });
     expect(toResigned.statusCode).toBe(400);
     expect(toResigned.message).toMatch(/resigned/);
@@ -217,5 +215,48 @@ describe('public accounts through the official ManagementClient', () => {
     const refused = await t.management.setPublicAccountOfDepartments({ userId: person.userId, departments: [] } as never);
     expect(refused.statusCode).toBe(404);
     expect(refused.message).toContain('not a public account');
+  });
+
+  it('adds roles and groups to a public account by id, and removes a post', async () => {
+    const m = t.management;
+    const dir = await buildDirectory(m, { departments: 0, roles: 2, groups: 2, posts: 1, resources: 0 });
+    const account = dir.publicAccountId;
+    const roleIds = await Promise.all(dir.roleCodes.map(async (code) => ok<{ id: string }>(await m.getRole({ code }), 'get-role').id));
+    const groupIds = await Promise.all(dir.groupCodes.map(async (code) => ok<{ id: string }>(await m.getGroup({ code }), 'get-group').id));
+
+    const unknownRole = await m.bindPublicAccountOfRoles({ userId: account, roleIds: [roleIds[0], 'ffffffffffffffffffffffff'] });
+    expect(unknownRole.statusCode).toBe(404);
+    expect(unknownRole.message).toContain('roleIds');
+    expect((await m.bindPublicAccountOfRoles({ userId: account, roleIds: [roleIds[0]] })).statusCode).toBe(200);
+    expect((await m.bindPublicAccountOfRoles({ userId: account, roleIds })).statusCode).toBe(200);
+    const roles = await m.getPublicAccountRoles({ userId: account });
+    expect((roles.data as unknown as { list: Array<{ code: string }> }).list.map((r) => r.code).sort()).toEqual([...dir.roleCodes].sort());
+
+    expect((await m.getPublicAccountOfGroups({ userId: account, groupIds })).statusCode).toBe(200);
+    const groups = await m.getGroupsOfPublicAccount({ userId: account });
+    expect((groups.data as unknown as { list: Array<{ code: string }> }).list.map((g) => g.code).sort()).toEqual([...dir.groupCodes].sort());
+
+    await m.setPublicAccountOfnPost({ userId: account, postId: dir.postIds[0] });
+    expect((await m.unbindPublicAccountOfPost({ userId: account, postId: dir.postIds[0] })).statusCode).toBe(200);
+    expect((await m.getPublicAccountsOfPost({ postId: dir.postIds[0] })).data.totalCount).toBe(0);
+    expect((await m.unbindPublicAccountOfPost({ userId: account, postId: dir.postIds[0] })).statusCode).toBe(200);
+  });
+
+  it('refuses new roles and groups for a resigned public account', async () => {
+    const m = t.management;
+    const dir = await buildDirectory(m, { departments: 0, roles: 1, groups: 1, posts: 0, resources: 0 });
+    const resigned = await m.resignPublicAccountBatch({ userIds: [dir.publicAccountId] });
+    expect(resigned.statusCode).toBe(200);
+    const roleId = ok<{ id: string }>(await m.getRole({ code: dir.roleCodes[0] }), 'get-role').id;
+    const groupId = ok<{ id: string }>(await m.getGroup({ code: dir.groupCodes[0] }), 'get-group').id;
+    const role = await m.bindPublicAccountOfRoles({ userId: dir.publicAccountId, roleIds: [roleId] });
+    expect(role.statusCode).toBe(400);
+    expect(role.message).toMatch(/resigned/);
+    const group = await m.getPublicAccountOfGroups({ userId: dir.publicAccountId, groupIds: [groupId] });
+    expect(group.statusCode).toBe(400);
+    const person = await createUser();
+    const binding = await m.bindUsersPublicAccount({ publicAccountId: dir.publicAccountId, userIds: [person.userId] });
+    expect(binding.statusCode).toBe(400);
+    expect(binding.message).toMatch(/resigned/);
   });
 });

@@ -7,7 +7,7 @@ import {
   BindPublicAccountsBody, BindUsersBody, CreatePublicAccountBody, CreatePublicAccountsBatchBody, DeletePublicAccountsBody,
   GetPublicAccountBatchQuery, GetPublicAccountQuery, ListPublicAccountsBody, PublicAccount, PublicAccountsOfUserQuery, UnbindBody,
   UpdatePublicAccountBatchBody, UpdatePublicAccountBody, UsersOfPublicAccountQuery, PublicAccountsOfRoleQuery, PublicAccountsOfGroupQuery,
-  PublicAccountsOfDepartmentQuery, PublicAccountsOfPostQuery, PostOfPublicAccountQuery,
+  PublicAccountsOfDepartmentQuery, PublicAccountsOfPostQuery, PostOfPublicAccountQuery, BindRolesBody, BindGroupsBody,
 } from '../schemas/public-accounts.js';
 import { GetUserRolesQuery, Role } from '../schemas/roles.js';
 import { GetUserGroupsQuery, Group } from '../schemas/groups.js';
@@ -133,6 +133,24 @@ export function registerPublicAccountRoutes(app: FastifyInstance): void {
     method: 'POST', url: '/api/v3/set-public-account-of-post', summary: 'Add a post to a public account', tags,
     body: UserConnectionPostBody, data: Success,
     handler: async ({ body, scope }) => accounts.connectPublicAccountToPost(scope, body.userId, body.postId, body.userIdType),
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/unbind-public-account-of-post', summary: 'Remove a post from a public account', tags,
+    body: UserConnectionPostBody, data: Success,
+    handler: async ({ body, scope }) => accounts.unbindPost(scope, body.userId, body.postId, body.userIdType),
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/set-public-account-of-roles', summary: 'Add roles (by id) to a public account', tags,
+    body: BindRolesBody, data: Success,
+    handler: async ({ body, scope }) => accounts.bindRoles(scope, body.userId, body.roleIds),
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/set-public-account-of-groups', summary: 'Add a public account to groups (by id)', tags,
+    body: BindGroupsBody, data: Success,
+    handler: async ({ body, scope }) => accounts.bindGroups(scope, body.userId, body.groupIds),
   });
 
   for (const [relation, url, schema, field] of [

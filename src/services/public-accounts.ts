@@ -16,6 +16,9 @@ import * as roles from './roles.js';
 import * as groups from './groups.js';
 import * as departmentMembers from './department-members.js';
 import * as posts from './posts.js';
+import * as roleStore from '../store/roles.js';
+import * as groupStore from '../store/groups.js';
+import * as postStore from '../store/posts.js';
 
 /**
  * A public account is a `users` row with account_type 'public_account': a shared login several
@@ -215,4 +218,50 @@ export async function publicAccountsOf(scope: Scope, relation: bindings.Relation
   const limit = paging.limit ?? 50;
   const { rows, total } = await bindings.publicAccountsHolding(scope.db, scope.poolId, relation, id, (page - 1) * limit, limit);
   return { list: await toUserViews(scope.db, scope.poolId, rows), totalCount: total };
+}
+
+async function requireAll(trx: Tx, scope: Scope, relation: bindings.Relation, ids: string[], field: string): Promise<string[]> {
+  const unique = [...new Set(ids)];
+  const found = await bindings.existingIds(trx, scope.poolId, relation, unique);
+  const missing = unique.filter((id) => !found.has(id));
+  if (missing.length) throw notFound(`${field}: no ${relation} ${missing.map((m) => `"${m}"`).join(', ')} in this user pool`);
+  return unique;
+}
+
+/** Locks the account and refuses a resigned one, as every new relation does. */
+async function publicAccountForNewRelation(trx: Tx, scope: Scope, userId: string): Promise<UserRow> {
+  const [account] = await resolveUsersForNewRelation(trx, scope, [userId], 'user_id', 'userId');
+  if (!isPublic(account)) throw notPublic([userId], 'userId');
+  return account;
+}
+
+/** Adds roles (by id) to a public account; roles it holds already are kept. */
+export async function bindRoles(scope: Scope, userId: string, roleIds: string[]): Promise<{ success: boolean }> {
+  await scope.db.transaction().execute(async (trx) => {
+    const account = await publicAccountForNewRelation(trx, scope, userId);
+    const ids = await requireAll(trx, scope, 'role', roleIds, 'roleIds');
+    await roleStore.assign(trx, scope.poolId, ids, [{ type: 'USER', id: account.id }], {}, nowIso());
+  });
+  return { success: true };
+}
+
+/** Adds a public account to groups (by id); groups it is in already are kept. */
+export async function bindGroups(scope: Scope, userId: string, groupIds: string[]): Promise<{ success: boolean }> {
+  await scope.db.transaction().execute(async (trx) => {
+    const account = await publicAccountForNewRelation(trx, scope, userId);
+    const ids = await requireAll(trx, scope, 'group', groupIds, 'groupIds');
+    const now = nowIso();
+    for (const groupId of ids) await groupStore.addMembers(trx, scope.poolId, groupId, [account.id], now);
+  });
+  return { success: true };
+}
+
+/** Removes one post from a public account; not holding it is fine (safe to retry). */
+export async function unbindPost(scope: Scope, userId: string, postId: string, userIdType?: string): Promise<{ success: boolean }> {
+  await scope.db.transaction().execute(async (trx) => {
+    const account = await resolvePublicAccount(trx, scope.poolId, userId, userIdType);
+    await requireAll(trx, scope, 'post', [postId], 'postId');
+    await postStore.removeUserPosts(trx, scope.poolId, account.id, [postId]);
+  });
+  return { success: true };
 }

@@ -102,3 +102,11 @@ export async function publicAccountsHolding(
   const rows = await base.selectAll().orderBy('created_at').orderBy('id').offset(offset).limit(limit).execute();
   return { rows, total: Number(total) };
 }
+
+/** Which of the given ids are departments, groups, posts or roles of this pool. */
+export async function existingIds(db: Conn, poolId: string, relation: Relation, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const table = ({ department: 'departments', group: 'groups', post: 'posts', role: 'roles' } as const)[relation];
+  const rows = await db.selectFrom(table).select('id').where('pool_id', '=', poolId).where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id));
+}

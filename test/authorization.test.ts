@@ -156,6 +156,23 @@ describe('authorizations through the official ManagementClient', () => {
     expect(await allowed(userId, viaParentRole, 'write')).toBe(true);
   });
 
+  it('grants nothing through a disabled role or an assignment that has not begun', async () => {
+    const [viaDisabled, viaLater] = [await createResource(), await createResource()];
+    const userId = await createUser();
+    const disabled = await createRole();
+    const later = await createRole();
+    await t.management.assignRole({ code: disabled, targets: [{ targetType: 'USER' as never, targetIdentifier: userId }] });
+    const assigned = await t.management.assignRole({ code: later, targets: [{ targetType: 'USER' as never, targetIdentifier: userId }], enableTime: Date.now() + 3_600_000 });
+    expect(assigned.statusCode).toBe(200);
+    await grant('ROLE', [disabled], viaDisabled, ['read']);
+    await grant('ROLE', [later], viaLater, ['read']);
+    expect(await allowed(userId, viaDisabled, 'read')).toBe(true);
+    expect((await t.management.updateRole({ code: disabled, newCode: disabled, status: 'DISABLE' } as never)).statusCode).toBe(200);
+    expect(await allowed(userId, viaDisabled, 'read')).toBe(false);
+    expect(await allowed(userId, viaLater, 'read')).toBe(false);
+    expect(await userResources(userId)).toEqual([]);
+  });
+
   it('lets a DENY grant win over an ALLOW and covers every resource with the * code', async () => {
     const code = await createResource();
     const userId = await createUser();

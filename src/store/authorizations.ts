@@ -136,8 +136,9 @@ export async function groupIdsOfUser(db: Conn, poolId: string, userId: string): 
 }
 
 /**
- * Roles in force for a user: assigned to them or to one of their departments, and inside the
- * assignment's time window (enable_time/end_time in epoch milliseconds, NULL meaning open).
+ * Roles in force for a user: assigned to them or to one of their departments, inside the
+ * assignment's time window (enable_time/end_time in epoch milliseconds, NULL meaning open),
+ * and not disabled (status DISABLE or a disable_time that has passed).
  */
 export async function roleAssignmentsOfUser(
   db: Conn,
@@ -147,17 +148,20 @@ export async function roleAssignmentsOfUser(
   nowMs: number,
 ): Promise<Array<{ roleId: string; viaDepartmentId?: string }>> {
   const rows = await db
-    .selectFrom('role_assignments')
-    .select(['role_id', 'target_type', 'target_id'])
-    .where('pool_id', '=', poolId)
+    .selectFrom('role_assignments as ra')
+    .innerJoin('roles as r', 'r.id', 'ra.role_id')
+    .select(['ra.role_id as role_id', 'ra.target_type as target_type', 'ra.target_id as target_id'])
+    .where('ra.pool_id', '=', poolId)
     .where((eb) =>
       eb.or([
-        eb.and([eb('target_type', '=', 'USER'), eb('target_id', '=', userId)]),
-        ...(departmentIds.length ? [eb.and([eb('target_type', '=', 'DEPARTMENT'), eb('target_id', 'in', departmentIds)])] : []),
+        eb.and([eb('ra.target_type', '=', 'USER'), eb('ra.target_id', '=', userId)]),
+        ...(departmentIds.length ? [eb.and([eb('ra.target_type', '=', 'DEPARTMENT'), eb('ra.target_id', 'in', departmentIds)])] : []),
       ]),
     )
-    .where((eb) => eb.or([eb('enable_time', 'is', null), eb('enable_time', '<=', nowMs)]))
-    .where((eb) => eb.or([eb('end_time', 'is', null), eb('end_time', '>', nowMs)]))
+    .where((eb) => eb.or([eb('ra.enable_time', 'is', null), eb('ra.enable_time', '<=', nowMs)]))
+    .where((eb) => eb.or([eb('ra.end_time', 'is', null), eb('ra.end_time', '>', nowMs)]))
+    .where('r.status', '=', 'ENABLE')
+    .where((eb) => eb.or([eb('r.disable_time', 'is', null), eb('r.disable_time', '>', nowMs)]))
     .execute();
   return rows.map((r) => (r.target_type === 'USER' ? { roleId: r.role_id } : { roleId: r.role_id, viaDepartmentId: r.target_id }));
 }

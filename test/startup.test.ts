@@ -5,7 +5,7 @@ import { startCliServer } from './helpers/cli.js';
 import { managementClient } from './helpers/server.js';
 import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server/start.js';
-import { listKeys } from '../src/services/access-keys.js';
+import { listKeys, revokeKey } from '../src/services/access-keys.js';
 import { findKey } from '../src/store/access-keys.js';
 import { decryptSecret } from '../src/lib/secrets.js';
 
@@ -74,6 +74,22 @@ describe('the bootstrap key from the environment', () => {
       expect((await managementClient(url, keyId, rotated).listUsers({} as never)).statusCode).toBe(200);
       await expect(managementClient(url, keyId, secret).listUsers({} as never)).rejects.toMatchObject({ response: { status: 401 } });
     });
+  });
+});
+
+describe('a revoked bootstrap key', () => {
+  it('stops start-up naming USERPOOL_ACCESS_KEY_ID instead of bringing the key back', async () => {
+    const own = await freshDatabase();
+    try {
+      const revokedId = `gone-${randomBytes(6).toString('hex')}`;
+      const bootstrap = { DATABASE_URL: own.url, USERPOOL_ACCESS_KEY_ID: revokedId, USERPOOL_ACCESS_KEY_SECRET: secret };
+      const server = await startServer(loadConfig(env(bootstrap)), () => {});
+      expect(await revokeKey(server.deps.db, revokedId)).toBe(true);
+      await server.close();
+      await expect(startServer(loadConfig(env(bootstrap)), () => {})).rejects.toThrow(`USERPOOL_ACCESS_KEY_ID: key ${revokedId} was revoked`);
+    } finally {
+      await own.drop();
+    }
   });
 });
 

@@ -40,6 +40,12 @@ describe('the envelope on every answer', () => {
     expect(answer.body.requestId).toMatch(REQUEST_ID);
   });
 
+  it('reads a signed POST without a body, as the SDK sends when it has no params, as an empty object', async () => {
+    const answer = await t.management.makeRequest({ method: 'POST', url: '/api/v3/list-users' });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.data.list).toEqual(expect.any(Array));
+  });
+
   it('answers a body over 1 MiB with HTTP 413 in the envelope', async () => {
     const body = JSON.stringify({ username: 'big', customData: { blob: 'x'.repeat(1024 * 1024 + 10) } });
     const answer = await raw('/api/v3/create-user', { method: 'POST', headers: { 'content-type': 'application/json' }, body });

@@ -52,6 +52,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  // The SDK sends `content-type: application/json` with no body when a POST has no params
+  // (it signs `{}`); read that as an empty object instead of refusing it.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text === '') return done(null, {});
+    return json(request, text, done);
+  });
+
   registerErrorHandling(app);
   registerManagementAuth(app, options);
   registerAuditHook(app);

@@ -259,4 +259,19 @@ describe('public accounts through the official ManagementClient', () => {
     expect(binding.statusCode).toBe(400);
     expect(binding.message).toMatch(/resigned/);
   });
+
+  it('turns a personal account into a public account, keeping its id and dropping its own bindings', async () => {
+    const desk = await createAccount();
+    const ann = await createUser();
+    const bob = await createUser();
+    await t.management.bindUsersPublicAccount({ publicAccountId: desk.userId, userIds: [ann.userId, bob.userId] });
+
+    expect((await t.management.changeIntoPublicAccount({ userId: ann.userId })).statusCode).toBe(200);
+    expect((await t.management.getPublicAccount({ userId: ann.userId })).data.userId).toBe(ann.userId);
+    expect(idsOf((await t.management.getUsersOfPublicAccount({ publicAccountId: desk.userId })).data.list)).toEqual([bob.userId]);
+    expect((await t.management.bindUsersPublicAccount({ publicAccountId: ann.userId, userIds: [bob.userId] })).statusCode).toBe(200);
+    // Safe to retry.
+    expect((await t.management.changeIntoPublicAccount({ userId: ann.userId })).statusCode).toBe(200);
+    expect(idsOf((await t.management.getUsersOfPublicAccount({ publicAccountId: ann.userId })).data.list)).toEqual([bob.userId]);
+  });
 });

@@ -8,6 +8,7 @@ import {
   GetPublicAccountBatchQuery, GetPublicAccountQuery, ListPublicAccountsBody, PublicAccount, PublicAccountsOfUserQuery, UnbindBody,
   UpdatePublicAccountBatchBody, UpdatePublicAccountBody, UsersOfPublicAccountQuery, PublicAccountsOfRoleQuery, PublicAccountsOfGroupQuery,
   PublicAccountsOfDepartmentQuery, PublicAccountsOfPostQuery, PostOfPublicAccountQuery, BindRolesBody, BindGroupsBody,
+  TransferIntoPublicAccountBody,
 } from '../schemas/public-accounts.js';
 import { GetUserRolesQuery, Role } from '../schemas/roles.js';
 import { GetUserGroupsQuery, Group } from '../schemas/groups.js';
@@ -66,6 +67,12 @@ export function registerPublicAccountRoutes(app: FastifyInstance): void {
     method: 'POST', url: '/api/v3/delete-public-accounts-batch', summary: 'Delete up to 50 public accounts with their bindings and relations', tags,
     body: DeletePublicAccountsBody, data: Success,
     handler: async ({ body, scope }) => accounts.deletePublicAccounts(scope, body.userIds, body.options?.userIdType),
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/transfer-into-public-account', summary: 'Turn a personal account into a public account, keeping its id and relations', tags,
+    body: TransferIntoPublicAccountBody, data: Success,
+    handler: async ({ body, scope }) => accounts.transferIntoPublicAccount(scope, body.userId),
   });
 
   managementRoute(app, {

@@ -43,3 +43,4 @@ export const PublicAccountsOfPostQuery = Type.Object({ postId: Id, ...paging });
 export const PostOfPublicAccountQuery = Type.Object({ userId: Id, userIdType: UserIdType });
 export const BindRolesBody = Type.Object({ userId: Id, roleIds: Type.Array(Id, { minItems: 1, maxItems: 50 }) });
 export const BindGroupsBody = Type.Object({ userId: Id, groupIds: Type.Array(Id, { minItems: 1, maxItems: 50 }) });
+export const TransferIntoPublicAccountBody = Type.Object({ userId: Id });

@@ -265,3 +265,19 @@ export async function unbindPost(scope: Scope, userId: string, postId: string, u
   });
   return { success: true };
 }
+
+/**
+ * transfer-into-public-account: a personal account becomes a public account, keeping its id,
+ * profile and relations. Its own bindings to public accounts go: a public account is not bound
+ * to another. Transferring a public account again changes nothing.
+ */
+export async function transferIntoPublicAccount(scope: Scope, userId: string): Promise<{ success: boolean }> {
+  await scope.db.transaction().execute(async (trx) => {
+    const [user] = await resolveUsersForNewRelation(trx, scope, [userId], 'user_id', 'userId');
+    if (isPublic(user)) return;
+    await bindings.deleteBindingsOfUser(trx, scope.poolId, user.id);
+    await trx.updateTable('users').set({ account_type: 'public_account', updated_at: nowIso() }).where('pool_id', '=', scope.poolId).where('id', '=', user.id).execute();
+    await enqueueEvent(trx, scope, 'public_account.created', { publicAccountId: user.id, transferredFromUser: true });
+  });
+  return { success: true };
+}

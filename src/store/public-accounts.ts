@@ -21,6 +21,11 @@ export async function deleteBinding(db: Conn, poolId: string, publicAccountId: s
   return Number(result.numDeletedRows);
 }
 
+/** Removes the bindings where the account is the user side. */
+export async function deleteBindingsOfUser(db: Conn, poolId: string, userId: string): Promise<void> {
+  await db.deleteFrom('public_account_bindings').where('pool_id', '=', poolId).where('user_id', '=', userId).execute();
+}
+
 /** Every binding that touches the given accounts, from either side. */
 export async function bindingsOf(db: Conn, poolId: string, ids: string[]): Promise<BindingRow[]> {
   if (ids.length === 0) return [];

@@ -105,7 +105,7 @@ describe('applications through the official ManagementClient', () => {
     const created = await other.management.createUser({ username: `foreign_${uniq()}`, password: 'Correct-horse-1' } as never);
     expect(created.statusCode).toBe(200);
     const app = await createApp(t);
-    const answer = await signIn(authClient(t, app), created.data.username);
+    const answer = await signIn(authClient(t, app), created.data.username!);
     expect(answer).toMatchObject({ statusCode: 400, apiCode: 2333 });
   });
 });

@@ -86,8 +86,12 @@ function auditRow(scope: Pick<Scope, 'poolId' | 'actor' | 'requestId'>, entry: A
  * entry and does not record the request a second time.
  */
 export async function recordAudit(trx: Tx, scope: Pick<Scope, 'poolId' | 'actor' | 'requestId'>, entry: AuditEntry): Promise<void> {
-  const row = auditRow(scope, entry, { statusCode: 200 }, {});
-  await store.insertAuditLog(trx, row, entry.targetIds ?? []);
+  await recordAudits(trx, scope, [entry]);
+}
+
+/** recordAudit for several entries at once (one per user of a batch). */
+export async function recordAudits(trx: Tx, scope: Pick<Scope, 'poolId' | 'actor' | 'requestId'>, entries: AuditEntry[]): Promise<void> {
+  await store.insertAuditLogs(trx, entries.map((entry) => ({ row: auditRow(scope, entry, { statusCode: 200 }, {}), targetIds: entry.targetIds ?? [] })));
 }
 
 /**

@@ -5,8 +5,8 @@ import { nowIso } from '../store/values.js';
 import { badRequest } from '../errors.js';
 import type { Scope } from './context.js';
 import { resolveAllUsers } from './user-resolver.js';
-import { recordAudit } from './audit.js';
-import { enqueueEvent } from './outbox.js';
+import { recordAudits } from './audit.js';
+import { enqueueEvents } from './outbox.js';
 import { revokeUserTokens } from './sessions.js';
 
 export type AccountKind = 'user' | 'public_account';
@@ -49,11 +49,11 @@ export async function resign(scope: Scope, ids: string[], userIdType: string | u
         .where('pool_id', '=', scope.poolId).where('id', 'in', pending).execute();
       await revokeUserTokens(trx, scope.poolId, pending, action);
     }
-    for (const userId of pending) {
-      const removed = snapshots.get(userId)!;
-      await recordAudit(trx, scope, { action, targetType: kind === 'user' ? 'user' : 'public_account', targetIds: [userId], detail: { resignedAt: at, removed } });
-      await enqueueEvent(trx, scope, 'user.resigned', { userId, accountType: kind, resignedAt: at, requestId: scope.requestId, actor: scope.actor, removed });
-    }
+    const targetType = kind === 'user' ? 'user' : 'public_account';
+    await recordAudits(trx, scope, pending.map((userId) => ({ action, targetType, targetIds: [userId], detail: { resignedAt: at, removed: snapshots.get(userId) } })));
+    await enqueueEvents(trx, scope, 'user.resigned', pending.map((userId) => ({
+      userId, accountType: kind, resignedAt: at, requestId: scope.requestId, actor: scope.actor, removed: snapshots.get(userId),
+    })));
     return targetIds.map((userId) => ({ userId, resigned: pending.includes(userId), removed: snapshots.get(userId) ?? null }));
   });
 }

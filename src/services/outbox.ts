@@ -9,10 +9,14 @@ import type { Scope } from './context.js';
  * `delivered_at` is NULL and stamps them once delivered.
  */
 export async function enqueueEvent(trx: Tx, scope: Pick<Scope, 'poolId' | 'requestId'>, type: string, payload: unknown): Promise<string> {
-  const id = newId();
-  await trx
-    .insertInto('event_outbox')
-    .values({ id, pool_id: scope.poolId, type, payload: toJson(payload), request_id: scope.requestId, created_at: nowIso(), delivered_at: null })
-    .execute();
-  return id;
+  return (await enqueueEvents(trx, scope, type, [payload]))[0];
+}
+
+/** Several events of one type in one statement. */
+export async function enqueueEvents(trx: Tx, scope: Pick<Scope, 'poolId' | 'requestId'>, type: string, payloads: unknown[]): Promise<string[]> {
+  if (payloads.length === 0) return [];
+  const at = nowIso();
+  const rows = payloads.map((payload) => ({ id: newId(), pool_id: scope.poolId, type, payload: toJson(payload), request_id: scope.requestId, created_at: at, delivered_at: null }));
+  await trx.insertInto('event_outbox').values(rows).execute();
+  return rows.map((r) => r.id);
 }

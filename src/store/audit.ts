@@ -5,14 +5,15 @@ export type AuditRow = AdminAuditLogsTable;
 type Conn = Db | Tx;
 
 export async function insertAuditLog(db: Conn, row: AuditRow, targetIds: string[]): Promise<void> {
-  await db.insertInto('admin_audit_logs').values(row).execute();
-  const unique = [...new Set(targetIds)];
-  if (unique.length) {
-    await db
-      .insertInto('admin_audit_log_targets')
-      .values(unique.map((target_id) => ({ pool_id: row.pool_id, log_id: row.id, target_id })))
-      .execute();
-  }
+  await insertAuditLogs(db, [{ row, targetIds }]);
+}
+
+/** Several entries in two statements: a batch resignation records 50 without 100 round trips. */
+export async function insertAuditLogs(db: Conn, entries: Array<{ row: AuditRow; targetIds: string[] }>): Promise<void> {
+  if (entries.length === 0) return;
+  await db.insertInto('admin_audit_logs').values(entries.map((e) => e.row)).execute();
+  const targets = entries.flatMap((e) => [...new Set(e.targetIds)].map((target_id) => ({ pool_id: e.row.pool_id, log_id: e.row.id, target_id })));
+  if (targets.length) await db.insertInto('admin_audit_log_targets').values(targets).execute();
 }
 
 /** Whether the request already left an entry (a service recorded it in its transaction). */

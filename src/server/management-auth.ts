@@ -30,7 +30,9 @@ function pathOf(request: FastifyRequest): string {
 function absentArrayParams(request: FastifyRequest, given: Record<string, unknown>): string[] {
   const schema = request.routeOptions.schema?.querystring as { properties?: Record<string, { type?: unknown }> } | undefined;
   const properties = schema?.properties ?? {};
-  return Object.keys(properties).filter((name) => properties[name]?.type === 'array' && !(name in given));
+  const acceptsArray = (schema: { type?: unknown; anyOf?: Array<{ type?: unknown }> } | undefined): boolean =>
+    schema?.type === 'array' || Boolean(schema?.anyOf?.some((option) => option.type === 'array'));
+  return Object.keys(properties).filter((name) => acceptsArray(properties[name]) && !(name in given));
 }
 
 /**

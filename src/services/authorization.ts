@@ -9,6 +9,7 @@ import { nowIso, parseJson, toJson } from '../store/values.js';
 import { ApiCode, badRequest, notFound } from '../errors.js';
 import { resolveUser, resolveUsers, resolveUsersForNewRelation } from './user-resolver.js';
 import { DEFAULT_NAMESPACE, requireNamespace, resourceHooks } from './resources.js';
+import { namespaceForRead } from './namespaces.js';
 import type { AuthorizeResourcesInput, AuthorizedResourceView } from '../schemas/resources.js';
 
 const WILDCARD = '*';
@@ -220,6 +221,8 @@ export async function getTargetAuthorizedResources(
   notFoundMessage?: string,
 ) {
   const namespace = q.namespace ?? DEFAULT_NAMESPACE;
+  // An unknown namespace is named as such, before the target is looked up inside it.
+  await namespaceForRead(scope.db, scope.poolId, namespace);
   const target = await requireTarget(scope.db, scope.poolId, q.targetType, q.targetIdentifier, namespace, notFoundMessage);
   let grants = await store.grantsOfTargets(scope.db, scope.poolId, namespace, [{ type: q.targetType, ids: [target.id] }], q.resourceType);
   if (!q.withDenied) grants = grants.filter((g) => g.effect === 'ALLOW');

@@ -16,18 +16,21 @@ export interface Figures {
 export async function loadTest(
   url: string,
   next: () => { method: string; path: string; headers: Record<string, string>; body?: string },
-  options: { seconds: number; connections: number; amount?: number },
+  options: { seconds: number; connections: number; amount?: number; rate?: number; onBody?: (body: string) => void; ok?: (status: number, body: string) => boolean },
 ): Promise<Figures> {
+  const ok = options.ok ?? ((status: number, body: string) => status === 200 && body.includes('"statusCode":200'));
   let businessErrors = 0;
   const result = await autocannon({
     url,
     connections: options.connections,
     ...(options.amount ? { amount: options.amount } : { duration: options.seconds }),
+    ...(options.rate ? { overallRate: options.rate } : {}),
     requests: [
       {
         setupRequest: (request: Record<string, unknown>) => ({ ...request, ...next() }),
         onResponse: (status: number, body: string) => {
-          if (status !== 200 || !body.includes('"statusCode":200')) businessErrors++;
+          if (!ok(status, body)) businessErrors++;
+          options.onBody?.(body);
         },
       },
     ],
@@ -46,17 +49,23 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** The baseline: the same work without HTTP, one call after another, for `seconds` or `amount` calls. */
-export async function loop(work: (i: number) => Promise<unknown>, options: { seconds: number; amount?: number }): Promise<Figures> {
+/**
+ * The baseline: the same work without HTTP, for `seconds` or `amount` calls, by `concurrency`
+ * callers at once (work that waits on a thread pool, such as password hashing, needs several).
+ */
+export async function loop(work: (i: number) => Promise<unknown>, options: { seconds: number; amount?: number; concurrency?: number }): Promise<Figures> {
   const durations: number[] = [];
   const start = performance.now();
   const end = start + options.seconds * 1000;
   let i = 0;
-  while (options.amount ? i < options.amount : performance.now() < end) {
-    const t0 = performance.now();
-    await work(i++);
-    durations.push(performance.now() - t0);
-  }
+  const worker = async () => {
+    while (options.amount ? i < options.amount : performance.now() < end) {
+      const t0 = performance.now();
+      await work(i++);
+      durations.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 1 }, worker));
   const elapsed = (performance.now() - start) / 1000;
   durations.sort((a, b) => a - b);
   return { rps: i / elapsed, p50: percentile(durations, 50), p99: percentile(durations, 99), count: i, errors: 0 };

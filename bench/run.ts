@@ -3,7 +3,13 @@ import { resolve } from 'node:path';
 import os from 'node:os';
 import { openTarget, postgresAnswers, type BenchTarget } from './context.js';
 import type { Figures } from './measure.js';
-import { scenarios, type Row } from './scenarios.js';
+import { scenarios as directoryScenarios, type Row, type Scenario } from './scenarios.js';
+import { signInScenarios } from './signin-scenarios.js';
+
+const all: Record<string, Scenario> = { ...directoryScenarios, signin: signInScenarios[0], refresh: signInScenarios[1] };
+/** BENCH_ONLY=get-user,signin runs a subset; the default is every scenario. */
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+const scenarios = Object.entries(all).filter(([key]) => !only || only.includes(key)).map(([, scenario]) => scenario);
 
 /**
  * `npm run bench`: every scenario on SQLite and, where it answers, PostgreSQL; each HTTP figure
@@ -45,7 +51,7 @@ const lines = [
   '',
   `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} × ${cpu}, Node ${process.version}.`,
   'The server runs in its own process; the load generator (autocannon) and the baseline run in the bench process.',
-  'The baseline is the same service call (the same database statements) in a loop without HTTP, measured in the same run.',
+  'The baseline is the same service call (the same database statements) in a loop without HTTP, with as many concurrent callers as the HTTP run has connections, measured in the same run.',
   '',
   '| database | scenario | HTTP req/s | HTTP p50 ms | HTTP p99 ms | baseline ops/s | baseline p99 ms | ratio | target | verdict |',
   '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
@@ -58,5 +64,5 @@ const lines = [
   ),
   '',
 ];
-writeFileSync(resolve('bench/RESULTS.md'), `${lines.join('\n')}\n${process.env.BENCH_NOTES ?? ''}`);
+writeFileSync(resolve(process.env.BENCH_RESULTS ?? 'bench/RESULTS.md'), `${lines.join('\n')}\n${process.env.BENCH_NOTES ?? ''}`);
 console.log('\nwrote bench/RESULTS.md');

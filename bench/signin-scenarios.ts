@@ -1,0 +1,126 @@
+import type { BenchTarget } from './context.js';
+import { loadTest, loop } from './measure.js';
+import type { Row, Scenario } from './scenarios.js';
+import { signedRequest } from './signing.js';
+import { managementClient } from '../test/helpers/server.js';
+import { ok } from '../test/helpers/fixtures.js';
+import { signIn } from '../src/services/authentication.js';
+import { authenticateClient, refresh } from '../src/services/tokens.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const PASSWORD = 'Bench-password-1';
+const USERS = 200;
+const ISSUER = 'http://127.0.0.1/oidc';
+const PROBE_RATE = 20;
+
+async function signInPool(target: BenchTarget, tag: string) {
+  const pool = await target.newPool(`bench-${tag}`);
+  const m = managementClient(target.server.url, pool.keyId, pool.secret);
+  const app = ok<{ appId: string }>(await m.createApplication({ appName: `Bench ${tag}`, appIdentifier: `bench-${tag}-${Date.now()}` } as never), 'create-application');
+  const secret = ok<{ secret: string }>(await m.getApplicationSecret({ appId: app.appId }), 'get-application-secret').secret;
+  const usernames: string[] = [];
+  for (let start = 0; start < USERS; start += 50) {
+    const list = Array.from({ length: 50 }, (_, i) => ({ username: `${tag}_${start + i}`, password: PASSWORD }));
+    ok(await m.createUsersBatch({ list } as never), 'create-users-batch');
+    usernames.push(...list.map((u) => u.username));
+  }
+  return { pool, appId: app.appId, secret, usernames };
+}
+
+const body = (appId: string, secret: string, username: string) => ({
+  connection: 'PASSWORD',
+  passwordPayload: { username, password: PASSWORD },
+  options: { scope: 'openid profile offline_access' },
+  client_id: appId,
+  client_secret: secret,
+});
+
+const json = (path: string, payload: unknown) => ({ method: 'POST', path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+const form = (path: string, fields: Record<string, string>) => ({
+  method: 'POST', path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(),
+});
+
+/**
+ * Password sign-in (argon2id, 19 MiB, t=2) at full load, with a single client reading get-user
+ * at the same time: target ≥ 60 sign-ins/s, and the server keeps answering meanwhile.
+ */
+const passwordSignIn: Scenario = {
+  name: 'password sign-in, and get-user during it',
+  async run(target) {
+    const { pool, appId, secret, usernames } = await signInPool(target, 'signin');
+    const pick = () => usernames[Math.floor(Math.random() * usernames.length)];
+    const probe = () => signedRequest(pool.keyId, pool.secret, 'GET', '/api/v3/get-user', { userId: pick(), userIdType: 'username' });
+    // The probe is a steady trickle (what other users of the directory do), not a second load test.
+    const quiet = await loadTest(target.server.url, probe, { seconds: SECONDS, connections: 1, rate: PROBE_RATE });
+    const [http, during] = await Promise.all([
+      loadTest(target.server.url, () => json('/api/v3/signin', body(appId, secret, pick())), { seconds: SECONDS, connections: 8 }),
+      loadTest(target.server.url, probe, { seconds: SECONDS, connections: 1, rate: PROBE_RATE }),
+    ]);
+    const deps = { db: target.handle.db, dialect: target.handle.dialect, masterKey: target.masterKey };
+    const baseline = await loop(
+      () => signIn(deps, { body: body(appId, secret, pick()) as never, credentials: { clientId: appId, clientSecret: secret }, issuer: ISSUER, clientIp: '127.0.0.1' }),
+      { seconds: SECONDS, concurrency: 8 },
+    );
+    const rows: Row[] = [
+      {
+        name: 'password sign-in (argon2id 19 MiB, t=2)', http, baseline,
+        ratio: `${((http.rps / baseline.rps) * 100).toFixed(0)} % of baseline`, target: '≥ 60 sign-ins/s',
+        verdict: http.rps >= 60 ? 'met' : 'MISSED',
+      },
+      {
+        name: `get-user at ${PROBE_RATE} req/s while sign-in load runs`, http: during, baseline: quiet,
+        ratio: `p99 ${(during.p99 / Math.max(quiet.p99, 0.001)).toFixed(1)}× the quiet p99 (baseline column: the same probe without sign-in load)`,
+        target: 'keeps answering', verdict: during.errors === 0 && during.count > 0 ? 'met' : 'MISSED',
+      },
+    ];
+    return rows;
+  },
+};
+
+/** refresh_token grant with rotation: each answer's new refresh token goes back into the pool. */
+const refreshGrant: Scenario = {
+  name: 'refresh_token grant',
+  async run(target) {
+    const { appId, secret, usernames } = await signInPool(target, 'refresh');
+    const deps = { db: target.handle.db, dialect: target.handle.dialect, masterKey: target.masterKey };
+    const sessions = async (count: number) => {
+      const tokens: string[] = [];
+      for (const username of usernames.slice(0, count)) {
+        const set = await signIn(deps, { body: body(appId, secret, username) as never, credentials: { clientId: appId, clientSecret: secret }, issuer: ISSUER, clientIp: '127.0.0.1' });
+        tokens.push(set.refresh_token!);
+      }
+      return tokens;
+    };
+    const httpTokens = await sessions(100);
+    const http = await loadTest(
+      target.server.url,
+      () => form('/oidc/token', { grant_type: 'refresh_token', refresh_token: httpTokens.shift()!, client_id: appId, client_secret: secret }),
+      {
+        seconds: SECONDS, connections: 8,
+        ok: (status) => status === 200,
+        onBody: (text) => {
+          try {
+            const next = (JSON.parse(text) as { refresh_token?: string }).refresh_token;
+            if (next) httpTokens.push(next);
+          } catch {
+            /* counted as an error by `ok` */
+          }
+        },
+      },
+    );
+    const baseTokens = await sessions(100);
+    const baseline = await loop(async () => {
+      const client = await authenticateClient(deps, { clientId: appId, clientSecret: secret }, 'token_endpoint_auth_method');
+      const set = await refresh(deps, ISSUER, client, baseTokens.shift());
+      baseTokens.push(set.refresh_token!);
+    }, { seconds: SECONDS, concurrency: 8 });
+    return [{
+      name: 'refresh_token grant (rotating)', http, baseline,
+      ratio: `${((http.rps / baseline.rps) * 100).toFixed(0)} % of baseline`, target: '≥ 480 refreshes/s',
+      verdict: http.rps >= 480 ? 'met' : 'MISSED',
+    }];
+  },
+};
+
+export const signInScenarios: Scenario[] = [passwordSignIn, refreshGrant];
+

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import os from 'node:os';
 import { openTarget, postgresAnswers, type BenchTarget } from './context.js';
@@ -64,5 +64,6 @@ const lines = [
   ),
   '',
 ];
-writeFileSync(resolve(process.env.BENCH_RESULTS ?? 'bench/RESULTS.md'), `${lines.join('\n')}\n${process.env.BENCH_NOTES ?? ''}`);
+const notes = existsSync(resolve('bench/notes.md')) ? readFileSync(resolve('bench/notes.md'), 'utf8') : '';
+writeFileSync(resolve(process.env.BENCH_RESULTS ?? 'bench/RESULTS.md'), `${lines.join('\n')}\n${notes}`);
 console.log('\nwrote bench/RESULTS.md');

@@ -4,7 +4,6 @@ import { newId } from '../lib/ids.js';
 import { decryptSecret, safeEqual } from '../lib/secrets.js';
 import * as applications from '../store/applications.js';
 import type { ApplicationRow } from '../store/applications.js';
-import type { Tx } from '../store/database.js';
 import * as tokens from '../store/tokens.js';
 import * as users from '../store/users.js';
 import type { UserRow } from '../store/users.js';
@@ -197,24 +196,18 @@ export async function liveAccessToken(deps: Deps, token: string): Promise<Access
 /** refresh_token grant with rotation: each refresh token works once; a replay ends the session. */
 export async function refresh(deps: Deps, issuer: string, app: ApplicationRow, refreshToken: string | undefined): Promise<TokenSet> {
   if (!refreshToken) throw new OAuthError(400, 'invalid_request', 'refresh_token: is required');
-  const row = await tokens.findRefreshToken(deps.db, hashToken(refreshToken));
+  const found = await tokens.findRefreshContext(deps.db, hashToken(refreshToken));
   const invalid = () => new OAuthError(400, 'invalid_grant', 'refresh_token: invalid, expired, revoked or already used');
-  if (!row || row.pool_id !== app.pool_id) throw invalid();
-  const state = await tokens.findSessionState(deps.db, row.pool_id, row.session_id);
-  if (!state || state.session.app_id !== app.id) throw invalid();
+  if (!found || found.token.pool_id !== app.pool_id) throw invalid();
+  const { token: row, state, user } = found;
+  if (state.session.pool_id !== row.pool_id || state.session.app_id !== app.id) throw invalid();
   if (!sessionIsLive(state) || row.expires_at <= nowIso()) throw invalid();
   const next = newRefreshToken(state.session, app);
-  const replayed = await deps.db.transaction().execute(async (trx: Tx) => {
-    if (!(await tokens.markRefreshTokenUsed(trx, row.id, nowIso()))) {
-      await tokens.revokeSession(trx, row.pool_id, row.session_id, nowIso(), 'refresh token replayed');
-      return true;
-    }
-    await tokens.insertRefreshToken(trx, next.row);
-    return false;
-  });
-  if (replayed) throw invalid();
-  const user = await users.findById(deps.db, row.pool_id, row.user_id);
-  if (!user) throw invalid();
+  if (!(await tokens.rotateRefreshToken(deps.db, deps.dialect, row.id, nowIso(), next.row))) {
+    // A used refresh token came back: someone holds a copy, so the whole session ends.
+    await tokens.revokeSession(deps.db, row.pool_id, row.session_id, nowIso(), 'refresh token replayed');
+    throw invalid();
+  }
   return signTokens(deps, issuer, app, user, row.session_id, state.session.scope, next.value);
 }
 

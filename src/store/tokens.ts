@@ -1,4 +1,5 @@
-import type { Db, Tx } from './database.js';
+import { sql } from 'kysely';
+import type { Db, Dialect, Tx } from './database.js';
 import type { OidcSessionsTable, RefreshTokensTable } from './tables/applications.js';
 import type { UsersTable } from './tables/foundation.js';
 
@@ -33,8 +34,59 @@ export async function findSessionState(db: Db | Tx, poolId: string, sessionId: s
   return { session, user: { status: user_status, status_changed_at: user_status_changed_at } };
 }
 
+/**
+ * A refresh token with its session and its user, in one query: the refresh grant is the hottest
+ * token path, and each round trip to the database is most of its cost.
+ */
+export async function findRefreshContext(db: Db | Tx, tokenHash: string): Promise<{ token: RefreshTokenRow; state: SessionState; user: UsersTable } | undefined> {
+  const row = await db
+    .selectFrom('refresh_tokens as r')
+    .innerJoin('oidc_sessions as s', 's.id', 'r.session_id')
+    .innerJoin('users as u', 'u.id', 'r.user_id')
+    .selectAll('u')
+    .select([
+      'r.id as r_id', 'r.pool_id as r_pool_id', 'r.session_id as r_session_id', 'r.user_id as r_user_id', 'r.token_hash as r_token_hash',
+      'r.expires_at as r_expires_at', 'r.used_at as r_used_at', 'r.created_at as r_created_at',
+      's.pool_id as s_pool_id', 's.user_id as s_user_id', 's.app_id as s_app_id', 's.scope as s_scope', 's.created_at as s_created_at',
+      's.revoked_at as s_revoked_at', 's.revoked_reason as s_revoked_reason',
+    ])
+    .where('r.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { r_id, r_pool_id, r_session_id, r_user_id, r_token_hash, r_expires_at, r_used_at, r_created_at, s_pool_id, s_user_id, s_app_id, s_scope,
+    s_created_at, s_revoked_at, s_revoked_reason, ...user } = row;
+  const token = { id: r_id, pool_id: r_pool_id, session_id: r_session_id, user_id: r_user_id, token_hash: r_token_hash, expires_at: r_expires_at, used_at: r_used_at, created_at: r_created_at };
+  const session = { id: r_session_id, pool_id: s_pool_id, user_id: s_user_id, app_id: s_app_id, scope: s_scope, created_at: s_created_at, revoked_at: s_revoked_at, revoked_reason: s_revoked_reason };
+  return { token, state: { session, user: { status: user.status, status_changed_at: user.status_changed_at } }, user: user as UsersTable };
+}
+
 export async function findRefreshToken(db: Db | Tx, tokenHash: string): Promise<RefreshTokenRow | undefined> {
   return db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+/**
+ * Rotation: marks the used token and stores its successor atomically; false when another request
+ * used the token first (nothing is stored then). PostgreSQL does it in one statement, a round
+ * trip instead of four; SQLite, in process, in a transaction.
+ */
+export async function rotateRefreshToken(db: Db, dialect: Dialect, usedId: string, at: string, next: RefreshTokenRow): Promise<boolean> {
+  if (dialect === 'postgres') {
+    const result = await sql<{ id: string }>`
+      with used as (
+        update refresh_tokens set used_at = ${at} where id = ${usedId} and used_at is null returning id
+      )
+      insert into refresh_tokens (id, pool_id, session_id, user_id, token_hash, expires_at, used_at, created_at)
+      select ${next.id}, ${next.pool_id}, ${next.session_id}, ${next.user_id}, ${next.token_hash},
+             ${next.expires_at}::timestamptz, null, ${next.created_at}::timestamptz
+      from used
+      returning id`.execute(db);
+    return result.rows.length === 1;
+  }
+  return db.transaction().execute(async (trx) => {
+    if (!(await markRefreshTokenUsed(trx, usedId, at))) return false;
+    await insertRefreshToken(trx, next);
+    return true;
+  });
 }
 
 /** Claims a refresh token for rotation; false when another request used it first. */

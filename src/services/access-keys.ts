@@ -94,14 +94,18 @@ export async function revokeKey(db: Db, keyId: string): Promise<boolean> {
  * briefly: a revocation reaches every process within `ttlMs`.
  */
 export function keyResolver(deps: KeyDeps, ttlMs = 5000) {
-  const cache = new Map<string, { at: number; value: { poolId: string; secret: string } | undefined }>();
+  const cache = new Map<string, { at: number; value: { poolId: string; secret: string } }>();
   return async (keyId: string) => {
     const hit = cache.get(keyId);
     if (hit && Date.now() - hit.at < ttlMs) return hit.value;
     const row = await keys.findKey(deps.db, keyId);
     const value = row && row.status === 'active' ? { poolId: row.pool_id, secret: decryptSecret(deps.masterKey, row.secret_enc) } : undefined;
-    if (cache.size > 10_000) cache.clear();
-    cache.set(keyId, { at: Date.now(), value });
+    // Only keys that work are cached: a key created right after a failed attempt with its id must
+    // work at once, and unknown ids cannot fill the cache.
+    if (value) {
+      if (cache.size > 10_000) cache.clear();
+      cache.set(keyId, { at: Date.now(), value });
+    }
     return value;
   };
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../services/context.js';
-import { OAuthError, authenticateClient, introspect, refresh, revoke, userInfo, type ClientCredentials } from '../services/tokens.js';
+import { OAuthError, authenticateClient, introspect, revoke, tokenGrant, userInfo, type ClientCredentials } from '../services/tokens.js';
 import { publicJwks } from '../services/signing-keys.js';
 
 declare module 'fastify' {
@@ -74,11 +74,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: Deps): void {
   app.post('/oidc/token', { config, schema: { summary: 'Token endpoint (refresh_token grant)', tags } }, async (request, reply) => {
     const input = form(request);
     try {
-      const client = await authenticateClient(deps, clientCredentials(request, input), 'token_endpoint_auth_method');
-      if (input.grant_type !== 'refresh_token') {
-        throw new OAuthError(400, 'unsupported_grant_type', `grant_type: "${input.grant_type ?? ''}" is not supported; use refresh_token (password sign-in is POST /api/v3/signin)`);
-      }
-      const tokens = await refresh(deps, issuerOf(request), client, input.refresh_token);
+      const tokens = await tokenGrant(deps, issuerOf(request), clientCredentials(request, input), input);
       return reply.header('cache-control', 'no-store').send(tokens);
     } catch (error) {
       return oauthFailure(reply, error);

@@ -193,6 +193,15 @@ export async function liveAccessToken(deps: Deps, token: string): Promise<Access
   return sessionIsLive(state) ? claims : undefined;
 }
 
+/** The token endpoint: authenticates the client, then runs the grant it asks for (refresh_token only). */
+export async function tokenGrant(deps: Deps, issuer: string, creds: ClientCredentials, input: { grant_type?: string; refresh_token?: string }): Promise<TokenSet> {
+  const client = await authenticateClient(deps, creds, 'token_endpoint_auth_method');
+  if (input.grant_type !== 'refresh_token') {
+    throw new OAuthError(400, 'unsupported_grant_type', `grant_type: "${input.grant_type ?? ''}" is not supported; use refresh_token (password sign-in is POST /api/v3/signin)`);
+  }
+  return refresh(deps, issuer, client, input.refresh_token);
+}
+
 /** refresh_token grant with rotation: each refresh token works once; a replay ends the session. */
 export async function refresh(deps: Deps, issuer: string, app: ApplicationRow, refreshToken: string | undefined): Promise<TokenSet> {
   if (!refreshToken) throw new OAuthError(400, 'invalid_request', 'refresh_token: is required');

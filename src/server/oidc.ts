@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../services/context.js';
-import { OAuthError, authenticateClient, introspect, revoke, tokenGrant, userInfo, type ClientCredentials } from '../services/tokens.js';
+import { OAuthError, introspect, revoke, tokenGrant, userInfo, type ClientCredentials } from '../services/tokens.js';
 import { publicJwks } from '../services/signing-keys.js';
 
 declare module 'fastify' {
@@ -84,8 +84,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: Deps): void {
   app.post('/oidc/token/introspection', { config, schema: { summary: 'Token introspection (RFC 7662)', tags } }, async (request, reply) => {
     const input = form(request);
     try {
-      const client = await authenticateClient(deps, clientCredentials(request, input), 'introspection_endpoint_auth_method');
-      return reply.header('cache-control', 'no-store').send(await introspect(deps, client, input.token));
+      return reply.header('cache-control', 'no-store').send(await introspect(deps, clientCredentials(request, input), input.token));
     } catch (error) {
       return oauthFailure(reply, error);
     }
@@ -94,8 +93,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: Deps): void {
   app.post('/oidc/token/revocation', { config, schema: { summary: 'Token revocation (RFC 7009)', tags } }, async (request, reply) => {
     const input = form(request);
     try {
-      const client = await authenticateClient(deps, clientCredentials(request, input), 'revocation_endpoint_auth_method');
-      await revoke(deps, client, input.token);
+      await revoke(deps, clientCredentials(request, input), input.token);
       return reply.code(200).send();
     } catch (error) {
       return oauthFailure(reply, error);

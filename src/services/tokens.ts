@@ -221,7 +221,8 @@ export async function refresh(deps: Deps, issuer: string, app: ApplicationRow, r
 }
 
 /** RFC 7662. Tokens of another user pool than the asking application's are inactive to it. */
-export async function introspect(deps: Deps, app: ApplicationRow, token: string | undefined): Promise<Record<string, unknown>> {
+export async function introspect(deps: Deps, creds: ClientCredentials, token: string | undefined): Promise<Record<string, unknown>> {
+  const app = await authenticateClient(deps, creds, 'introspection_endpoint_auth_method');
   if (!token) return { active: false };
   const row = isJwt(token) ? undefined : await tokens.findRefreshToken(deps.db, hashToken(token));
   if (row) {
@@ -260,7 +261,8 @@ export async function introspect(deps: Deps, app: ApplicationRow, token: string 
  * refresh token and every access token issued from it. Tokens of other applications, unknown
  * or already dead tokens change nothing and still answer 200.
  */
-export async function revoke(deps: Deps, app: ApplicationRow, token: string | undefined): Promise<void> {
+export async function revoke(deps: Deps, creds: ClientCredentials, token: string | undefined): Promise<void> {
+  const app = await authenticateClient(deps, creds, 'revocation_endpoint_auth_method');
   if (!token) throw new OAuthError(400, 'invalid_request', 'token: is required');
   const row = isJwt(token) ? undefined : await tokens.findRefreshToken(deps.db, hashToken(token));
   let sessionId = row?.pool_id === app.pool_id ? row.session_id : undefined;

@@ -44,6 +44,7 @@ export const ApiCode = {
   // Sign-in and tokens.
   INVALID_CLIENT: 4620,
   SIGNIN_UNSUPPORTED: 4621,
+  APP_ACCESS_DENIED: 4622,
   INTERNAL: 4699,
 } as const;
 

@@ -14,11 +14,11 @@ afterAll(async () => {
 
 const uniq = () => Math.random().toString(36).slice(2, 10);
 const NONE = {
-  userSide: { departments: 0, roles: 0, groups: 0, posts: 0, resources: 0, publicAccounts: 0 },
+  userSide: { departments: 0, roles: 0, groups: 0, posts: 0, resources: 0, publicAccounts: 0, applications: 0 },
   memberSide: { departments: 0, roles: 0, groups: 0, resources: 0, publicAccounts: 0 },
 };
 const ALL = {
-  userSide: { departments: 3, roles: 3, groups: 3, posts: 2, resources: 10, publicAccounts: 1 },
+  userSide: { departments: 3, roles: 3, groups: 3, posts: 2, resources: 10, publicAccounts: 1, applications: 1 },
   memberSide: { departments: 3, roles: 3, groups: 3, resources: 10, publicAccounts: 1 },
 };
 
@@ -65,6 +65,7 @@ describe('resign-user', () => {
     expect(removed.posts.map((p) => p.postId).sort()).toEqual([...dir.postIds].sort());
     expect(removed.authorizations.map((a) => a.resourceCode).sort()).toEqual([...dir.resourceCodes].sort());
     expect(removed.publicAccounts).toEqual([{ publicAccountId: dir.publicAccountId, userId: user.userId }]);
+    expect(removed.applicationAccess).toEqual([{ appId: dir.appId, effect: 'ALLOW' }]);
   });
 
   it('writes a user.resigned event to the outbox in the same transaction', async () => {
@@ -122,6 +123,7 @@ describe('resign-user', () => {
       await t.management.setUserPosts({ userId: user.userId, postIds: dir.postIds }),
       await t.management.authorizeResources({ list: [{ targetType: 'USER', targetIdentifiers: [user.userId], resources: [{ code: dir.resourceCodes[0], actions: ['read'], resourceType: 'DATA' }] }] } as never),
       await t.management.bindUsersPublicAccount({ publicAccountId: dir.publicAccountId, userIds: [user.userId] } as never),
+      await t.management.authorizeApplicationAccess({ appId: dir.appId, list: [{ targetType: 'USER', targetIdentifier: [user.userId], effect: 'ALLOW' }] } as never),
     ];
     for (const answer of refusals) {
       expect(answer.statusCode).toBe(400);

@@ -1,9 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { managementRoute } from '../server/route.js';
+import Type from 'typebox';
 import * as applications from '../services/applications.js';
+import * as access from '../services/application-access.js';
+import { getUserLoggedInApps } from '../services/sessions.js';
 import { Paginated, Success } from '../schemas/common.js';
 import {
-  AppIdBody, AppIdQuery, Application, ApplicationSecret, CreateApplicationBody, ListApplicationsQuery, UpdateApplicationBody,
+  AppIdBody, AppIdQuery, Application, ApplicationSecret, AuthorizeApplicationAccessBody, CreateApplicationBody, ListApplicationsQuery,
+  PermissionStrategy, RevokeApplicationAccessBody, UpdateApplicationBody, UpdatePermissionStrategyBody, UserApp, UserAppsQuery, UserLoggedInApp,
 } from '../schemas/applications.js';
 
 const tags = ['applications'];
@@ -46,5 +50,47 @@ export function registerApplicationRoutes(app: FastifyInstance): void {
     method: 'POST', url: '/api/v3/refresh-application-secret', summary: 'Replace the secret of an application', tags,
     body: AppIdBody, data: ApplicationSecret,
     handler: async ({ body, scope }) => applications.refreshApplicationSecret(scope, body.appId),
+  });
+
+  managementRoute(app, {
+    method: 'GET', url: '/api/v3/get-application-permission-strategy', summary: 'Who may sign in to an application when no rule decides', tags,
+    querystring: AppIdQuery, data: PermissionStrategy,
+    handler: async ({ query, scope }) => access.getPermissionStrategy(scope, query.appId),
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/update-application-permission-strategy', summary: 'Set the default: ALLOW_ALL or DENY_ALL', tags,
+    body: UpdatePermissionStrategyBody, data: Success,
+    handler: async ({ body, scope }) => access.updatePermissionStrategy(scope, body),
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/authorize-application-access', summary: 'Allow or deny users, roles, groups and departments to sign in to an application', tags,
+    body: AuthorizeApplicationAccessBody, data: Success,
+    handler: async ({ body, scope }) => access.authorizeApplicationAccess(scope, body),
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/revoke-application-access', summary: 'Remove access rules of an application', tags,
+    body: RevokeApplicationAccessBody, data: Success,
+    handler: async ({ body, scope }) => access.revokeApplicationAccess(scope, body),
+  });
+
+  managementRoute(app, {
+    method: 'GET', url: '/api/v3/get-user-accessible-apps', summary: 'The applications a user could sign in to now', tags,
+    querystring: UserAppsQuery, data: Type.Array(UserApp),
+    handler: async ({ query, scope }) => access.getUserAccessibleApps(scope, query),
+  });
+
+  managementRoute(app, {
+    method: 'GET', url: '/api/v3/get-user-authorized-apps', summary: 'The applications an ALLOW rule opens to a user', tags,
+    querystring: UserAppsQuery, data: Type.Array(UserApp),
+    handler: async ({ query, scope }) => access.getUserAuthorizedApps(scope, query),
+  });
+
+  managementRoute(app, {
+    method: 'GET', url: '/api/v3/get-user-loggedin-apps', summary: 'The applications in which a user holds a live session', tags,
+    querystring: UserAppsQuery, data: Type.Array(UserLoggedInApp),
+    handler: async ({ query, scope }) => getUserLoggedInApps(scope, query),
   });
 }

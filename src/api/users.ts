@@ -5,8 +5,8 @@ import * as users from '../services/users.js';
 import { listUsers } from '../services/user-list.js';
 import { Paginated, Success } from '../schemas/common.js';
 import {
-  CreateUserBody, CreateUsersBatchBody, DeleteUsersBody, GetUserBatchQuery, GetUserQuery, IsUserExistsBody, ListUsersBody,
-  UpdateUserBody, User,
+  ArchivedUser, CreateUserBody, CreateUsersBatchBody, DeleteUsersBody, GetUserBatchQuery, GetUserQuery, IsUserExistsBody,
+  ListArchivedUsersQuery, ListUsersBody, UpdateUserBody, User,
 } from '../schemas/users.js';
 
 const tags = ['users'];
@@ -58,5 +58,11 @@ export function registerUserRoutes(app: FastifyInstance): void {
     method: 'POST', url: '/api/v3/is-user-exists', summary: 'Whether a username, email, phone or externalId is taken', tags,
     body: IsUserExistsBody, data: Type.Object({ exists: Type.Boolean() }),
     handler: async ({ body, scope }) => users.isUserExists(scope, body),
+  });
+
+  managementRoute(app, {
+    method: 'GET', url: '/api/v3/list-archived-users', summary: 'Users whose status is Archived, the latest first', tags,
+    querystring: ListArchivedUsersQuery, data: Paginated(ArchivedUser),
+    handler: async ({ query, scope }) => users.listArchivedUsers(scope, query),
   });
 }

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Id, Limit, Page, StringEnum } from './common.js';
+import { Id, Limit, Page, StringEnum, UserIdType } from './common.js';
 
 export const APP_TYPES = ['web', 'spa', 'native', 'api', 'mfa', 'mini-program', 'gateway-app', 'gateway-agent'] as const;
 export const PROTOCOLS = ['oidc', 'oauth', 'saml', 'cas', 'asa'] as const;
@@ -116,3 +116,58 @@ export const Application = Type.Object({
 export type ApplicationView = Static<typeof Application>;
 
 export const ApplicationSecret = Type.Object({ secret: Type.String() });
+
+export const PERMISSION_STRATEGIES = ['ALLOW_ALL', 'DENY_ALL'] as const;
+export const ACCESS_TARGET_TYPES = ['USER', 'ROLE', 'GROUP', 'ORG'] as const;
+
+export const PermissionStrategy = Type.Object({ permissionStrategy: StringEnum(PERMISSION_STRATEGIES) });
+
+export const UpdatePermissionStrategyBody = Type.Object({ appId: Id, permissionStrategy: StringEnum(PERMISSION_STRATEGIES) });
+export type UpdatePermissionStrategyInput = Static<typeof UpdatePermissionStrategyBody>;
+
+const TargetIdentifiers = Type.Array(Type.String({ minLength: 1, maxLength: 512 }), {
+  minItems: 1, maxItems: 50,
+  description: 'user ids (USER), role codes (ROLE, in namespaceCode), group codes (GROUP), department ids (ORG)',
+});
+const NamespaceCode = Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'the roles\' namespace; default `default`' }));
+
+export const AuthorizeApplicationAccessBody = Type.Object({
+  appId: Id,
+  list: Type.Array(
+    Type.Object({
+      targetType: StringEnum(ACCESS_TARGET_TYPES),
+      namespaceCode: NamespaceCode,
+      inheritByChildren: Type.Optional(Type.Boolean({ description: 'ORG only: the rule covers departments below it too' })),
+      targetIdentifier: TargetIdentifiers,
+      effect: StringEnum(['ALLOW', 'DENY'] as const),
+    }),
+    { minItems: 1, maxItems: 50 },
+  ),
+});
+export type AuthorizeApplicationAccessInput = Static<typeof AuthorizeApplicationAccessBody>;
+
+export const RevokeApplicationAccessBody = Type.Object({
+  appId: Id,
+  list: Type.Array(
+    Type.Object({ targetType: StringEnum(ACCESS_TARGET_TYPES), namespaceCode: NamespaceCode, targetIdentifier: TargetIdentifiers }),
+    { minItems: 1, maxItems: 50 },
+  ),
+});
+export type RevokeApplicationAccessInput = Static<typeof RevokeApplicationAccessBody>;
+
+export const UserAppsQuery = Type.Object({ userId: Id, userIdType: UserIdType });
+
+export const UserLoggedInApp = Type.Object({
+  appId: Type.String(),
+  appName: Type.String(),
+  appLogo: Type.String(),
+  appLoginUrl: Type.String(),
+});
+export const UserApp = Type.Object({
+  appId: Type.String(),
+  appName: Type.String(),
+  appLogo: Type.String(),
+  appLoginUrl: Type.String(),
+  appDefaultLoginStrategy: StringEnum(PERMISSION_STRATEGIES),
+});
+export type UserAppView = Static<typeof UserApp>;

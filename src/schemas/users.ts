@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { PROFILE_FIELDS } from '../services/user-fields.js';
-import { Id, StringEnum, UserIdType, UserStatus } from './common.js';
+import { Id, Limit, Page, StringEnum, UserIdType, UserStatus } from './common.js';
 
 const profile = Object.fromEntries(Object.keys(PROFILE_FIELDS).map((k) => [k, Type.Optional(Type.String({ maxLength: 1024 }))]));
 const Gender = StringEnum(['M', 'F', 'U'] as const);
@@ -159,3 +159,10 @@ export const User = Type.Object(
   },
   { additionalProperties: true },
 );
+
+export const ListArchivedUsersQuery = Type.Object({
+  page: Page,
+  limit: Limit(),
+  startAt: Type.Optional(Type.Integer({ minimum: 0, description: 'only users archived at or after this moment, epoch milliseconds' })),
+});
+export const ArchivedUser = Type.Object({ userId: Type.String(), archivedAt: Type.String() });

@@ -103,6 +103,7 @@ export async function createApplication(scope: Scope, input: CreateApplicationIn
     oidc_config: toJson(input.oidcConfig ?? {}),
     settings: toJson(pickSettings(input)),
     secret_enc: encryptSecret(scope.masterKey, randomSecret(24)),
+    permission_strategy: 'ALLOW_ALL',
     created_at: now,
     updated_at: now,
   };

@@ -9,6 +9,7 @@ import type { Tx } from '../store/database.js';
 import { nowIso } from '../store/values.js';
 import type { LoginHistoryInput, SignInInput } from '../schemas/authentication.js';
 import { verifyPassword } from './passwords.js';
+import { mayUseApplication } from './application-access.js';
 import { OAuthError, authenticateClient, newRefreshToken, signTokens, type ClientCredentials, type TokenSet } from './tokens.js';
 import { resolveUser } from './user-resolver.js';
 import type { Deps, Scope } from './context.js';
@@ -108,6 +109,10 @@ export async function signIn(deps: Deps, req: SignInRequest): Promise<TokenSet> 
   if (user.status !== 'Activated') {
     await deps.db.transaction().execute((trx) => recordFailure(trx, app, user, req, `status ${user.status}`));
     throw refusal(user.status);
+  }
+  if (!(await mayUseApplication(deps.db, app, user.id))) {
+    await deps.db.transaction().execute((trx) => recordFailure(trx, app, user, req, 'no access to this application'));
+    throw forbidden(`appId: the access rules of application "${app.id}" do not let this user sign in`, ApiCode.APP_ACCESS_DENIED);
   }
 
   const now = nowIso();

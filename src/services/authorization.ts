@@ -1,5 +1,6 @@
 import type { Scope } from './context.js';
 import * as store from '../store/authorizations.js';
+import * as accessRules from '../store/application-access.js';
 import type { AuthorizationRow, Subject, TargetType } from '../store/authorizations.js';
 import * as resources from '../store/resources.js';
 import type { ResourceRow } from '../store/resources.js';
@@ -16,7 +17,7 @@ const WILDCARD = '*';
 const LABEL: Record<TargetType, string> = { USER: 'user', ROLE: 'role', GROUP: 'group', DEPARTMENT: 'department' };
 
 /** Finds the subjects named by the API identifiers (user id, role code, group code, department id); all or nothing. */
-async function resolveTargets(trx: Tx, scope: Scope, type: TargetType, identifiers: string[], namespace: string, field: string): Promise<Subject[]> {
+export async function resolveTargets(trx: Tx, scope: Scope, type: TargetType, identifiers: string[], namespace: string, field: string): Promise<Subject[]> {
   const unique = [...new Set(identifiers)];
   if (type === 'USER') {
     // A grant is a new relation: resigned users are refused and the rows stay locked until commit.
@@ -103,11 +104,12 @@ export async function authorizeResources(scope: Scope, input: AuthorizeResources
 type Source = NonNullable<AuthorizedResourceView['source']>;
 
 /**
- * Every grant that reaches a user, each with the subject it came through: the user, a role
- * (held directly or through a department), a group, or a department the user is in or one
- * above it (a grant on a parent department covers everyone below it).
+ * Every subject through which a grant or an access rule reaches a user: the departments the
+ * user is in, the departments above them (each mapped to the user's department it was reached
+ * from), the groups, and the roles held directly or through any of those departments (only
+ * enabled roles inside their time windows).
  */
-async function grantsReachingUser(db: Db | Tx, poolId: string, userId: string, namespace: string, resourceType?: string) {
+export async function membershipsOf(db: Db | Tx, poolId: string, userId: string) {
   const ownDepartments = await store.departmentIdsOfUser(db, poolId, userId);
   const ancestors = await store.ancestorsOf(db, poolId, ownDepartments);
   const departmentIds = [...ownDepartments, ...ancestors.keys()];
@@ -115,6 +117,17 @@ async function grantsReachingUser(db: Db | Tx, poolId: string, userId: string, n
     store.groupIdsOfUser(db, poolId, userId),
     store.roleAssignmentsOfUser(db, poolId, userId, departmentIds, Date.now()),
   ]);
+  return { ownDepartments, ancestors, departmentIds, groupIds, roleLinks };
+}
+export type Memberships = Awaited<ReturnType<typeof membershipsOf>>;
+
+/**
+ * Every grant that reaches a user, each with the subject it came through: the user, a role
+ * (held directly or through a department), a group, or a department the user is in or one
+ * above it (a grant on a parent department covers everyone below it).
+ */
+async function grantsReachingUser(db: Db | Tx, poolId: string, userId: string, namespace: string, resourceType?: string) {
+  const { ancestors, departmentIds, groupIds, roleLinks } = await membershipsOf(db, poolId, userId);
   // A role held both directly and through a department is reported as held directly.
   const viaOfRole = new Map<string, string | undefined>();
   for (const link of roleLinks) {
@@ -257,10 +270,12 @@ export async function getResourceAuthorizedTargets(scope: Scope, q: { resource: 
 }
 
 /**
- * Removes every grant held by the given subjects, in the caller's transaction: deleting a role,
- * group or department, and resigning a user. Answers the removed grants for audit snapshots.
+ * Removes every grant and application access rule held by the given subjects, in the caller's
+ * transaction, when a role, group or department is deleted. Answers the removed grants.
  */
 export async function removeAuthorizationsOfTargets(trx: Tx, poolId: string, targetType: TargetType, targetIds: string[]) {
+  // Application access rules name the same subjects (a department is an ORG there).
+  await accessRules.deleteRulesOfTargets(trx, poolId, targetType === 'DEPARTMENT' ? 'ORG' : targetType, targetIds);
   const removed = await store.deleteByTargets(trx, poolId, targetType, targetIds);
   return removed.map((g) => ({
     namespace: g.namespace,

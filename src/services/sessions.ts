@@ -5,6 +5,7 @@ import { nowIso } from '../store/values.js';
 import { notFound } from '../errors.js';
 import * as applications from '../store/applications.js';
 import { resolveUser } from './user-resolver.js';
+import { oidcSettings } from './applications.js';
 import type { Scope } from './context.js';
 
 /**
@@ -41,4 +42,25 @@ export async function kickUser(scope: Scope, input: { userId: string; appIds: st
     await tokens.revokeUserSessions(trx, scope.poolId, [user.id], nowIso(), `kicked by ${scope.actor}`, appIds);
   });
   return { success: true };
+}
+
+/**
+ * get-user-loggedin-apps: the applications in which the user holds a live session, one that is
+ * not revoked, began after the user's last status change, and still has an unexpired access
+ * token or refresh token. A user who is not Activated holds none.
+ */
+export async function getUserLoggedInApps(scope: Scope, q: { userId: string; userIdType?: string }) {
+  const user = await resolveUser(scope.db, scope.poolId, q.userId, q.userIdType);
+  if (user.status !== 'Activated') return [];
+  const now = Date.now();
+  const apps = new Map<string, { appId: string; appName: string; appLogo: string; appLoginUrl: string }>();
+  for (const row of await tokens.openSessionsOfUser(scope.db, scope.poolId, user.id)) {
+    if (apps.has(row.id)) continue;
+    if (user.status_changed_at && user.status_changed_at > row.session_created_at) continue;
+    const accessUntil = Date.parse(row.session_created_at) + oidcSettings(row).access_token_expire * 1000;
+    const refreshUntil = row.refresh_expires_at ? Date.parse(String(row.refresh_expires_at)) : 0;
+    if (Math.max(accessUntil, refreshUntil) <= now) continue;
+    apps.set(row.id, { appId: row.id, appName: row.app_name, appLogo: row.app_logo, appLoginUrl: row.init_login_uri });
+  }
+  return [...apps.values()];
 }

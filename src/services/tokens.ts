@@ -9,6 +9,7 @@ import * as users from '../store/users.js';
 import type { UserRow } from '../store/users.js';
 import { nowIso } from '../store/values.js';
 import { oidcSettings } from './applications.js';
+import { mayUseApplication } from './application-access.js';
 import type { Deps } from './context.js';
 import { sessionIsLive } from './sessions.js';
 import { SIGNING_ALG, currentSigningKey, verificationKey } from './signing-keys.js';
@@ -211,6 +212,11 @@ export async function refresh(deps: Deps, issuer: string, app: ApplicationRow, r
   const { token: row, state, user } = found;
   if (state.session.pool_id !== row.pool_id || state.session.app_id !== app.id) throw invalid();
   if (!sessionIsLive(state) || row.expires_at <= nowIso()) throw invalid();
+  if (!(await mayUseApplication(deps.db, app, user.id))) {
+    // Access to the application was withdrawn since the sign-in: the session ends here.
+    await tokens.revokeSession(deps.db, row.pool_id, row.session_id, nowIso(), 'application access withdrawn');
+    throw invalid();
+  }
   const next = newRefreshToken(state.session, app);
   if (!(await tokens.rotateRefreshToken(deps.db, deps.dialect, row.id, nowIso(), next.row))) {
     // A used refresh token came back: someone holds a copy, so the whole session ends.

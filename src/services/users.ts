@@ -268,3 +268,10 @@ export async function isUserExists(scope: Scope, query: Partial<Record<UniqueFie
   }
   return { exists: false };
 }
+
+/** list-archived-users: users whose status is Archived, the latest archived first; startAt in epoch milliseconds. */
+export async function listArchivedUsers(scope: Scope, q: { page?: number; limit?: number; startAt?: number }) {
+  const since = q.startAt !== undefined ? new Date(q.startAt).toISOString() : undefined;
+  const { rows, totalCount } = await store.listByStatus(scope.db, scope.poolId, 'Archived', since, q.page ?? 1, q.limit ?? 10);
+  return { totalCount, list: rows.map((r) => ({ userId: r.id, archivedAt: r.status_changed_at ?? r.updated_at })) };
+}

@@ -59,3 +59,8 @@ export async function deleteApplication(db: Db | Tx, poolId: string, appId: stri
   const result = await db.deleteFrom('applications').where('pool_id', '=', poolId).where('id', '=', appId).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
+
+/** Every application of a pool, oldest first (the per-user application lists). */
+export async function listAllApplications(db: Db | Tx, poolId: string): Promise<ApplicationRow[]> {
+  return db.selectFrom('applications').selectAll().where('pool_id', '=', poolId).orderBy('created_at').orderBy('id').execute();
+}

@@ -118,3 +118,24 @@ export async function revokeUserSessions(db: Db | Tx, poolId: string, userIds: s
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/**
+ * A user's sessions that nobody revoked, with their application and the latest expiry of a
+ * refresh token still unused (null without one); the caller decides which are still alive.
+ */
+export async function openSessionsOfUser(db: Db | Tx, poolId: string, userId: string) {
+  return db
+    .selectFrom('oidc_sessions as s')
+    .innerJoin('applications as a', 'a.id', 's.app_id')
+    .selectAll('a')
+    .select(['s.created_at as session_created_at'])
+    .select((eb) =>
+      eb.selectFrom('refresh_tokens as rt').select((e) => e.fn.max('rt.expires_at').as('m'))
+        .whereRef('rt.session_id', '=', 's.id').where('rt.used_at', 'is', null).as('refresh_expires_at'),
+    )
+    .where('s.pool_id', '=', poolId)
+    .where('s.user_id', '=', userId)
+    .where('s.revoked_at', 'is', null)
+    .orderBy('s.created_at', 'desc')
+    .execute();
+}

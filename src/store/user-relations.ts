@@ -13,9 +13,11 @@ export interface RelationSnapshot {
   authorizations: Array<{ authorizationId: string; namespace: string; resourceCode: string; resourceType: string; actions: unknown; effect: string }>;
   /** Public accounts this user may use; for a public account, the users bound to it. */
   publicAccounts: Array<{ publicAccountId: string; userId: string }>;
+  /** Access rules naming the user on applications (authorize-application-access). */
+  applicationAccess: Array<{ appId: string; effect: string }>;
 }
 
-export const emptySnapshot = (): RelationSnapshot => ({ departments: [], roles: [], groups: [], posts: [], authorizations: [], publicAccounts: [] });
+export const emptySnapshot = (): RelationSnapshot => ({ departments: [], roles: [], groups: [], posts: [], authorizations: [], publicAccounts: [], applicationAccess: [] });
 
 function byUser<T>(rows: Array<T & { user_id: string | null }>, map: (row: T) => unknown, key: keyof RelationSnapshot, into: Map<string, RelationSnapshot>) {
   for (const row of rows) {
@@ -63,6 +65,10 @@ export async function removeAllRelations(trx: Tx, poolId: string, userIds: strin
     }
   }
 
+  const appRules = await trx.selectFrom('application_access').select(['user_id', 'app_id', 'effect'])
+    .where('pool_id', '=', poolId).where('target_type', '=', 'USER').where('user_id', 'in', userIds).orderBy('app_id').execute();
+  byUser(appRules, (r) => ({ appId: r.app_id, effect: r.effect }), 'applicationAccess', snapshots);
+
   await trx.deleteFrom('department_members').where('pool_id', '=', poolId).where('user_id', 'in', userIds).execute();
   await trx.deleteFrom('role_assignments').where('pool_id', '=', poolId).where('target_type', '=', 'USER').where('user_id', 'in', userIds).execute();
   await trx.deleteFrom('group_members').where('pool_id', '=', poolId).where('user_id', 'in', userIds).execute();
@@ -70,5 +76,6 @@ export async function removeAllRelations(trx: Tx, poolId: string, userIds: strin
   await trx.deleteFrom('authorizations').where('pool_id', '=', poolId).where('target_type', '=', 'USER').where('user_id', 'in', userIds).execute();
   await trx.deleteFrom('public_account_bindings').where('pool_id', '=', poolId)
     .where((eb) => eb.or([eb('user_id', 'in', userIds), eb('public_account_id', 'in', userIds)])).execute();
+  await trx.deleteFrom('application_access').where('pool_id', '=', poolId).where('target_type', '=', 'USER').where('user_id', 'in', userIds).execute();
   return snapshots;
 }

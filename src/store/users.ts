@@ -100,3 +100,13 @@ export async function listUsers(db: Conn, poolId: string, filter: ListFilter): P
   const rows = await rowsQuery.offset(filter.offset).limit(filter.limit).execute();
   return { rows, total: Number(total) };
 }
+
+/** Users in one status, the latest to reach it first, from an optional moment on. */
+export async function listByStatus(db: Conn, poolId: string, status: string, since: string | undefined, page: number, limit: number) {
+  let query = db.selectFrom('users').where('pool_id', '=', poolId).where('status', '=', status);
+  if (since) query = query.where('status_changed_at', '>=', since);
+  const total = await query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  const rows = await query.select(['id', 'status_changed_at', 'updated_at']).orderBy('status_changed_at', 'desc').orderBy('id', 'desc')
+    .limit(limit).offset((page - 1) * limit).execute();
+  return { rows, totalCount: Number(total.count) };
+}

@@ -17,6 +17,8 @@ export interface Directory {
   postIds: string[];
   resourceCodes: string[];
   publicAccountId: string;
+  /** An application that grants sign-in to each attached user by a USER rule. */
+  appId: string;
 }
 
 export interface DirectorySize {
@@ -63,7 +65,9 @@ export async function buildDirectory(m: ManagementClient, size: DirectorySize = 
     resourceCodes.push(`res_${s}_${i}`);
   }
   const account = ok<{ userId: string }>(await m.createPublicAccount({ username: `shared_${s}`, name: `Shared ${s}` } as never), 'create-public-account');
-  return { organizationCode: org.organizationCode, departmentIds, roleCodes, groupCodes, postIds, resourceCodes, publicAccountId: account.userId };
+  const app = ok<{ appId: string }>(await m.createApplication({ appName: `App ${s}`, appIdentifier: `app-${s}` } as never), 'create-application');
+  ok(await m.updateApplicationPermissionStrategy({ appId: app.appId, permissionStrategy: 'DENY_ALL' } as never), 'update-application-permission-strategy');
+  return { organizationCode: org.organizationCode, departmentIds, roleCodes, groupCodes, postIds, resourceCodes, publicAccountId: account.userId, appId: app.appId };
 }
 
 /** Gives one user every relation of the directory. */
@@ -82,6 +86,7 @@ export async function attachUser(m: ManagementClient, dir: Directory, userId: st
     } as never), 'authorize-resources');
   }
   ok(await m.bindUsersPublicAccount({ publicAccountId: dir.publicAccountId, userIds: [userId] } as never), 'set-public-account-of-users');
+  ok(await m.authorizeApplicationAccess({ appId: dir.appId, list: [{ targetType: 'USER', targetIdentifier: [userId], effect: 'ALLOW' }] } as never), 'authorize-application-access');
 }
 
 type List = { list?: Array<Record<string, unknown>> } | Array<Record<string, unknown>>;
@@ -102,6 +107,7 @@ export async function relationsOf(m: ManagementClient, dir: Directory, userId: s
     posts: items(ok(await m.getUserPosts({ userId }), 'get-user-posts')).length,
     resources: items(ok(await m.getUserAuthorizedResources({ userId }), 'get-user-authorized-resources')).length,
     publicAccounts: items(ok(await m.getPublicAccountsOfUser({ userId }), 'get-public-accounts-of-user')).length,
+    applications: items(ok(await m.getUserAuthorizedApps({ userId }), 'get-user-authorized-apps')).length,
   };
   const has = (list: Array<Record<string, unknown>>) => list.some((u) => u.userId === userId || u.targetIdentifier === userId || u.id === userId);
   const memberSide = { departments: 0, roles: 0, groups: 0, resources: 0, publicAccounts: 0 };

@@ -6,6 +6,7 @@ import { rolesGroups } from './0003_roles_groups.js';
 import { postsResources } from './0004_posts_resources.js';
 import { audit } from './0005_audit.js';
 import { applications } from './0006_applications.js';
+import { applicationAccess } from './0007_application_access.js';
 
 /** Every migration in order; names never change once released. */
 export function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -16,5 +17,6 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '0004_posts_resources': postsResources(dialect),
     '0005_audit': audit(dialect),
     '0006_applications': applications(dialect),
+    '0007_application_access': applicationAccess(dialect),
   };
 }

@@ -21,6 +21,27 @@ export interface ApplicationsTable {
   settings: string;
   /** AES-256-GCM under the master key: client_secret_basic/post compare against the plaintext. */
   secret_enc: string;
+  /** Who may sign in when no rule decides: ALLOW_ALL or DENY_ALL (migration 0007). */
+  permission_strategy: 'ALLOW_ALL' | 'DENY_ALL';
+  created_at: string;
+  updated_at: string;
+}
+
+/** One ALLOW or DENY rule of an application for a user, role, group or department (ORG). */
+export interface ApplicationAccessTable {
+  id: string;
+  pool_id: string;
+  app_id: string;
+  target_type: 'USER' | 'ROLE' | 'GROUP' | 'ORG';
+  /** users.id, roles.id, groups.id or departments.id. */
+  target_id: string;
+  /** Set for USER rules only. */
+  user_id: string | null;
+  /** The role's namespace code, for ROLE rules. */
+  namespace: string | null;
+  /** For ORG rules: whether members of departments below it are covered too. */
+  inherit_by_children: number;
+  effect: 'ALLOW' | 'DENY';
   created_at: string;
   updated_at: string;
 }
@@ -86,4 +107,5 @@ export interface ApplicationTables {
   refresh_tokens: RefreshTokensTable;
   login_history: LoginHistoryTable;
   signin_failures: SigninFailuresTable;
+  application_access: ApplicationAccessTable;
 }

@@ -136,6 +136,17 @@ describe('application access rules', () => {
     expect(await client.introspectToken(latest.data.access_token!)).toEqual({ active: false });
   });
 
+  it('refuses the refresh of a user a new DENY rule reaches, under ALLOW_ALL', async () => {
+    const app = await createApp(t);
+    const [denied, other] = [await createUser(t), await createUser(t)];
+    const client = authClient(t, app);
+    const deniedTokens = (await signIn(client, denied.username)).data as { refresh_token: string };
+    const otherTokens = (await signIn(client, other.username)).data as { refresh_token: string };
+    ok(await authorize(app.appId, [{ targetType: 'USER', targetIdentifier: [denied.userId], effect: 'DENY' }]), 'authorize');
+    expect(await httpStatusOf(client.getNewAccessTokenByRefreshToken(deniedTokens.refresh_token))).toBe(400);
+    expect((await client.getNewAccessTokenByRefreshToken(otherTokens.refresh_token)).access_token).toBeTruthy();
+  });
+
   it('refuses unknown subjects and writes nothing of a request that fails', async () => {
     const app = await createApp(t);
     const user = await createUser(t);

@@ -44,9 +44,11 @@ function decide(app: ApplicationRow, reaching: AccessRuleRow[]): { allowed: bool
 
 /**
  * Whether the user may sign in to (and refresh tokens of) the application. With no rules, as
- * with most applications, this costs one indexed query; memberships are read only when rules exist.
+ * with most applications, this costs one indexed query, or none when the caller already knows
+ * (`hasRules` false); memberships are read only when rules exist.
  */
-export async function mayUseApplication(db: Db | Tx, app: ApplicationRow, userId: string): Promise<boolean> {
+export async function mayUseApplication(db: Db | Tx, app: ApplicationRow, userId: string, hasRules?: boolean): Promise<boolean> {
+  if (hasRules === false) return app.permission_strategy === 'ALLOW_ALL';
   const rules = await store.rulesOf(db, app.pool_id, [app.id]);
   if (rules.length === 0) return app.permission_strategy === 'ALLOW_ALL';
   return decide(app, rulesReaching(rules, userId, await membershipsOf(db, app.pool_id, userId))).allowed;

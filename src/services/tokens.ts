@@ -209,10 +209,10 @@ export async function refresh(deps: Deps, issuer: string, app: ApplicationRow, r
   const found = await tokens.findRefreshContext(deps.db, hashToken(refreshToken));
   const invalid = () => new OAuthError(400, 'invalid_grant', 'refresh_token: invalid, expired, revoked or already used');
   if (!found || found.token.pool_id !== app.pool_id) throw invalid();
-  const { token: row, state, user } = found;
+  const { token: row, state, user, appHasAccessRules } = found;
   if (state.session.pool_id !== row.pool_id || state.session.app_id !== app.id) throw invalid();
   if (!sessionIsLive(state) || row.expires_at <= nowIso()) throw invalid();
-  if (!(await mayUseApplication(deps.db, app, user.id))) {
+  if (!(await mayUseApplication(deps.db, app, user.id, appHasAccessRules))) {
     // Access to the application was withdrawn since the sign-in: the session ends here.
     await tokens.revokeSession(deps.db, row.pool_id, row.session_id, nowIso(), 'application access withdrawn');
     throw invalid();

@@ -35,10 +35,14 @@ export async function findSessionState(db: Db | Tx, poolId: string, sessionId: s
 }
 
 /**
- * A refresh token with its session and its user, in one query: the refresh grant is the hottest
- * token path, and each round trip to the database is most of its cost.
+ * A refresh token with its session, its user and whether the application has access rules, in
+ * one query: the refresh grant is the hottest token path, and each round trip to the database is
+ * most of its cost.
  */
-export async function findRefreshContext(db: Db | Tx, tokenHash: string): Promise<{ token: RefreshTokenRow; state: SessionState; user: UsersTable } | undefined> {
+export async function findRefreshContext(
+  db: Db | Tx,
+  tokenHash: string,
+): Promise<{ token: RefreshTokenRow; state: SessionState; user: UsersTable; appHasAccessRules: boolean } | undefined> {
   const row = await db
     .selectFrom('refresh_tokens as r')
     .innerJoin('oidc_sessions as s', 's.id', 'r.session_id')
@@ -50,14 +54,17 @@ export async function findRefreshContext(db: Db | Tx, tokenHash: string): Promis
       's.pool_id as s_pool_id', 's.user_id as s_user_id', 's.app_id as s_app_id', 's.scope as s_scope', 's.created_at as s_created_at',
       's.revoked_at as s_revoked_at', 's.revoked_reason as s_revoked_reason',
     ])
+    .select((eb) => eb.exists(eb.selectFrom('application_access as aa').select('aa.id').whereRef('aa.app_id', '=', 's.app_id')).as('s_app_rules'))
     .where('r.token_hash', '=', tokenHash)
     .executeTakeFirst();
   if (!row) return undefined;
   const { r_id, r_pool_id, r_session_id, r_user_id, r_token_hash, r_expires_at, r_used_at, r_created_at, s_pool_id, s_user_id, s_app_id, s_scope,
-    s_created_at, s_revoked_at, s_revoked_reason, ...user } = row;
+    s_created_at, s_revoked_at, s_revoked_reason, s_app_rules, ...user } = row;
   const token = { id: r_id, pool_id: r_pool_id, session_id: r_session_id, user_id: r_user_id, token_hash: r_token_hash, expires_at: r_expires_at, used_at: r_used_at, created_at: r_created_at };
   const session = { id: r_session_id, pool_id: s_pool_id, user_id: s_user_id, app_id: s_app_id, scope: s_scope, created_at: s_created_at, revoked_at: s_revoked_at, revoked_reason: s_revoked_reason };
-  return { token, state: { session, user: { status: user.status, status_changed_at: user.status_changed_at } }, user: user as UsersTable };
+  // EXISTS is a boolean on PostgreSQL and 0/1 on SQLite.
+  const appHasAccessRules = Number(s_app_rules) === 1;
+  return { token, state: { session, user: { status: user.status, status_changed_at: user.status_changed_at } }, user: user as UsersTable, appHasAccessRules };
 }
 
 export async function findRefreshToken(db: Db | Tx, tokenHash: string): Promise<RefreshTokenRow | undefined> {

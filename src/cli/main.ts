@@ -114,6 +114,19 @@ keyCommand
         return;
       }
       console.log(`revoked ${keyId}`);
+      const { redisUrl, accessKeyCacheSeconds } = config();
+      const cached = `servers that cached the key accept it for up to ACCESS_KEY_CACHE_SECONDS (${accessKeyCacheSeconds} s)`;
+      if (!redisUrl) {
+        console.log(`no REDIS_URL: ${cached}`);
+        return;
+      }
+      const { announceKeyRevocation } = await import('../server/key-revocations.js');
+      try {
+        const heard = await announceKeyRevocation(redisUrl, keyId);
+        console.log(`announced to ${heard} running server process${heard === 1 ? '' : 'es'} through Redis`);
+      } catch (error) {
+        console.error(`userpool: could not announce the revocation through Redis (${error instanceof Error ? error.message : String(error)}); ${cached}`);
+      }
     });
   });
 

@@ -6,6 +6,7 @@ import { migrateToLatest } from '../store/migrate.js';
 import { findKey } from '../store/access-keys.js';
 import { ensureBootstrapKey, generateFirstKey, keyResolver } from '../services/access-keys.js';
 import { memoryNonceStore, redisNonceStore, type NonceStore } from './nonce-store.js';
+import { listenForKeyRevocations } from './key-revocations.js';
 import { buildApp } from './app.js';
 import type { Deps } from '../services/context.js';
 
@@ -20,6 +21,7 @@ export interface RunningServer {
 export async function startServer(config: Config, announce: (line: string) => void = console.log): Promise<RunningServer> {
   const handle = await connectDatabase(config.databaseUrl);
   let nonces: NonceStore | undefined;
+  let revocations: { close(): Promise<void> } | undefined;
   try {
     await migrateToLatest(handle);
     const deps = { db: handle.db, dialect: handle.dialect, masterKey: config.masterKey };
@@ -38,35 +40,41 @@ export async function startServer(config: Config, announce: (line: string) => vo
         announce(`  USERPOOL_ACCESS_KEY_SECRET=${first.secret}`);
       }
     }
+    const resolveKey = keyResolver(deps, config.accessKeyCacheSeconds * 1000);
     if (config.redisUrl) {
       const shared = redisNonceStore(config.redisUrl);
       nonces = shared;
-      await shared.ready().catch((error: Error) => {
+      const unreachable = (error: Error) => {
         throw new ConfigError(`REDIS_URL: cannot reach ${redact(config.redisUrl!)} (${error.message})`);
-      });
+      };
+      await shared.ready().catch(unreachable);
+      revocations = await listenForKeyRevocations(config.redisUrl, resolveKey).catch(unreachable);
     } else {
       nonces = memoryNonceStore();
     }
     const app = await buildApp({
       deps,
-      resolveKey: keyResolver(deps, config.accessKeyCacheSeconds * 1000),
+      resolveKey,
       nonces,
       maxSkewSeconds: config.signatureMaxSkewSeconds,
       logLevel: config.logLevel,
     });
     const url = await app.listen({ host: config.host, port: config.port });
     const store = nonces;
+    const listener = revocations;
     return {
       deps,
       app,
       url,
       async close() {
         await app.close();
+        await listener?.close();
         await store.close();
         await handle.close();
       },
     };
   } catch (error) {
+    await revocations?.close();
     await nonces?.close();
     await handle.close();
     throw error;

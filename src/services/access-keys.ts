@@ -91,21 +91,35 @@ export async function revokeKey(db: Db, keyId: string): Promise<boolean> {
 
 /**
  * Finds the pool and plaintext secret of an access key for signature checks. Answers are cached
- * briefly: a revocation reaches every process within `ttlMs`.
+ * briefly: a revocation reaches every process within `ttlMs`, or at once where it is announced
+ * (`forget`, driven by Redis). A lookup that began before a `forget` is not cached, so a read
+ * racing the revocation cannot put the key back.
  */
 export function keyResolver(deps: KeyDeps, ttlMs = 5000) {
   const cache = new Map<string, { at: number; value: { poolId: string; secret: string } }>();
-  return async (keyId: string) => {
+  let epoch = 0;
+  const resolve = async (keyId: string) => {
     const hit = cache.get(keyId);
     if (hit && Date.now() - hit.at < ttlMs) return hit.value;
+    const startedIn = epoch;
     const row = await keys.findKey(deps.db, keyId);
     const value = row && row.status === 'active' ? { poolId: row.pool_id, secret: decryptSecret(deps.masterKey, row.secret_enc) } : undefined;
     // Only keys that work are cached: a key created right after a failed attempt with its id must
     // work at once, and unknown ids cannot fill the cache.
-    if (value) {
+    if (value && startedIn === epoch) {
       if (cache.size > 10_000) cache.clear();
       cache.set(keyId, { at: Date.now(), value });
     }
     return value;
   };
+  return Object.assign(resolve, {
+    forget(keyId: string) {
+      epoch++;
+      cache.delete(keyId);
+    },
+    clear() {
+      epoch++;
+      cache.clear();
+    },
+  });
 }

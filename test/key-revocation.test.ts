@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startServer, type RunningServer } from '../src/server/start.js';
-import { keyResolver, revokeKey } from '../src/services/access-keys.js';
+import { ensureBootstrapKey, keyResolver, revokeKey } from '../src/services/access-keys.js';
+import { findKey } from '../src/store/access-keys.js';
 import { runCli } from './helpers/cli.js';
 import { managementClient, startTestServer, type TestServer } from './helpers/server.js';
 
@@ -85,5 +86,16 @@ describe('the access-key cache', () => {
     expect(await resolve(key.keyId)).toMatchObject({ poolId: key.poolId });
     resolve.clear();
     expect(await resolve(key.keyId)).toBeUndefined();
+  });
+});
+
+describe('the bootstrap key', () => {
+  it('stays revoked when the environment brings it back, whatever secret it gives', async () => {
+    const key = await first.newPool();
+    expect(await revokeKey(first.server.deps.db, key.keyId)).toBe(true);
+    expect(await ensureBootstrapKey(first.server.deps, { id: key.keyId, secret: key.secret })).toBe('revoked');
+    expect(await ensureBootstrapKey(first.server.deps, { id: key.keyId, secret: 'another-secret-entirely' })).toBe('revoked');
+    expect((await findKey(first.server.deps.db, key.keyId))?.status).toBe('revoked');
+    await expect(managementClient(first.url, key.keyId, key.secret).listUsers({} as never)).rejects.toMatchObject(refused);
   });
 });

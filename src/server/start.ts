@@ -3,7 +3,6 @@ import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
 import { openDatabase, ping, type DatabaseHandle } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
-import { findKey } from '../store/access-keys.js';
 import { ensureBootstrapKey, generateFirstKey, keyResolver } from '../services/access-keys.js';
 import { memoryNonceStore, redisNonceStore, type NonceStore } from './nonce-store.js';
 import { listenForKeyRevocations } from './key-revocations.js';
@@ -26,12 +25,9 @@ export async function startServer(config: Config, announce: (line: string) => vo
     await migrateToLatest(handle);
     const deps = { db: handle.db, dialect: handle.dialect, masterKey: config.masterKey };
     if (config.bootstrapKey) {
-      // A revoked key stays revoked: restarting with it still in the environment must not undo
-      // `userpool keys revoke`.
-      if ((await findKey(handle.db, config.bootstrapKey.id))?.status === 'revoked') {
+      if ((await ensureBootstrapKey(deps, config.bootstrapKey)) === 'revoked') {
         throw new ConfigError(`USERPOOL_ACCESS_KEY_ID: key ${config.bootstrapKey.id} was revoked; give a new key instead of bringing a revoked one back`);
       }
-      await ensureBootstrapKey(deps, config.bootstrapKey);
     } else {
       const first = await generateFirstKey(deps);
       if (first) {

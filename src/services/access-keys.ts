@@ -52,16 +52,19 @@ export async function createKey(deps: KeyDeps, poolId: string, options: { keyId?
 
 /**
  * Makes sure the bootstrap key from the environment exists in the default pool. Safe to run at
- * every start: an existing key keeps its row and takes the secret the environment now gives.
+ * every start: an existing key keeps its row and takes the secret the environment now gives. A
+ * revoked key stays revoked (answered 'revoked', nothing changed): restarting with it still in
+ * the environment must not undo `userpool keys revoke`.
  */
-export async function ensureBootstrapKey(deps: KeyDeps, key: { id: string; secret: string }): Promise<'created' | 'kept'> {
+export async function ensureBootstrapKey(deps: KeyDeps, key: { id: string; secret: string }): Promise<'created' | 'kept' | 'revoked'> {
   const poolId = await ensureDefaultPool(deps.db);
   const existing = await keys.findKey(deps.db, key.id);
   if (!existing) {
     await createKey(deps, poolId, { keyId: key.id, secret: key.secret, description: 'bootstrap (environment)' });
     return 'created';
   }
-  if (existing.status !== 'active' || decryptSecret(deps.masterKey, existing.secret_enc) !== key.secret) {
+  if (existing.status !== 'active') return 'revoked';
+  if (decryptSecret(deps.masterKey, existing.secret_enc) !== key.secret) {
     await keys.updateKeySecret(deps.db, key.id, encryptSecret(deps.masterKey, key.secret));
   }
   return 'kept';

@@ -11,8 +11,9 @@ export async function insertKey(db: Db, row: AccessKeyRow): Promise<void> {
   await db.insertInto('access_keys').values(row).execute();
 }
 
+/** Replaces the secret of an active key; a revoked key is left as it is. */
 export async function updateKeySecret(db: Db, keyId: string, secretEnc: string): Promise<void> {
-  await db.updateTable('access_keys').set({ secret_enc: secretEnc, status: 'active', revoked_at: null }).where('key_id', '=', keyId).execute();
+  await db.updateTable('access_keys').set({ secret_enc: secretEnc }).where('key_id', '=', keyId).where('status', '=', 'active').execute();
 }
 
 export async function listKeys(db: Db, poolId?: string): Promise<AccessKeyRow[]> {

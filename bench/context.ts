@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type DatabaseHandle } from '../src/store/database.js';
 import { createKey, createPool } from '../src/services/access-keys.js';
-import type { Scope } from '../src/services/context.js';
+import { DEFAULT_POLICY, type Deps, type Scope } from '../src/services/context.js';
 import { startBenchServer, type BenchServer } from './server.js';
 
 export interface BenchTarget {
@@ -10,6 +10,8 @@ export interface BenchTarget {
   server: BenchServer;
   handle: DatabaseHandle;
   masterKey: Buffer;
+  /** What the baseline's in-process service calls run with. */
+  deps: Deps;
   /** A new pool with its own key, and the in-process scope the baseline uses for it. */
   newPool(name: string): Promise<{ poolId: string; keyId: string; secret: string; scope: Scope }>;
   close(): Promise<void>;
@@ -54,12 +56,14 @@ export async function openTarget(kind: 'sqlite' | 'postgres', workDir: string): 
   const server = await startBenchServer(url);
   const handle = openDatabase(url);
   const masterKey = Buffer.from(server.env.USERPOOL_MASTER_KEY, 'base64');
-  const deps = { db: handle.db, dialect: handle.dialect, masterKey };
+  // The bench server runs with the default policy too.
+  const deps: Deps = { db: handle.db, dialect: handle.dialect, masterKey, policy: DEFAULT_POLICY };
   return {
     label: kind === 'sqlite' ? 'SQLite' : 'PostgreSQL',
     server,
     handle,
     masterKey,
+    deps,
     async newPool(name) {
       const poolId = await createPool(handle.db, name);
       const key = await createKey(deps, poolId);

@@ -56,7 +56,7 @@ const passwordSignIn: Scenario = {
       loadTest(target.server.url, () => json('/api/v3/signin', body(appId, secret, pick())), { seconds: SECONDS, connections: 8 }),
       loadTest(target.server.url, probe, { seconds: SECONDS, connections: 1, rate: PROBE_RATE }),
     ]);
-    const deps = { db: target.handle.db, dialect: target.handle.dialect, masterKey: target.masterKey };
+    const deps = target.deps;
     const baseline = await loop(
       () => signIn(deps, { body: body(appId, secret, pick()) as never, credentials: { clientId: appId, clientSecret: secret }, issuer: ISSUER, clientIp: '127.0.0.1' }),
       { seconds: SECONDS, concurrency: 8 },
@@ -82,7 +82,7 @@ const refreshGrant: Scenario = {
   name: 'refresh_token grant',
   async run(target) {
     const { appId, secret, usernames } = await signInPool(target, 'refresh');
-    const deps = { db: target.handle.db, dialect: target.handle.dialect, masterKey: target.masterKey };
+    const deps = target.deps;
     const sessions = async (count: number) => {
       const tokens: string[] = [];
       for (const username of usernames.slice(0, count)) {

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_POLICY, type Policy } from './services/context.js';
 
 /** Thrown for a bad environment value; the CLI prints `message` as one line and exits. */
 export class ConfigError extends Error {}
@@ -18,6 +19,9 @@ export interface Config {
   accessKeyCacheSeconds: number;
   /** Largest accepted difference between a signed request's `date` header and our clock. */
   signatureMaxSkewSeconds: number;
+  /** PostgreSQL connections per process. */
+  databasePoolSize: number;
+  policy: Policy;
 }
 
 type Env = Record<string, string | undefined>;
@@ -82,6 +86,14 @@ function masterKey(env: Env, dbUrl: string): Buffer {
   return decodeMasterKey(readFileSync(file, 'utf8'), `USERPOOL_MASTER_KEY_FILE (${file})`);
 }
 
+function oidcIssuer(env: Env): string | undefined {
+  const issuer = env.OIDC_ISSUER || undefined;
+  if (issuer && (!validUrl(issuer, /^https?:\/\/[^/]/) || issuer.endsWith('/') || /[?#]/.test(issuer))) {
+    throw new ConfigError(`OIDC_ISSUER must be an http(s) URL without a trailing slash, query or fragment, e.g. https://id.example.com/oidc (got "${issuer}")`);
+  }
+  return issuer;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
@@ -111,5 +123,13 @@ export function loadConfig(env: Env = process.env): Config {
     masterKey: masterKey(env, dbUrl),
     signatureMaxSkewSeconds: integer(env, 'SIGNATURE_MAX_SKEW_SECONDS', 900, 1, 86400),
     accessKeyCacheSeconds: integer(env, 'ACCESS_KEY_CACHE_SECONDS', 5, 0, 3600),
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    policy: {
+      signinMaxFailures: integer(env, 'SIGNIN_MAX_FAILURES', DEFAULT_POLICY.signinMaxFailures, 1, 1000),
+      signinLockSeconds: integer(env, 'SIGNIN_LOCK_SECONDS', DEFAULT_POLICY.signinLockSeconds, 1, 31_536_000),
+      // Keys are kept published for 400 days (the longest refresh-token lifetime), so rotation must come sooner.
+      signingKeyRotateDays: integer(env, 'SIGNING_KEY_ROTATE_DAYS', DEFAULT_POLICY.signingKeyRotateDays, 1, 365),
+      oidcIssuer: oidcIssuer(env),
+    },
   };
 }

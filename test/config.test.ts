@@ -32,6 +32,12 @@ const cases: Array<[string, Record<string, string | undefined>, RegExp]> = [
   ['only half a bootstrap key (the secret)', { USERPOOL_ACCESS_KEY_SECRET: 'a-long-enough-secret-value' }, /^userpool: USERPOOL_ACCESS_KEY_ID must be set too/],
   ['a bootstrap secret too short to be safe', { USERPOOL_ACCESS_KEY_ID: 'bootstrap-key-1', USERPOOL_ACCESS_KEY_SECRET: 'short' }, /^userpool: USERPOOL_ACCESS_KEY_SECRET must be at least 16 characters$/],
   ['a master key of the wrong length', { USERPOOL_MASTER_KEY: 'dG9vLXNob3J0' }, /^userpool: USERPOOL_MASTER_KEY must be 32 bytes/],
+  ['SIGNIN_MAX_FAILURES that is not a number', { SIGNIN_MAX_FAILURES: 'five' }, /^userpool: SIGNIN_MAX_FAILURES must be a whole number from 1 to 1000 \(got "five"\)$/],
+  ['SIGNIN_LOCK_SECONDS of zero', { SIGNIN_LOCK_SECONDS: '0' }, /^userpool: SIGNIN_LOCK_SECONDS must be a whole number from 1 to/],
+  ['SIGNING_KEY_ROTATE_DAYS beyond the year keys stay published', { SIGNING_KEY_ROTATE_DAYS: '500' }, /^userpool: SIGNING_KEY_ROTATE_DAYS must be a whole number from 1 to 365/],
+  ['DATABASE_POOL_SIZE of zero', { DATABASE_POOL_SIZE: '0' }, /^userpool: DATABASE_POOL_SIZE must be a whole number from 1 to 1000/],
+  ['OIDC_ISSUER that is not an http(s) URL', { OIDC_ISSUER: 'id.example.com/oidc' }, /^userpool: OIDC_ISSUER must be an http\(s\) URL/],
+  ['OIDC_ISSUER with a trailing slash', { OIDC_ISSUER: 'https://id.example.com/oidc/' }, /^userpool: OIDC_ISSUER must be an http\(s\) URL without a trailing slash/],
 ];
 
 // Each case is its own process; running them side by side keeps the file quick.

@@ -5,9 +5,7 @@ import { authClient, createApp, createUser, httpStatusOf, signIn, uniq } from '.
 let t: TestServer;
 let app: { appId: string; secret: string };
 beforeAll(async () => {
-  process.env.SIGNIN_MAX_FAILURES = '3';
-  process.env.SIGNIN_LOCK_SECONDS = '600';
-  t = await startTestServer();
+  t = await startTestServer({ SIGNIN_MAX_FAILURES: '3', SIGNIN_LOCK_SECONDS: '600' });
   app = await createApp(t);
 });
 afterAll(async () => {

@@ -19,7 +19,7 @@ export function registerAuthenticationRoutes(app: FastifyInstance): void {
       const data = await signIn(app.deps, {
         body,
         credentials: clientCredentials(request, {}),
-        issuer: issuerOf(request),
+        issuer: issuerOf(request, app.deps),
         clientIp: body.options?.clientIp ?? request.ip,
         userAgent: request.headers['user-agent'],
       });

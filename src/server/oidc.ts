@@ -13,8 +13,8 @@ declare module 'fastify' {
 type Form = Record<string, string | undefined>;
 
 /** `https://host/oidc`, or OIDC_ISSUER when a proxy in front changes the public address. */
-export function issuerOf(request: FastifyRequest): string {
-  return process.env.OIDC_ISSUER || `${request.protocol}://${request.host}/oidc`;
+export function issuerOf(request: FastifyRequest, deps: Deps): string {
+  return deps.policy.oidcIssuer ?? `${request.protocol}://${request.host}/oidc`;
 }
 
 export function clientCredentials(request: FastifyRequest, form: Form): ClientCredentials {
@@ -49,7 +49,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: Deps): void {
   const config = { auth: 'none' as const };
 
   app.get('/oidc/.well-known/openid-configuration', { config, schema: { summary: 'OpenID Connect discovery', tags } }, async (request) => {
-    const issuer = issuerOf(request);
+    const issuer = issuerOf(request, deps);
     return {
       issuer,
       jwks_uri: `${issuer}/.well-known/jwks.json`,
@@ -74,7 +74,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: Deps): void {
   app.post('/oidc/token', { config, schema: { summary: 'Token endpoint (refresh_token grant)', tags } }, async (request, reply) => {
     const input = form(request);
     try {
-      const tokens = await tokenGrant(deps, issuerOf(request), clientCredentials(request, input), input);
+      const tokens = await tokenGrant(deps, issuerOf(request, deps), clientCredentials(request, input), input);
       return reply.header('cache-control', 'no-store').send(tokens);
     } catch (error) {
       return oauthFailure(reply, error);

@@ -18,12 +18,12 @@ export interface RunningServer {
 
 /** Opens the database, migrates, makes sure a management key exists, then listens. */
 export async function startServer(config: Config, announce: (line: string) => void = console.log): Promise<RunningServer> {
-  const handle = await connectDatabase(config.databaseUrl);
+  const handle = await connectDatabase(config.databaseUrl, config.databasePoolSize);
   let nonces: NonceStore | undefined;
   let revocations: { close(): Promise<void> } | undefined;
   try {
     await migrateToLatest(handle);
-    const deps = { db: handle.db, dialect: handle.dialect, masterKey: config.masterKey };
+    const deps = { db: handle.db, dialect: handle.dialect, masterKey: config.masterKey, policy: config.policy };
     if (config.bootstrapKey) {
       if ((await ensureBootstrapKey(deps, config.bootstrapKey)) === 'revoked') {
         throw new ConfigError(`USERPOOL_ACCESS_KEY_ID: key ${config.bootstrapKey.id} was revoked; give a new key instead of bringing a revoked one back`);
@@ -82,10 +82,10 @@ function redact(url: string): string {
 }
 
 /** Opens the database and makes sure it answers, so a wrong DATABASE_URL is named as such. */
-async function connectDatabase(url: string): Promise<DatabaseHandle> {
+async function connectDatabase(url: string, poolSize: number): Promise<DatabaseHandle> {
   let handle: DatabaseHandle | undefined;
   try {
-    handle = openDatabase(url);
+    handle = openDatabase(url, { poolSize });
     await ping(handle.db);
     return handle;
   } catch (error) {

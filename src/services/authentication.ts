@@ -14,18 +14,6 @@ import { OAuthError, authenticateClient, newRefreshToken, signTokens, type Clien
 import { resolveUser } from './user-resolver.js';
 import type { Deps, Scope } from './context.js';
 
-function envInteger(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new Error(`${name} must be a whole number of at least ${min} (got "${raw}")`);
-  return Number(raw);
-}
-
-/** Lock-out policy: SIGNIN_MAX_FAILURES wrong passwords in a row lock the account for SIGNIN_LOCK_SECONDS. */
-export function lockPolicy() {
-  return { maxFailures: envInteger('SIGNIN_MAX_FAILURES', 5, 1), lockSeconds: envInteger('SIGNIN_LOCK_SECONDS', 900, 1) };
-}
-
 export interface SignInRequest {
   body: SignInInput;
   credentials: ClientCredentials;
@@ -85,7 +73,6 @@ export async function signIn(deps: Deps, req: SignInRequest): Promise<TokenSet> 
   const normalizedScope = [...new Set(scope.split(/\s+/))].join(' ');
 
   const user = await findAccount(deps, app.pool_id, payload);
-  const policy = lockPolicy();
   // Verified even when the account turns out to be locked: every attempt costs the same.
   const ok = await verifyPassword(user?.password_hash, payload.password);
   if (!user) throw wrongCredentials();
@@ -98,8 +85,8 @@ export async function signIn(deps: Deps, req: SignInRequest): Promise<TokenSet> 
     const lockedUntil = await deps.db.transaction().execute(async (trx) => {
       await recordFailure(trx, app, user, req, 'wrong password');
       const count = await history.addFailure(trx, app.pool_id, user.id, nowIso());
-      if (count < policy.maxFailures) return undefined;
-      const until = new Date(Date.now() + policy.lockSeconds * 1000).toISOString();
+      if (count < deps.policy.signinMaxFailures) return undefined;
+      const until = new Date(Date.now() + deps.policy.signinLockSeconds * 1000).toISOString();
       await history.lockUntil(trx, app.pool_id, user.id, until);
       return until;
     });

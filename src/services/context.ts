@@ -1,10 +1,25 @@
 import type { Db, Dialect } from '../store/database.js';
 
+/** Rules an operator sets in the environment (validated at start-up, see config.ts). */
+export interface Policy {
+  /** Wrong passwords in a row before an account locks. */
+  signinMaxFailures: number;
+  /** How long such a lock lasts. */
+  signinLockSeconds: number;
+  /** Age at which a new token-signing key takes over. */
+  signingKeyRotateDays: number;
+  /** The `iss` of issued tokens when a proxy changes the public address; else from the request. */
+  oidcIssuer?: string;
+}
+
+export const DEFAULT_POLICY: Policy = { signinMaxFailures: 5, signinLockSeconds: 900, signingKeyRotateDays: 90 };
+
 /** What services are built from; made once at start-up. */
 export interface Deps {
   db: Db;
   dialect: Dialect;
   masterKey: Buffer;
+  policy: Policy;
 }
 
 /**

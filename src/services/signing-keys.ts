@@ -9,9 +9,9 @@ import type { Deps } from './context.js';
 export const SIGNING_ALG = 'RS256';
 const DAY = 86_400_000;
 
-/** A new key signs after this many days; the old one stays published until its tokens expired. */
-function rotateAfterMs(): number {
-  return Number(process.env.SIGNING_KEY_ROTATE_DAYS || 90) * DAY;
+/** A new key signs after SIGNING_KEY_ROTATE_DAYS; the old one stays published until its tokens expired. */
+function rotateAfterMs(deps: Deps): number {
+  return deps.policy.signingKeyRotateDays * DAY;
 }
 /** Longest a token may live (the refresh-token ceiling of applications), so older keys can go. */
 const RETIRE_AFTER_MS = 400 * DAY;
@@ -85,9 +85,9 @@ async function createKey(deps: Deps): Promise<void> {
  */
 export async function currentSigningKey(deps: Deps): Promise<{ kid: string; key: CryptoKey }> {
   let list = await keys(deps);
-  if (list.length === 0 || Date.now() - list[0].createdAt > rotateAfterMs()) {
+  if (list.length === 0 || Date.now() - list[0].createdAt > rotateAfterMs(deps)) {
     list = await keys(deps, true);
-    if (list.length === 0 || Date.now() - list[0].createdAt > rotateAfterMs()) {
+    if (list.length === 0 || Date.now() - list[0].createdAt > rotateAfterMs(deps)) {
       await createKey(deps);
       list = await keys(deps, true);
     }

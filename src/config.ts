@@ -21,6 +21,8 @@ export interface Config {
   signatureMaxSkewSeconds: number;
   /** PostgreSQL connections per process. */
   databasePoolSize: number;
+  /** How often a server prunes expired tokens, sessions and old login history; 0 never. */
+  pruneIntervalSeconds: number;
   policy: Policy;
 }
 
@@ -124,12 +126,14 @@ export function loadConfig(env: Env = process.env): Config {
     signatureMaxSkewSeconds: integer(env, 'SIGNATURE_MAX_SKEW_SECONDS', 900, 1, 86400),
     accessKeyCacheSeconds: integer(env, 'ACCESS_KEY_CACHE_SECONDS', 5, 0, 3600),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    pruneIntervalSeconds: integer(env, 'PRUNE_INTERVAL_SECONDS', 3600, 0, 604_800),
     policy: {
       signinMaxFailures: integer(env, 'SIGNIN_MAX_FAILURES', DEFAULT_POLICY.signinMaxFailures, 1, 1000),
       signinLockSeconds: integer(env, 'SIGNIN_LOCK_SECONDS', DEFAULT_POLICY.signinLockSeconds, 1, 31_536_000),
       // Keys are kept published for 400 days (the longest refresh-token lifetime), so rotation must come sooner.
       signingKeyRotateDays: integer(env, 'SIGNING_KEY_ROTATE_DAYS', DEFAULT_POLICY.signingKeyRotateDays, 1, 365),
       oidcIssuer: oidcIssuer(env),
+      loginHistoryDays: integer(env, 'LOGIN_HISTORY_DAYS', DEFAULT_POLICY.loginHistoryDays, 0, 36_500),
     },
   };
 }

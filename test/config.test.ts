@@ -37,6 +37,8 @@ const cases: Array<[string, Record<string, string | undefined>, RegExp]> = [
   ['SIGNING_KEY_ROTATE_DAYS beyond the year keys stay published', { SIGNING_KEY_ROTATE_DAYS: '500' }, /^userpool: SIGNING_KEY_ROTATE_DAYS must be a whole number from 1 to 365/],
   ['DATABASE_POOL_SIZE of zero', { DATABASE_POOL_SIZE: '0' }, /^userpool: DATABASE_POOL_SIZE must be a whole number from 1 to 1000/],
   ['OIDC_ISSUER that is not an http(s) URL', { OIDC_ISSUER: 'id.example.com/oidc' }, /^userpool: OIDC_ISSUER must be an http\(s\) URL/],
+  ['LOGIN_HISTORY_DAYS that is negative', { LOGIN_HISTORY_DAYS: '-1' }, /^userpool: LOGIN_HISTORY_DAYS must be a whole number from 0 to 36500/],
+  ['PRUNE_INTERVAL_SECONDS beyond a week', { PRUNE_INTERVAL_SECONDS: '999999' }, /^userpool: PRUNE_INTERVAL_SECONDS must be a whole number from 0 to 604800/],
   ['OIDC_ISSUER with a trailing slash', { OIDC_ISSUER: 'https://id.example.com/oidc/' }, /^userpool: OIDC_ISSUER must be an http\(s\) URL without a trailing slash/],
 ];
 

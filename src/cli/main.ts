@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import type { Db } from '../store/database.js';
+import type { Deps } from '../services/context.js';
 
 // The server, the store and the services are imported when a command runs, after the
 // configuration was read: a bad setting is reported at once, without loading the whole API.
@@ -24,13 +24,13 @@ function config(): Config {
 }
 
 /** Runs `work` against a migrated database, then closes it. */
-async function withDatabase<T>(work: (deps: { db: Db; masterKey: Buffer }) => Promise<T>): Promise<T> {
+async function withDatabase<T>(work: (deps: Deps) => Promise<T>): Promise<T> {
   const cfg = config();
   const [{ openDatabase }, { migrateToLatest }] = await store();
   const handle = openDatabase(cfg.databaseUrl);
   try {
     await migrateToLatest(handle);
-    return await work({ db: handle.db, masterKey: cfg.masterKey });
+    return await work({ db: handle.db, dialect: handle.dialect, masterKey: cfg.masterKey, policy: cfg.policy });
   } finally {
     await handle.close();
   }
@@ -70,6 +70,17 @@ program
     } finally {
       await handle.close();
     }
+  });
+
+program
+  .command('prune')
+  .description('remove expired refresh tokens, dead sessions and login history past LOGIN_HISTORY_DAYS now (servers also do it every PRUNE_INTERVAL_SECONDS)')
+  .action(async () => {
+    const { pruneExpired } = await import('../services/retention.js');
+    await withDatabase(async (deps) => {
+      const pruned = await pruneExpired(deps);
+      console.log(Object.entries(pruned).map(([what, count]) => `${what} ${count}`).join(', '));
+    });
   });
 
 const keyCommand = program.command('keys').description('management access keys');

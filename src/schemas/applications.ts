@@ -6,6 +6,8 @@ export const PROTOCOLS = ['oidc', 'oauth', 'saml', 'cas', 'asa'] as const;
 export const AUTH_METHODS = ['client_secret_post', 'client_secret_basic', 'none'] as const;
 
 const Lifetime = (max: number) => Type.Optional(Type.Integer({ minimum: 60, maximum: max }));
+/** The longest an access or id token may live: pruning relies on no token outliving it. */
+export const MAX_TOKEN_SECONDS = 30 * 86_400;
 const AuthMethod = Type.Optional(StringEnum(AUTH_METHODS));
 
 /**
@@ -14,8 +16,8 @@ const AuthMethod = Type.Optional(StringEnum(AUTH_METHODS));
  */
 export const OidcConfig = Type.Object(
   {
-    access_token_expire: Lifetime(30 * 86_400),
-    id_token_expire: Lifetime(30 * 86_400),
+    access_token_expire: Lifetime(MAX_TOKEN_SECONDS),
+    id_token_expire: Lifetime(MAX_TOKEN_SECONDS),
     refresh_token_expire: Lifetime(365 * 86_400),
     token_endpoint_auth_method: AuthMethod,
     introspection_endpoint_auth_method: AuthMethod,

@@ -6,6 +6,7 @@ import { migrateToLatest } from '../store/migrate.js';
 import { ensureBootstrapKey, generateFirstKey, keyResolver } from '../services/access-keys.js';
 import { memoryNonceStore, redisNonceStore, type NonceStore } from './nonce-store.js';
 import { listenForKeyRevocations } from './key-revocations.js';
+import { pruneExpired } from '../services/retention.js';
 import { buildApp } from './app.js';
 import type { Deps } from '../services/context.js';
 
@@ -56,6 +57,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
       logLevel: config.logLevel,
     });
     const url = await app.listen({ host: config.host, port: config.port });
+    const pruning = schedulePruning(app, deps, config.pruneIntervalSeconds);
     const store = nonces;
     const listener = revocations;
     return {
@@ -63,6 +65,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
       app,
       url,
       async close() {
+        await pruning.stop();
         await app.close();
         await listener?.close();
         await store.close();
@@ -75,6 +78,37 @@ export async function startServer(config: Config, announce: (line: string) => vo
     await handle.close();
     throw error;
   }
+}
+
+/**
+ * Prunes expired tokens, dead sessions and old login history every `seconds` (0: never), the
+ * first run a random part of the interval after start so that several processes spread out.
+ * A failed run is logged and tried again at the next tick; it never stops the server.
+ */
+function schedulePruning(app: FastifyInstance, deps: Deps, seconds: number): { stop(): Promise<void> } {
+  if (seconds === 0) return { async stop() {} };
+  let current: Promise<void> | undefined;
+  const run = () => {
+    current ??= pruneExpired(deps)
+      .then((pruned) => {
+        if (Object.values(pruned).some((n) => n > 0)) app.log.info({ pruned }, 'pruned expired rows');
+      })
+      .catch((error: unknown) => app.log.warn({ err: error }, 'pruning failed; trying again at the next interval'))
+      .finally(() => (current = undefined));
+  };
+  let interval: NodeJS.Timeout | undefined;
+  const first = setTimeout(() => {
+    run();
+    interval = setInterval(run, seconds * 1000).unref();
+  }, Math.floor(Math.random() * seconds * 1000)).unref();
+  return {
+    // Waits for a run under way, so the database is not closed beneath it.
+    async stop() {
+      clearTimeout(first);
+      if (interval) clearInterval(interval);
+      await current;
+    },
+  };
 }
 
 function redact(url: string): string {

@@ -10,9 +10,11 @@ export interface Policy {
   signingKeyRotateDays: number;
   /** The `iss` of issued tokens when a proxy changes the public address; else from the request. */
   oidcIssuer?: string;
+  /** Days of login history kept; 0 keeps it forever. */
+  loginHistoryDays: number;
 }
 
-export const DEFAULT_POLICY: Policy = { signinMaxFailures: 5, signinLockSeconds: 900, signingKeyRotateDays: 90 };
+export const DEFAULT_POLICY: Policy = { signinMaxFailures: 5, signinLockSeconds: 900, signingKeyRotateDays: 90, loginHistoryDays: 180 };
 
 /** What services are built from; made once at start-up. */
 export interface Deps {

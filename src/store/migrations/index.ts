@@ -7,6 +7,7 @@ import { postsResources } from './0004_posts_resources.js';
 import { audit } from './0005_audit.js';
 import { applications } from './0006_applications.js';
 import { applicationAccess } from './0007_application_access.js';
+import { retention } from './0008_retention.js';
 
 /** Every migration in order; names never change once released. */
 export function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -18,5 +19,6 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '0005_audit': audit(dialect),
     '0006_applications': applications(dialect),
     '0007_application_access': applicationAccess(dialect),
+    '0008_retention': retention(),
   };
 }

@@ -1,0 +1,31 @@
+import * as store from '../store/retention.js';
+import { MAX_TOKEN_SECONDS } from '../schemas/applications.js';
+import type { Deps } from './context.js';
+
+const DAY = 86_400_000;
+/** Kept a day past the point they stop mattering, so an operator can still look at a recent incident. */
+const GRACE = DAY;
+
+export interface Pruned {
+  refreshTokens: number;
+  sessions: number;
+  loginHistory: number;
+  signinFailures: number;
+}
+
+/**
+ * Removes what can no longer matter: refresh tokens past expiry, sessions no token can be alive
+ * for, login history older than LOGIN_HISTORY_DAYS (0 keeps it), and wrong-password counters
+ * of unlocked accounts after a quiet day. Used refresh tokens stay until they expire, since a
+ * replay of one is how a stolen token is noticed. Audit logs and outbox events are never pruned.
+ * Safe to run from several processes at once: each statement deletes what is still there.
+ */
+export async function pruneExpired(deps: Deps, now = Date.now()): Promise<Pruned> {
+  const at = (ms: number) => new Date(ms).toISOString();
+  const sessions = await store.pruneSessions(deps.db, at(now), at(now - GRACE), at(now - MAX_TOKEN_SECONDS * 1000 - GRACE));
+  const refreshTokens = await store.pruneRefreshTokens(deps.db, at(now - GRACE));
+  const days = deps.policy.loginHistoryDays;
+  const loginHistory = days > 0 ? await store.pruneLoginHistory(deps.db, at(now - days * DAY)) : 0;
+  const signinFailures = await store.pruneSigninFailures(deps.db, at(now), at(now - DAY));
+  return { refreshTokens, sessions, loginHistory, signinFailures };
+}

@@ -166,6 +166,17 @@ describe('application access rules', () => {
     expect(wrongType.message).toMatch(/targetType/);
   });
 
+  it('records each change of access in the admin audit log with the application as target', async () => {
+    const app = await createApp(t);
+    const user = await createUser(t);
+    const answer = await authorize(app.appId, [{ targetType: 'USER', targetIdentifier: [user.userId], effect: 'ALLOW' }]);
+    const logs = ok<{ list: Array<Record<string, unknown>> }>(await t.management.makeRequest({
+      method: 'POST', url: '/api/v3/get-admin-audit-logs', data: { action: 'authorize-application-access', targetId: app.appId, pagination: { page: 1, limit: 10 } },
+    }), 'get-admin-audit-logs');
+    expect(logs.list).toHaveLength(1);
+    expect(logs.list[0]).toMatchObject({ requestId: answer.requestId, targetType: 'application', targetIds: [app.appId], success: true });
+  });
+
   it('drops the rules of a deleted group with the group', async () => {
     const app = await createApp(t);
     await strategy(app.appId, 'DENY_ALL');

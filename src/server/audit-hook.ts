@@ -25,7 +25,7 @@ function targetsOf(body: Record<string, unknown>, data: unknown): Pick<AuditEntr
     const users = [...strings(body.userId), ...strings(body.userIds), ...strings(body.publicAccountId), ...strings(body.publicAccountIds)];
     if (users.length) return { targetType: 'user', targetIds: users };
   }
-  for (const [key, type] of [['departmentId', 'department'], ['roleId', 'role'], ['groupId', 'group'], ['postId', 'post']] as const) {
+  for (const [key, type] of [['departmentId', 'department'], ['roleId', 'role'], ['groupId', 'group'], ['postId', 'post'], ['appId', 'application']] as const) {
     const ids = strings(body[key]);
     if (ids.length) return { targetType: type, targetIds: ids };
   }

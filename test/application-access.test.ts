@@ -222,6 +222,29 @@ describe('applications a user is signed in to', () => {
     expect(await accessible(user.userId)).toEqual([]);
   });
 
+  it('lists the users signed in to an application, the latest first, without the kicked, resigned or expired', async () => {
+    const app = await createApp(t);
+    const [first, second, kicked, resigned, expired, elsewhere] = await Promise.all(Array.from({ length: 6 }, () => createUser(t)));
+    for (const user of [first, second, kicked, resigned, expired]) expect((await signIn(authClient(t, app), user.username)).statusCode).toBe(200);
+    expect((await signIn(authClient(t, await createApp(t)), elsewhere.username)).statusCode).toBe(200);
+    ok(await t.management.kickUsers({ userId: kicked.userId, appIds: [app.appId] } as never), 'kick-users');
+    ok(await t.management.resignUser({ userId: resigned.userId }), 'resign-user');
+    // Both its access token (issued long ago) and its refresh token have run out.
+    await t.server.deps.db.updateTable('oidc_sessions').set({ created_at: new Date(Date.now() - 7_200_000).toISOString() }).where('user_id', '=', expired.userId).execute();
+    await t.server.deps.db.updateTable('refresh_tokens').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('user_id', '=', expired.userId).execute();
+    await t.server.deps.db.updateTable('oidc_sessions').set({ created_at: new Date(Date.now() + 1000).toISOString() }).where('user_id', '=', second.userId).execute();
+
+    const page = ok<{ totalCount: number; list: Array<{ userId: string; identities?: unknown[] }> }>(
+      await t.management.listApplicationActiveUsers({ appId: app.appId, options: { pagination: { page: 1, limit: 10 }, withIdentities: true } } as never), 'list-application-active-users');
+    expect(page.list.map((u) => u.userId)).toEqual([second.userId, first.userId]);
+    expect(page.totalCount).toBe(2);
+    expect(page.list[0].identities).toEqual([]);
+    const secondPage = ok<{ list: Array<{ userId: string }> }>(
+      await t.management.listApplicationActiveUsers({ appId: app.appId, options: { pagination: { page: 2, limit: 1 } } } as never), 'page 2');
+    expect(secondPage.list.map((u) => u.userId)).toEqual([first.userId]);
+    expect((await t.management.listApplicationActiveUsers({ appId: 'no-such-app' } as never)).statusCode).toBe(404);
+  });
+
   it('answers 400 naming userId for an empty id, as for every user lookup', async () => {
     const answer = await t.management.getUserLoggedinApps({ userId: '' });
     expect(answer.statusCode).toBe(400);

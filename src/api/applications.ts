@@ -3,10 +3,11 @@ import { managementRoute } from '../server/route.js';
 import Type from 'typebox';
 import * as applications from '../services/applications.js';
 import * as access from '../services/application-access.js';
-import { getUserLoggedInApps } from '../services/sessions.js';
+import { getUserLoggedInApps, listApplicationActiveUsers } from '../services/sessions.js';
+import { User } from '../schemas/users.js';
 import { Paginated, Success } from '../schemas/common.js';
 import {
-  AppIdBody, AppIdQuery, Application, ApplicationSecret, AuthorizeApplicationAccessBody, CreateApplicationBody, ListApplicationsQuery,
+  AppIdBody, AppIdQuery, Application, ApplicationSecret, AuthorizeApplicationAccessBody, CreateApplicationBody, ListApplicationActiveUsersBody, ListApplicationsQuery,
   PermissionStrategy, RevokeApplicationAccessBody, UpdateApplicationBody, UpdatePermissionStrategyBody, UserApp, UserAppsQuery, UserLoggedInApp,
 } from '../schemas/applications.js';
 
@@ -92,5 +93,11 @@ export function registerApplicationRoutes(app: FastifyInstance): void {
     method: 'GET', url: '/api/v3/get-user-loggedin-apps', summary: 'The applications in which a user holds a live session', tags,
     querystring: UserAppsQuery, data: Type.Array(UserLoggedInApp),
     handler: async ({ query, scope }) => getUserLoggedInApps(scope, query),
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/list-application-active-users', summary: 'The users holding a live session in an application', tags,
+    body: ListApplicationActiveUsersBody, data: Paginated(User),
+    handler: async ({ body, scope }) => listApplicationActiveUsers(scope, body),
   });
 }

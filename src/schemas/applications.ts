@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { Id, Limit, Page, StringEnum, UserIdType } from './common.js';
+import { viewFlags } from './users.js';
 
 export const APP_TYPES = ['web', 'spa', 'native', 'api', 'mfa', 'mini-program', 'gateway-app', 'gateway-agent'] as const;
 export const PROTOCOLS = ['oidc', 'oauth', 'saml', 'cas', 'asa'] as const;
@@ -173,3 +174,14 @@ export const UserApp = Type.Object({
   appDefaultLoginStrategy: StringEnum(PERMISSION_STRATEGIES),
 });
 export type UserAppView = Static<typeof UserApp>;
+
+export const ListApplicationActiveUsersBody = Type.Object({
+  appId: Id,
+  options: Type.Optional(
+    Type.Object({
+      pagination: Type.Optional(Type.Object({ page: Page, limit: Limit() })),
+      ...viewFlags,
+    }),
+  ),
+});
+export type ListApplicationActiveUsersInput = Static<typeof ListApplicationActiveUsersBody>;

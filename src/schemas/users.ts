@@ -78,7 +78,7 @@ export const UpdateUserBody = Type.Object({
   ),
 });
 
-const viewFlags = {
+export const viewFlags = {
   withCustomData: Type.Optional(Type.Boolean()),
   withIdentities: Type.Optional(Type.Boolean()),
   withDepartmentIds: Type.Optional(Type.Boolean()),

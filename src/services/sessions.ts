@@ -5,7 +5,10 @@ import { nowIso } from '../store/values.js';
 import { notFound } from '../errors.js';
 import * as applications from '../store/applications.js';
 import { resolveUser } from './user-resolver.js';
-import { oidcSettings } from './applications.js';
+import { findApplicationOrThrow, oidcSettings } from './applications.js';
+import * as users from '../store/users.js';
+import { toUserViews } from './user-view.js';
+import type { ListApplicationActiveUsersInput } from '../schemas/applications.js';
 import type { Scope } from './context.js';
 
 /**
@@ -63,4 +66,18 @@ export async function getUserLoggedInApps(scope: Scope, q: { userId: string; use
     apps.set(row.id, { appId: row.id, appName: row.app_name, appLogo: row.app_logo, appLoginUrl: row.init_login_uri });
   }
   return [...apps.values()];
+}
+
+/** list-application-active-users: who holds a live session in the application, the latest to sign in first. */
+export async function listApplicationActiveUsers(scope: Scope, input: ListApplicationActiveUsersInput) {
+  const app = await findApplicationOrThrow(scope.db, scope.poolId, input.appId);
+  const { pagination, ...view } = input.options ?? {};
+  const now = Date.now();
+  const accessSince = new Date(now - oidcSettings(app).access_token_expire * 1000).toISOString();
+  const { userIds, totalCount } = await tokens.activeUsersOfApp(
+    scope.db, scope.poolId, app.id, new Date(now).toISOString(), accessSince, pagination?.page ?? 1, pagination?.limit ?? 10,
+  );
+  const rows = new Map((await users.findManyBy(scope.db, scope.poolId, 'id', userIds)).map((row) => [row.id, row]));
+  const ordered = userIds.map((id) => rows.get(id)).filter((row) => row !== undefined);
+  return { totalCount, list: await toUserViews(scope.db, scope.poolId, ordered, view) };
 }

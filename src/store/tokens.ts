@@ -146,3 +146,39 @@ export async function openSessionsOfUser(db: Db | Tx, poolId: string, userId: st
     .orderBy('s.created_at', 'desc')
     .execute();
 }
+
+/**
+ * The users holding a live session in an application, a page of them: not revoked, begun after
+ * the user's last status change (only Activated users), with an access token that may still
+ * live (begun since `accessSince`) or a refresh token unused and unexpired.
+ */
+export async function activeUsersOfApp(db: Db | Tx, poolId: string, appId: string, now: string, accessSince: string, page: number, limit: number) {
+  const live = db
+    .selectFrom('oidc_sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .where('s.pool_id', '=', poolId)
+    .where('s.app_id', '=', appId)
+    .where('s.revoked_at', 'is', null)
+    .where('u.status', '=', 'Activated')
+    .where((eb) => eb.or([eb('u.status_changed_at', 'is', null), eb('u.status_changed_at', '<=', eb.ref('s.created_at'))]))
+    .where((eb) =>
+      eb.or([
+        eb('s.created_at', '>', accessSince),
+        eb.exists(
+          eb.selectFrom('refresh_tokens as rt').select('rt.id').whereRef('rt.session_id', '=', 's.id')
+            .where('rt.used_at', 'is', null).where('rt.expires_at', '>', now),
+        ),
+      ]),
+    );
+  const total = await live.select((eb) => eb.fn.count<number>('s.user_id').distinct().as('count')).executeTakeFirstOrThrow();
+  const rows = await live
+    .select('s.user_id')
+    .select((eb) => eb.fn.max('s.created_at').as('last_signin'))
+    .groupBy('s.user_id')
+    .orderBy('last_signin', 'desc')
+    .orderBy('s.user_id')
+    .limit(limit)
+    .offset((page - 1) * limit)
+    .execute();
+  return { userIds: rows.map((r) => r.user_id), totalCount: Number(total.count) };
+}

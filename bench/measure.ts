@@ -40,8 +40,9 @@ export async function loadTest(
   } as unknown as autocannon.Options);
   // autocannon's own average is over whole-second samples, and a run of a fixed number of
   // requests only ends at its next one-second tick: 1000 requests answered in 2.2 s read as
-  // 1000/3. The time from start to the last answer is exact.
-  const seconds = (lastResponse - started) / 1000;
+  // 1000/3. For such runs the time from start to the last answer is exact; a timed run lasts
+  // the time it was given.
+  const seconds = options.amount ? (lastResponse - started) / 1000 : options.seconds;
   return {
     rps: result.requests.total / seconds,
     p50: result.latency.p50,

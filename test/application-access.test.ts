@@ -136,6 +136,25 @@ describe('application access rules', () => {
     expect(await client.introspectToken(latest.data.access_token!)).toEqual({ active: false });
   });
 
+  it('makes access tokens inactive the moment access is withdrawn, and active again if it is given back', async () => {
+    const app = await createApp(t);
+    const user = await createUser(t);
+    const client = authClient(t, app);
+    const tokens = (await signIn(client, user.username)).data as { access_token: string; refresh_token: string };
+    expect((await client.introspectToken(tokens.access_token)).active).toBe(true);
+
+    ok(await authorize(app.appId, [{ targetType: 'USER', targetIdentifier: [user.userId], effect: 'DENY' }]), 'authorize');
+    expect(await client.introspectToken(tokens.access_token)).toEqual({ active: false });
+    expect(await client.introspectToken(tokens.refresh_token)).toEqual({ active: false });
+    expect(await httpStatusOf(client.getUserInfoByAccessToken(tokens.access_token))).toBe(401);
+
+    // Nothing was refreshed meanwhile, so the session was not ended: lifting the DENY restores it.
+    ok(await revoke(app.appId, [{ targetType: 'USER', targetIdentifier: [user.userId] }]), 'revoke');
+    expect((await client.introspectToken(tokens.access_token)).active).toBe(true);
+    await strategy(app.appId, 'DENY_ALL');
+    expect((await client.introspectToken(tokens.access_token)).active).toBe(false);
+  });
+
   it('refuses the refresh of a user a new DENY rule reaches, under ALLOW_ALL', async () => {
     const app = await createApp(t);
     const [denied, other] = [await createUser(t), await createUser(t)];

@@ -36,7 +36,7 @@ function rulesReaching(rules: AccessRuleRow[], userId: string, m: Memberships): 
   });
 }
 
-function decide(app: ApplicationRow, reaching: AccessRuleRow[]): { allowed: boolean; authorized: boolean } {
+function decide(app: Pick<ApplicationRow, 'permission_strategy'>, reaching: AccessRuleRow[]): { allowed: boolean; authorized: boolean } {
   if (reaching.some((r) => r.effect === 'DENY')) return { allowed: false, authorized: false };
   if (reaching.some((r) => r.effect === 'ALLOW')) return { allowed: true, authorized: true };
   return { allowed: app.permission_strategy === 'ALLOW_ALL', authorized: false };
@@ -47,7 +47,7 @@ function decide(app: ApplicationRow, reaching: AccessRuleRow[]): { allowed: bool
  * with most applications, this costs one indexed query, or none when the caller already knows
  * (`hasRules` false); memberships are read only when rules exist.
  */
-export async function mayUseApplication(db: Db | Tx, app: ApplicationRow, userId: string, hasRules?: boolean): Promise<boolean> {
+export async function mayUseApplication(db: Db | Tx, app: Pick<ApplicationRow, 'id' | 'pool_id' | 'permission_strategy'>, userId: string, hasRules?: boolean): Promise<boolean> {
   if (hasRules === false) return app.permission_strategy === 'ALLOW_ALL';
   const rules = await store.rulesOf(db, app.pool_id, [app.id]);
   if (rules.length === 0) return app.permission_strategy === 'ALLOW_ALL';

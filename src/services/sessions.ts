@@ -1,4 +1,5 @@
-import type { Tx } from '../store/database.js';
+import type { Db, Tx } from '../store/database.js';
+import { mayUseApplication } from './application-access.js';
 import * as tokens from '../store/tokens.js';
 import type { SessionState } from '../store/tokens.js';
 import { nowIso } from '../store/values.js';
@@ -23,6 +24,19 @@ export function sessionIsLive(state: SessionState | undefined): boolean {
   if (state.user.status !== 'Activated') return false;
   const changed = state.user.status_changed_at;
   return !changed || changed <= state.session.created_at;
+}
+
+/**
+ * A live session whose application's access rules still let its user in: withdrawn access makes
+ * the session's access tokens inactive at once, without waiting for a refresh. Rules are read only
+ * when the application has some or denies by default, so most applications pay nothing more.
+ */
+export async function sessionMayBeUsed(db: Db | Tx, state: SessionState | undefined): Promise<boolean> {
+  if (!state || !sessionIsLive(state)) return false;
+  const access = state.access;
+  if (!access || (!access.hasRules && access.strategy === 'ALLOW_ALL')) return true;
+  const app = { id: state.session.app_id, pool_id: state.session.pool_id, permission_strategy: access.strategy };
+  return mayUseApplication(db, app, state.session.user_id, access.hasRules);
 }
 
 /**

@@ -11,7 +11,7 @@ import { nowIso } from '../store/values.js';
 import { oidcSettings } from './applications.js';
 import { mayUseApplication } from './application-access.js';
 import type { Deps } from './context.js';
-import { sessionIsLive } from './sessions.js';
+import { sessionIsLive, sessionMayBeUsed } from './sessions.js';
 import { SIGNING_ALG, currentSigningKey, verificationKey } from './signing-keys.js';
 
 /** An OAuth error answered as `{ error, error_description }` by the /oidc endpoints. */
@@ -191,7 +191,7 @@ export async function liveAccessToken(deps: Deps, token: string): Promise<Access
   const claims = payload as AccessClaims;
   if (typeof claims.sid !== 'string' || typeof claims.user_pool_id !== 'string') return undefined;
   const state = await tokens.findSessionState(deps.db, claims.user_pool_id, claims.sid);
-  return sessionIsLive(state) ? claims : undefined;
+  return (await sessionMayBeUsed(deps.db, state)) ? claims : undefined;
 }
 
 /** The token endpoint: authenticates the client, then runs the grant it asks for (refresh_token only). */
@@ -234,7 +234,7 @@ export async function introspect(deps: Deps, creds: ClientCredentials, token: st
   if (row) {
     if (row.pool_id !== app.pool_id || row.used_at || row.expires_at <= nowIso()) return { active: false };
     const state = await tokens.findSessionState(deps.db, row.pool_id, row.session_id);
-    if (!state || !sessionIsLive(state)) return { active: false };
+    if (!state || !(await sessionMayBeUsed(deps.db, state))) return { active: false };
     return {
       active: true,
       token_type: 'refresh_token',

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Dialect, Tx } from './database.js';
-import type { OidcSessionsTable, RefreshTokensTable } from './tables/applications.js';
+import type { ApplicationsTable, OidcSessionsTable, RefreshTokensTable } from './tables/applications.js';
 import type { UsersTable } from './tables/foundation.js';
 
 export type SessionRow = OidcSessionsTable;
@@ -18,20 +18,29 @@ export async function insertRefreshToken(db: Db | Tx, row: RefreshTokenRow): Pro
 export interface SessionState {
   session: SessionRow;
   user: Pick<UsersTable, 'status' | 'status_changed_at'>;
+  /** The application's default strategy and whether it has access rules (when the lookup read them). */
+  access?: { strategy: ApplicationsTable['permission_strategy']; hasRules: boolean };
 }
 
 export async function findSessionState(db: Db | Tx, poolId: string, sessionId: string): Promise<SessionState | undefined> {
   const row = await db
     .selectFrom('oidc_sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
+    .innerJoin('applications as a', 'a.id', 's.app_id')
     .selectAll('s')
-    .select(['u.status as user_status', 'u.status_changed_at as user_status_changed_at'])
+    .select(['u.status as user_status', 'u.status_changed_at as user_status_changed_at', 'a.permission_strategy as app_strategy'])
+    .select((eb) => eb.exists(eb.selectFrom('application_access as aa').select('aa.id').whereRef('aa.app_id', '=', 's.app_id')).as('app_rules'))
     .where('s.pool_id', '=', poolId)
     .where('s.id', '=', sessionId)
     .executeTakeFirst();
   if (!row) return undefined;
-  const { user_status, user_status_changed_at, ...session } = row;
-  return { session, user: { status: user_status, status_changed_at: user_status_changed_at } };
+  const { user_status, user_status_changed_at, app_strategy, app_rules, ...session } = row;
+  return {
+    session,
+    user: { status: user_status, status_changed_at: user_status_changed_at },
+    // EXISTS is a boolean on PostgreSQL and 0/1 on SQLite.
+    access: { strategy: app_strategy, hasRules: Number(app_rules) === 1 },
+  };
 }
 
 /**

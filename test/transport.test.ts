@@ -152,3 +152,32 @@ describe('the replay-nonce cache', () => {
     }
   });
 });
+
+describe('/health', () => {
+  it('answers 200 with each dependency it checked, Redis included when configured', async () => {
+    expect(await raw('/health')).toEqual({ status: 200, body: { status: 'ok', checks: { database: 'ok' } } });
+    const withRedis = await startTestServer({ REDIS_URL });
+    try {
+      const response = await fetch(`${withRedis.url}/health`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok' } });
+    } finally {
+      await withRedis.close();
+    }
+  });
+
+  it('answers 503 naming the database when it no longer answers', async () => {
+    const server = await startTestServer();
+    try {
+      // Closing the connections under the running server stands for a database that went away.
+      await server.server.deps.db.destroy();
+      const response = await fetch(`${server.url}/health`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ status: 'unavailable', checks: { database: 'down' } });
+    } finally {
+      // Closing what is already destroyed may fail; the throwaway database is dropped either way.
+      await server.close().catch(() => {});
+      await server.database.drop();
+    }
+  });
+});

@@ -66,9 +66,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerManagementAuth(app, options);
   registerAuditHook(app);
 
-  app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
-    await ping(options.deps.db);
-    return reply.send({ status: 'ok' });
+  // For load balancers and orchestrators: 200 when the database (and Redis, when configured)
+  // answer, else 503 naming what does not. Not signed, and it says nothing about the data.
+  app.get('/health', { config: { auth: 'none' }, schema: { hide: true } }, async (_request, reply) => {
+    const check = (work: Promise<void>) => work.then(() => 'ok' as const, () => 'down' as const);
+    const [database, nonces] = await Promise.all([check(ping(options.deps.db)), check(options.nonces.ping())]);
+    const checks = { database, ...(options.nonces.kind === 'redis' ? { redis: nonces } : {}) };
+    const healthy = Object.values(checks).every((state) => state === 'ok');
+    return reply.code(healthy ? 200 : 503).header('cache-control', 'no-store').send({ status: healthy ? 'ok' : 'unavailable', checks });
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -3,6 +3,10 @@ import { Redis } from 'ioredis';
 /** Remembers signature nonces for the replay window; `claim` is false when one was seen before. */
 export interface NonceStore {
   claim(keyId: string, nonce: string, ttlMs: number): Promise<boolean>;
+  /** Resolves when the store answers; rejects with the reason when it does not. */
+  ping(): Promise<void>;
+  /** What /health calls this store: `memory` or `redis`. */
+  readonly kind: 'memory' | 'redis';
   close(): Promise<void>;
 }
 
@@ -10,6 +14,8 @@ export function memoryNonceStore(): NonceStore {
   const seen = new Map<string, number>();
   let lastSweep = Date.now();
   return {
+    kind: 'memory',
+    async ping() {},
     async claim(keyId, nonce, ttlMs) {
       const now = Date.now();
       // Sweep at most once a second so the map stays as large as one window of traffic.
@@ -39,8 +45,12 @@ export function redisNonceStore(url: string, prefix = 'userpool:nonce:'): NonceS
   // (answered 500 with the request id). Without a listener each failed attempt prints a stack.
   redis.on('error', () => {});
   return {
+    kind: 'redis',
     async ready() {
       await redis.connect();
+      await redis.ping();
+    },
+    async ping() {
       await redis.ping();
     },
     async claim(keyId, nonce, ttlMs) {

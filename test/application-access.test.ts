@@ -223,7 +223,7 @@ describe('application access rules', () => {
 });
 
 describe('applications a user is signed in to', () => {
-  it('lists each application with a live session once, and none after kick-users or resignation', async () => {
+  it('lists each application with a live session once, none the access rules deny, and none after kick-users or resignation', async () => {
     const [a, b] = [await createApp(t), await createApp(t)];
     const user = await createUser(t);
     expect(await loggedIn(user.userId)).toEqual([]);
@@ -234,6 +234,9 @@ describe('applications a user is signed in to', () => {
     const entry = (ok(await t.management.getUserLoggedinApps({ userId: user.userId }), 'get') as Array<Record<string, unknown>>)[0];
     expect(Object.keys(entry).sort()).toEqual(['appId', 'appLoginUrl', 'appLogo', 'appName']);
 
+    ok(await authorize(b.appId, [{ targetType: 'USER', targetIdentifier: [user.userId], effect: 'DENY' }]), 'authorize');
+    expect(await loggedIn(user.userId)).toEqual([a.appId]);
+    ok(await revoke(b.appId, [{ targetType: 'USER', targetIdentifier: [user.userId] }]), 'revoke');
     ok(await t.management.kickUsers({ userId: user.userId, appIds: [a.appId] } as never), 'kick-users');
     expect(await loggedIn(user.userId)).toEqual([b.appId]);
     ok(await t.management.resignUser({ userId: user.userId }), 'resign-user');

@@ -63,8 +63,9 @@ export async function kickUser(scope: Scope, input: { userId: string; appIds: st
 
 /**
  * get-user-loggedin-apps: the applications in which the user holds a live session, one that is
- * not revoked, began after the user's last status change, and still has an unexpired access
- * token or refresh token. A user who is not Activated holds none.
+ * not revoked, began after the user's last status change, still has an unexpired access token
+ * or refresh token, and that the application's access rules still let the user use. A user who
+ * is not Activated holds none.
  */
 export async function getUserLoggedInApps(scope: Scope, q: { userId: string; userIdType?: string }) {
   const user = await resolveUser(scope.db, scope.poolId, q.userId, q.userIdType);
@@ -77,6 +78,7 @@ export async function getUserLoggedInApps(scope: Scope, q: { userId: string; use
     const accessUntil = Date.parse(row.session_created_at) + oidcSettings(row).access_token_expire * 1000;
     const refreshUntil = row.refresh_expires_at ? Date.parse(String(row.refresh_expires_at)) : 0;
     if (Math.max(accessUntil, refreshUntil) <= now) continue;
+    if (!(await mayUseApplication(scope.db, row, user.id))) continue;
     apps.set(row.id, { appId: row.id, appName: row.app_name, appLogo: row.app_logo, appLoginUrl: row.init_login_uri });
   }
   return [...apps.values()];

@@ -78,7 +78,8 @@ export async function getUserLoggedInApps(scope: Scope, q: { userId: string; use
     const accessUntil = Date.parse(row.session_created_at) + oidcSettings(row).access_token_expire * 1000;
     const refreshUntil = row.refresh_expires_at ? Date.parse(String(row.refresh_expires_at)) : 0;
     if (Math.max(accessUntil, refreshUntil) <= now) continue;
-    if (!(await mayUseApplication(scope.db, row, user.id))) continue;
+    // EXISTS is a boolean on PostgreSQL and 0/1 on SQLite; without rules no further query is made.
+    if (!(await mayUseApplication(scope.db, row, user.id, Number(row.app_rules) === 1))) continue;
     apps.set(row.id, { appId: row.id, appName: row.app_name, appLogo: row.app_logo, appLoginUrl: row.init_login_uri });
   }
   return [...apps.values()];

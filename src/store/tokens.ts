@@ -136,8 +136,9 @@ export async function revokeUserSessions(db: Db | Tx, poolId: string, userIds: s
 }
 
 /**
- * A user's sessions that nobody revoked, with their application and the latest expiry of a
- * refresh token still unused (null without one); the caller decides which are still alive.
+ * A user's sessions that nobody revoked, with their application, whether it has access rules,
+ * and the latest expiry of a refresh token still unused (null without one); the caller decides
+ * which are still alive.
  */
 export async function openSessionsOfUser(db: Db | Tx, poolId: string, userId: string) {
   return db
@@ -149,6 +150,7 @@ export async function openSessionsOfUser(db: Db | Tx, poolId: string, userId: st
       eb.selectFrom('refresh_tokens as rt').select((e) => e.fn.max('rt.expires_at').as('m'))
         .whereRef('rt.session_id', '=', 's.id').where('rt.used_at', 'is', null).as('refresh_expires_at'),
     )
+    .select((eb) => eb.exists(eb.selectFrom('application_access as aa').select('aa.id').whereRef('aa.app_id', '=', 's.app_id')).as('app_rules'))
     .where('s.pool_id', '=', poolId)
     .where('s.user_id', '=', userId)
     .where('s.revoked_at', 'is', null)

@@ -10,11 +10,21 @@ export class AppError extends Error {
     readonly apiCode: number | undefined,
     message: string,
     readonly httpStatus = 200,
+    /** The cloud's wording for callers asking `x-authing-lang: zh-CN`; `message` is en-US. */
+    readonly zh?: string,
   ) {
     super(message);
     this.name = 'AppError';
   }
+
+  /** The message in the caller's language: the cloud's Chinese where the table has it, else ours. */
+  messageIn(lang: Lang): string {
+    return lang === 'zh-CN' && this.zh !== undefined ? this.zh : this.message;
+  }
 }
+
+/** The languages a caller can ask for with `x-authing-lang`. */
+export type Lang = 'zh-CN' | 'en-US';
 
 /** GenAuth's published codes (docs "错误代码"), and ours from 4600 up (see README). */
 export const ApiCode = {
@@ -45,6 +55,9 @@ export const ApiCode = {
   INVALID_CLIENT: 4620,
   SIGNIN_UNSUPPORTED: 4621,
   APP_ACCESS_DENIED: 4622,
+  // Access keys.
+  LAST_ACCESS_KEY: 4630,
+  UNSUPPORTED: 4631,
   INTERNAL: 4699,
 } as const;
 

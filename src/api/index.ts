@@ -11,6 +11,7 @@ import { registerAuditRoutes } from './audit.js';
 import { registerPublicAccountRoutes } from './public-accounts.js';
 import { registerApplicationRoutes } from './applications.js';
 import { registerAuthenticationRoutes } from './authentication.js';
+import { registerAccessKeyRoutes } from './access-keys.js';
 
 /** Every GenAuth API family; one module each. */
 export async function registerApi(app: FastifyInstance): Promise<void> {
@@ -26,4 +27,5 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
   registerPublicAccountRoutes(app);
   registerApplicationRoutes(app);
   registerAuthenticationRoutes(app);
+  registerAccessKeyRoutes(app);
 }

@@ -1,5 +1,5 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
-import { ApiCode, AppError } from '../errors.js';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiCode, AppError, type Lang } from '../errors.js';
 import { errorEnvelope } from './envelope.js';
 
 interface ValidationItem {
@@ -29,6 +29,11 @@ export function describeValidation(items: ValidationItem[], context: string | un
   return `invalid ${context ?? 'request'}: ${[...new Set(parts)].join('; ')}`;
 }
 
+/** The language the caller asks for: the SDK sends `x-authing-lang` (zh-CN unless told otherwise). */
+export function langOf(request: FastifyRequest): Lang {
+  return request.headers['x-authing-lang'] === 'zh-CN' ? 'zh-CN' : 'en-US';
+}
+
 /**
  * Turns every failure into the envelope. Business errors answer HTTP 200 with the status in the
  * body, as GenAuth does; authentication and transport failures keep their HTTP status; anything
@@ -38,7 +43,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
       if (error.httpStatus >= 400) request.log.info({ statusCode: error.statusCode, apiCode: error.apiCode }, error.message);
-      return reply.code(error.httpStatus).send(errorEnvelope(request.id, error.statusCode, error.message, error.apiCode));
+      return reply.code(error.httpStatus).send(errorEnvelope(request.id, error.statusCode, error.messageIn(langOf(request)), error.apiCode));
     }
     const fe = error as FastifyError;
     if (fe.validation) {

@@ -5,7 +5,7 @@ import { openDatabase, ping, type DatabaseHandle } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { ensureBootstrapKey, generateFirstKey, keyResolver } from '../services/access-keys.js';
 import { memoryNonceStore, redisNonceStore, type NonceStore } from './nonce-store.js';
-import { listenForKeyRevocations } from './key-revocations.js';
+import { announceKeyRevocation, listenForKeyRevocations } from './key-revocations.js';
 import { pruneExpired } from '../services/retention.js';
 import { buildApp } from './app.js';
 import type { Deps } from '../services/context.js';
@@ -24,10 +24,10 @@ export async function startServer(config: Config, announce: (line: string) => vo
   let revocations: { close(): Promise<void> } | undefined;
   try {
     await migrateToLatest(handle);
-    const deps = { db: handle.db, dialect: handle.dialect, masterKey: config.masterKey, policy: config.policy };
+    const deps: Deps = { db: handle.db, dialect: handle.dialect, masterKey: config.masterKey, policy: config.policy };
     if (config.bootstrapKey) {
       if ((await ensureBootstrapKey(deps, config.bootstrapKey)) === 'revoked') {
-        throw new ConfigError(`USERPOOL_ACCESS_KEY_ID: key ${config.bootstrapKey.id} was revoked; give a new key instead of bringing a revoked one back`);
+        throw new ConfigError(`USERPOOL_ACCESS_KEY_ID: key ${config.bootstrapKey.id} was revoked or disabled; give a new key instead of bringing a stopped one back`);
       }
     } else {
       const first = await generateFirstKey(deps);
@@ -49,7 +49,16 @@ export async function startServer(config: Config, announce: (line: string) => vo
     } else {
       nonces = memoryNonceStore();
     }
-    const app = await buildApp({
+    // A key stopped over the API is forgotten here at once and, with Redis, everywhere else.
+    let app: FastifyInstance | undefined;
+    deps.keyStopped = async (keyId) => {
+      resolveKey.forget(keyId);
+      if (!config.redisUrl) return;
+      await announceKeyRevocation(config.redisUrl, keyId).catch((error: unknown) =>
+        app?.log.error({ err: error, keyId }, 'could not announce a stopped access key through Redis; other processes keep it until their cache expires'),
+      );
+    };
+    app = await buildApp({
       deps,
       resolveKey,
       nonces,

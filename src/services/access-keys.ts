@@ -19,7 +19,7 @@ export interface IssuedKey {
 export interface KeySummary {
   keyId: string;
   poolId: string;
-  status: 'active' | 'revoked';
+  status: 'active' | 'disabled' | 'revoked';
   description: string | null;
   createdAt: string;
   revokedAt: string | null;
@@ -34,7 +34,11 @@ export async function createPool(db: Db, name: string): Promise<string> {
   return (await pools.insertPool(db, name)).id;
 }
 
-export async function createKey(deps: KeyDeps, poolId: string, options: { keyId?: string; secret?: string; description?: string } = {}): Promise<IssuedKey> {
+export async function createKey(
+  deps: KeyDeps,
+  poolId: string,
+  options: { keyId?: string; secret?: string; description?: string; userId?: string; keyType?: string } = {},
+): Promise<IssuedKey> {
   const keyId = options.keyId ?? newId();
   const secret = options.secret ?? randomSecret(24);
   await keys.insertKey(deps.db, {
@@ -46,6 +50,8 @@ export async function createKey(deps: KeyDeps, poolId: string, options: { keyId?
     description: options.description ?? null,
     created_at: nowIso(),
     revoked_at: null,
+    user_id: options.userId ?? null,
+    key_type: options.keyType ?? null,
   });
   return { keyId, secret, poolId };
 }

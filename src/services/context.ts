@@ -22,6 +22,12 @@ export interface Deps {
   dialect: Dialect;
   masterKey: Buffer;
   policy: Policy;
+  /**
+   * Called after a key stops working (disabled, revoked, deleted over the API): drops it from
+   * this process's key cache and, with Redis, announces it to every other process. Absent in
+   * tools that run without a server (CLI, benchmarks).
+   */
+  keyStopped?: (keyId: string) => Promise<void>;
 }
 
 /**

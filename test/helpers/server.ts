@@ -11,16 +11,24 @@ export interface TestServer {
   secret: string;
   server: RunningServer;
   database: TestDatabase;
-  /** The official SDK client, signed with the default pool's key. */
+  /** The official SDK client, signed with the default pool's key, asking for en-US messages. */
   management: ManagementClient;
-  client(keyId: string, secret: string): ManagementClient;
+  /** The same, asking for the cloud's Chinese messages as the SDK does by default. */
+  zh: ManagementClient;
+  client(keyId: string, secret: string, lang?: Lang): ManagementClient;
   /** A second user pool with its own key. */
   newPool(name?: string): Promise<{ poolId: string; keyId: string; secret: string; management: ManagementClient }>;
   close(): Promise<void>;
 }
 
-export function managementClient(url: string, keyId: string, secret: string): ManagementClient {
-  return new ManagementClient({ accessKeyId: keyId, accessKeySecret: secret, host: url, timeout: 30000 });
+export type Lang = 'en-US' | 'zh-CN';
+
+/**
+ * Our tests ask for en-US (field-naming messages) unless they say otherwise; the SDK's own
+ * default, zh-CN, answers with the cloud's wording.
+ */
+export function managementClient(url: string, keyId: string, secret: string, lang: Lang = 'en-US'): ManagementClient {
+  return new ManagementClient({ accessKeyId: keyId, accessKeySecret: secret, host: url, timeout: 30000, lang: lang as never });
 }
 
 /** Starts the real server on a free port over a database of its own. */
@@ -47,7 +55,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     server,
     database,
     management: managementClient(url, keyId, secret),
-    client: (id, s) => managementClient(url, id, s),
+    zh: managementClient(url, keyId, secret, 'zh-CN'),
+    client: (id, s, lang) => managementClient(url, id, s, lang),
     async newPool(name = `pool-${randomBytes(3).toString('hex')}`) {
       const poolId = await createPool(server.deps.db, name);
       const key = await createKey(server.deps, poolId);

@@ -11,10 +11,15 @@ export interface AccessKeysTable {
   key_id: string;
   /** AES-256-GCM under the master key: signatures need the plaintext, so it cannot be a hash. */
   secret_enc: string;
-  status: 'active' | 'revoked';
+  /** `disabled` can be enabled again; `revoked` is final (the CLI's revoke and delete-access-key). */
+  status: 'active' | 'disabled' | 'revoked';
   description: string | null;
   created_at: string;
   revoked_at: string | null;
+  /** The user who holds a key made with create-access-key `userId` (migration 0013). */
+  user_id: string | null;
+  /** The `type` given to create-access-key. */
+  key_type: string | null;
 }
 
 export interface UsersTable {

@@ -141,6 +141,93 @@ keyCommand
     });
   });
 
+const scimTokenCommand = program.command('scim-token').description('SCIM 2.0 bearer tokens (one user pool each)');
+
+scimTokenCommand
+  .command('create')
+  .description('create a SCIM token for a pool; prints one line SCIM_TOKEN=<token> (shown once, stored hashed)')
+  .option('--pool <name>', 'user pool name (created if missing)', 'default')
+  .option('--description <text>', 'what the token is for (e.g. "Okta")')
+  .action(async (options: { pool: string; description?: string }) => {
+    const [tokens, { findPoolByName, insertPool }] = await Promise.all([import('../services/scim/tokens.js'), import('../store/pools.js')]);
+    await withDatabase(async (deps) => {
+      const pool = (await findPoolByName(deps.db, options.pool)) ?? (await insertPool(deps.db, options.pool));
+      const issued = await tokens.createScimToken(deps.db, pool.id, options.description);
+      console.log(`SCIM_TOKEN=${issued.token}`);
+    });
+  });
+
+scimTokenCommand
+  .command('list')
+  .description('list SCIM tokens (never the tokens themselves): id, pool, status, created, description')
+  .action(async () => {
+    const tokens = await import('../services/scim/tokens.js');
+    await withDatabase(async (deps) => {
+      for (const token of await tokens.listScimTokens(deps.db)) {
+        console.log([token.id, token.poolName, token.status, token.createdAt, token.description ?? ''].join('\t'));
+      }
+    });
+  });
+
+scimTokenCommand
+  .command('revoke <id>')
+  .description('revoke a SCIM token; requests with it are refused from then on')
+  .action(async (id: string) => {
+    const tokens = await import('../services/scim/tokens.js');
+    await withDatabase(async (deps) => {
+      const hash = await tokens.revokeScimToken(deps.db, id);
+      if (!hash) {
+        console.error(`userpool: no active SCIM token ${id}`);
+        process.exitCode = 1;
+        return;
+      }
+      console.log(`revoked ${id}`);
+      const { redisUrl, accessKeyCacheSeconds } = config();
+      const cached = `servers that cached the token accept it for up to ACCESS_KEY_CACHE_SECONDS (${accessKeyCacheSeconds} s)`;
+      if (!redisUrl) {
+        console.log(`no REDIS_URL: ${cached}`);
+        return;
+      }
+      const { announceRevocation, SCIM_TOKEN_CHANNEL } = await import('../server/key-revocations.js');
+      try {
+        const heard = await announceRevocation(redisUrl, SCIM_TOKEN_CHANNEL, hash);
+        console.log(`announced to ${heard} running server process${heard === 1 ? '' : 'es'} through Redis`);
+      } catch (error) {
+        console.error(`userpool: could not announce the revocation through Redis (${error instanceof Error ? error.message : String(error)}); ${cached}`);
+      }
+    });
+  });
+
+program
+  .command('scim-settings')
+  .description('show, or change with the options, what SCIM deprovisioning does in a pool')
+  .option('--pool <name>', 'user pool name', 'default')
+  .option('--deactivate <action>', 'what active:false does: suspend (default, reversible) or resign')
+  .option('--delete <action>', 'what DELETE does: resign (default, record kept) or delete (hard delete)')
+  .action(async (options: { pool: string; deactivate?: string; delete?: string }) => {
+    const [settings, { findPoolByName }, { AppError }] = await Promise.all([
+      import('../services/scim/settings.js'), import('../store/pools.js'), import('../errors.js'),
+    ]);
+    await withDatabase(async (deps) => {
+      const pool = await findPoolByName(deps.db, options.pool);
+      if (!pool) {
+        console.error(`userpool: no user pool ${options.pool}`);
+        process.exitCode = 1;
+        return;
+      }
+      try {
+        const current = options.deactivate === undefined && options.delete === undefined
+          ? await settings.getScimSettings(deps.db, pool.id)
+          : await settings.setScimSettings(deps.db, pool.id, { deactivate: options.deactivate, delete: options.delete });
+        console.log(`pool ${options.pool}: deactivate=${current.deactivate} delete=${current.delete}`);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        console.error(`userpool: ${error.message}`);
+        process.exitCode = 2;
+      }
+    });
+  });
+
 program.parseAsync().catch((error) => {
   console.error(`userpool: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

@@ -11,6 +11,8 @@ import type { NonceStore } from './nonce-store.js';
 import { parseQueryString } from './query-string.js';
 import { registerApi } from '../api/index.js';
 import { registerOidcRoutes } from './oidc.js';
+import { scimRoutes } from '../api/scim/index.js';
+import { scimTokenResolver, type ScimTokenResolver } from '../services/scim/tokens.js';
 
 export interface AppOptions {
   deps: Deps;
@@ -18,6 +20,8 @@ export interface AppOptions {
   nonces: NonceStore;
   maxSkewSeconds: number;
   logLevel: string;
+  /** Finds the pool of a SCIM bearer token; without one, tokens are read from the database at every request. */
+  scimTokens?: ScimTokenResolver;
 }
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -79,5 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerOidcRoutes(app, options.deps);
   await registerApi(app);
+  // SCIM 2.0 is a room of its own: bearer tokens instead of signatures, SCIM's error format.
+  await app.register(scimRoutes, { prefix: '/scim/v2', deps: options.deps, resolveToken: options.scimTokens ?? scimTokenResolver(options.deps.db, 0) });
   return app;
 }

@@ -1,6 +1,14 @@
 import { Redis } from 'ioredis';
 
-const CHANNEL = 'userpool:access-keys:revoked';
+/** Channels on which a revocation is announced; the message is what the processes cache by. */
+export const ACCESS_KEY_CHANNEL = 'userpool:access-keys:revoked';
+/** SCIM tokens are cached by their SHA-256, which is what this channel carries (never the token). */
+export const SCIM_TOKEN_CHANNEL = 'userpool:scim-tokens:revoked';
+
+interface RevocableCache {
+  forget(id: string): void;
+  clear(): void;
+}
 
 function connection(url: string): Redis {
   const redis = new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 3000, lazyConnect: true });
@@ -15,21 +23,23 @@ function connection(url: string): Redis {
  * Announcements sent while this process was cut off from Redis are lost, so after a reconnect
  * the whole cache is dropped.
  */
-export async function listenForKeyRevocations(
-  url: string,
-  cache: { forget(keyId: string): void; clear(): void },
-): Promise<{ close(): Promise<void> }> {
+export async function listenForKeyRevocations(url: string, cache: RevocableCache): Promise<{ close(): Promise<void> }> {
+  return listenForRevocations(url, { [ACCESS_KEY_CHANNEL]: cache });
+}
+
+/** One subscription for every kind of cached credential (access keys, SCIM tokens), each on its channel. */
+export async function listenForRevocations(url: string, caches: Record<string, RevocableCache>): Promise<{ close(): Promise<void> }> {
   const redis = connection(url);
   let connectedOnce = false;
   redis.on('ready', () => {
-    if (connectedOnce) cache.clear();
+    if (connectedOnce) for (const cache of Object.values(caches)) cache.clear();
     connectedOnce = true;
   });
-  redis.on('message', (channel: string, keyId: string) => {
-    if (channel === CHANNEL) cache.forget(keyId);
+  redis.on('message', (channel: string, id: string) => {
+    caches[channel]?.forget(id);
   });
   await redis.connect();
-  await redis.subscribe(CHANNEL);
+  await redis.subscribe(...Object.keys(caches));
   return {
     async close() {
       redis.disconnect();
@@ -39,10 +49,14 @@ export async function listenForKeyRevocations(
 
 /** CLI side: tells every listening server process that a key was revoked; answers how many heard it. */
 export async function announceKeyRevocation(url: string, keyId: string): Promise<number> {
+  return announceRevocation(url, ACCESS_KEY_CHANNEL, keyId);
+}
+
+export async function announceRevocation(url: string, channel: string, id: string): Promise<number> {
   const redis = connection(url);
   try {
     await redis.connect();
-    return await redis.publish(CHANNEL, keyId);
+    return await redis.publish(channel, id);
   } finally {
     redis.disconnect();
   }

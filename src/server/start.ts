@@ -5,7 +5,8 @@ import { openDatabase, ping, type DatabaseHandle } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { ensureBootstrapKey, generateFirstKey, keyResolver } from '../services/access-keys.js';
 import { memoryNonceStore, redisNonceStore, type NonceStore } from './nonce-store.js';
-import { announceKeyRevocation, listenForKeyRevocations } from './key-revocations.js';
+import { ACCESS_KEY_CHANNEL, announceKeyRevocation, listenForRevocations, SCIM_TOKEN_CHANNEL } from './key-revocations.js';
+import { scimTokenResolver } from '../services/scim/tokens.js';
 import { pruneExpired } from '../services/retention.js';
 import { buildApp } from './app.js';
 import type { Deps } from '../services/context.js';
@@ -38,6 +39,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
       }
     }
     const resolveKey = keyResolver(deps, config.accessKeyCacheSeconds * 1000);
+    const scimTokens = scimTokenResolver(deps.db, config.accessKeyCacheSeconds * 1000);
     if (config.redisUrl) {
       const shared = redisNonceStore(config.redisUrl);
       nonces = shared;
@@ -45,7 +47,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
         throw new ConfigError(`REDIS_URL: cannot reach ${redact(config.redisUrl!)} (${error.message})`);
       };
       await shared.ready().catch(unreachable);
-      revocations = await listenForKeyRevocations(config.redisUrl, resolveKey).catch(unreachable);
+      revocations = await listenForRevocations(config.redisUrl, { [ACCESS_KEY_CHANNEL]: resolveKey, [SCIM_TOKEN_CHANNEL]: scimTokens }).catch(unreachable);
     } else {
       nonces = memoryNonceStore();
     }
@@ -64,6 +66,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
       nonces,
       maxSkewSeconds: config.signatureMaxSkewSeconds,
       logLevel: config.logLevel,
+      scimTokens,
     });
     const url = await app.listen({ host: config.host, port: config.port });
     const pruning = schedulePruning(app, deps, config.pruneIntervalSeconds);

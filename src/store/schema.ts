@@ -4,7 +4,8 @@ import type { RoleGroupTables } from './tables/roles-groups.js';
 import type { PostResourceTables } from './tables/posts-resources.js';
 import type { AuditTables } from './tables/audit.js';
 import type { ApplicationTables } from './tables/applications.js';
+import type { ScimTables } from './tables/scim.js';
 
 /** Every table, one interface per family so each family's rows live beside its migration. */
 export interface Database
-  extends FoundationTables, OrganizationTables, RoleGroupTables, PostResourceTables, AuditTables, ApplicationTables {}
+  extends FoundationTables, OrganizationTables, RoleGroupTables, PostResourceTables, AuditTables, ApplicationTables, ScimTables {}

@@ -47,6 +47,11 @@ export function registerScimPlumbing(app: FastifyInstance, deps: Deps, resolveTo
     if (!match) throw unauthorizedScim('missing bearer token: send "Authorization: Bearer <token>" with a token from `userpool scim-token create`');
     const owner = await resolveToken(match[1]);
     if (!owner) throw unauthorizedScim('unknown or revoked SCIM token');
+    // Fastify reads text/plain too; SCIM bodies are JSON, under either media type.
+    const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type && !['application/json', 'application/scim+json'].includes(type) && ['POST', 'PUT', 'PATCH'].includes(request.method)) {
+      throw new ScimError(415, undefined, `content-type ${type} is not accepted: send application/scim+json or application/json`);
+    }
     request.scim = {
       tokenId: owner.tokenId,
       baseUrl: baseUrlOf(request),

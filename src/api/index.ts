@@ -12,6 +12,7 @@ import { registerPublicAccountRoutes } from './public-accounts.js';
 import { registerApplicationRoutes } from './applications.js';
 import { registerAuthenticationRoutes } from './authentication.js';
 import { registerAccessKeyRoutes } from './access-keys.js';
+import { registerSelfServiceRoutes } from './self-service.js';
 
 /** Every GenAuth API family; one module each. */
 export async function registerApi(app: FastifyInstance): Promise<void> {
@@ -28,4 +29,5 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
   registerApplicationRoutes(app);
   registerAuthenticationRoutes(app);
   registerAccessKeyRoutes(app);
+  registerSelfServiceRoutes(app);
 }

@@ -50,6 +50,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             name: 'authorization',
             description: '`authing <accessKeyId>:<base64 HMAC-SHA1>` as authing-node-sdk 4.x signs it, with date and x-authing-signature-nonce headers',
           },
+          userAccessToken: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'authorization',
+            description: "the end user's access token, as AuthenticationClient sends it (`<token>` or `Bearer <token>`)",
+          },
         },
       },
     },

@@ -9,7 +9,7 @@ declare module 'fastify' {
     scope?: Scope;
   }
   interface FastifyContextConfig {
-    auth?: 'management' | 'none';
+    auth?: 'management' | 'none' | 'user';
   }
 }
 

@@ -30,3 +30,16 @@ export async function verifyPassword(hash: string | null | undefined, password: 
   }
   return verify(hash, password).catch(() => false);
 }
+
+/**
+ * How hard a password is to guess, judged once, when it is set (the hash cannot tell later):
+ * 1 weak (shorter than 8 characters, or one kind of character), 3 strong (12 or more characters
+ * of at least three kinds: lower case, upper case, digits, others), 2 otherwise.
+ */
+export function passwordStrength(password: string): 1 | 2 | 3 {
+  const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((kind) => kind.test(password)).length;
+  const length = [...password].length;
+  if (length < 8 || kinds < 2) return 1;
+  if (length >= 12 && kinds >= 3) return 3;
+  return 2;
+}

@@ -168,7 +168,7 @@ export async function signTokens(deps: Deps, issuer: string, app: ApplicationRow
   };
 }
 
-interface AccessClaims extends JWTPayload {
+export interface AccessClaims extends JWTPayload {
   sub: string;
   aud: string;
   sid: string;
@@ -176,8 +176,20 @@ interface AccessClaims extends JWTPayload {
   user_pool_id: string;
 }
 
-/** The claims of an access token that verifies and whose session is live; undefined otherwise. */
-export async function liveAccessToken(deps: Deps, token: string): Promise<AccessClaims | undefined> {
+/** Why an access token is refused: each check introspection makes, named for the caller. */
+export type TokenRefusal = 'invalid' | 'expired' | 'session_gone' | 'session_ended' | 'user_resigned' | 'user_inactive' | 'status_changed' | 'access_withdrawn';
+
+export type AccessTokenCheck = { ok: true; claims: AccessClaims } | { ok: false; refusal: TokenRefusal; message: string };
+
+const refused = (refusal: TokenRefusal, message: string): AccessTokenCheck => ({ ok: false, refusal, message });
+
+/**
+ * The one access-token check: signature and expiry, then the session read from the database
+ * (revoked or not, the user's status and its last change, the application's access rules).
+ * Introspection, userinfo and the end user's own endpoints all call it, so a token one of them
+ * refuses is refused by all; the refusal says which check failed.
+ */
+export async function checkAccessToken(deps: Deps, token: string): Promise<AccessTokenCheck> {
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, async (header) => {
@@ -185,13 +197,28 @@ export async function liveAccessToken(deps: Deps, token: string): Promise<Access
       if (!key) throw new Error('unknown kid');
       return key;
     }, { algorithms: [SIGNING_ALG], typ: 'at+jwt' }));
-  } catch {
-    return undefined;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_JWT_EXPIRED') return refused('expired', 'the access token has expired; sign in again or refresh it');
+    return refused('invalid', 'the access token is malformed or its signature does not verify');
   }
   const claims = payload as AccessClaims;
-  if (typeof claims.sid !== 'string' || typeof claims.user_pool_id !== 'string') return undefined;
+  if (typeof claims.sid !== 'string' || typeof claims.user_pool_id !== 'string' || typeof claims.sub !== 'string') {
+    return refused('invalid', 'the access token is not a user access token of this server');
+  }
   const state = await tokens.findSessionState(deps.db, claims.user_pool_id, claims.sid);
-  return (await sessionMayBeUsed(deps.db, state)) ? claims : undefined;
+  if (!state) return refused('session_gone', 'the session of this access token no longer exists (its user was deleted)');
+  if (state.user.status === 'Resigned') return refused('user_resigned', 'the user of this access token has resigned');
+  if (state.user.status !== 'Activated') return refused('user_inactive', `the user of this access token is ${state.user.status}`);
+  if (state.session.revoked_at) return refused('session_ended', 'the session of this access token was ended (signed out, kicked or revoked)');
+  if (!sessionIsLive(state)) return refused('status_changed', "the user's status changed after this sign-in; sign in again");
+  if (!(await sessionMayBeUsed(deps.db, state))) return refused('access_withdrawn', "the application's access rules no longer let this user use it");
+  return { ok: true, claims };
+}
+
+/** The claims of an access token that verifies and whose session is live; undefined otherwise. */
+export async function liveAccessToken(deps: Deps, token: string): Promise<AccessClaims | undefined> {
+  const check = await checkAccessToken(deps, token);
+  return check.ok ? check.claims : undefined;
 }
 
 /** The token endpoint: authenticates the client, then runs the grant it asks for (refresh_token only). */

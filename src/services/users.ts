@@ -8,7 +8,7 @@ import { newId } from '../lib/ids.js';
 import { fromBool, nowIso, toJson, parseJson } from '../store/values.js';
 import { ApiCode, AppError, badRequest, conflict } from '../errors.js';
 import type { Scope } from './context.js';
-import { hashPassword } from './passwords.js';
+import { hashPassword, passwordStrength } from './passwords.js';
 import { PROFILE_FIELDS, type ProfileField, type UniqueField, type UserStatus } from './user-fields.js';
 import { identityRows, type IdentityInput } from './identities.js';
 import { resolveAllUsers, resolveUser, resolveUsers } from './user-resolver.js';
@@ -143,6 +143,7 @@ export async function createUsers(
     status_changed_at: null,
     password_hash: hashes[i],
     password_last_set_at: hashes[i] ? now : null,
+    password_strength: input.password ? passwordStrength(input.password) : null,
     reset_password_on_next_login: fromBool(options.resetPasswordOnFirstLogin),
     user_source_type: 'adminCreated',
     logins_count: 0,
@@ -240,6 +241,7 @@ export async function updateResolvedUser(trx: Tx, scope: Scope, user: UserRow, i
   if (hash) {
     changes.password_hash = hash;
     changes.password_last_set_at = now;
+    if (input.password) changes.password_strength = passwordStrength(input.password);
   }
   const reset = input.options?.resetPasswordOnNextLogin ?? input.options?.resetPasswordOnFirstLogin;
   if (reset !== undefined) changes.reset_password_on_next_login = fromBool(reset);

@@ -11,6 +11,7 @@ export async function insertLogin(db: Db | Tx, row: LoginHistoryRow): Promise<vo
 export interface LoginFilter {
   appId?: string;
   clientIp?: string;
+  success?: boolean;
   start?: string;
   end?: string;
 }
@@ -19,6 +20,7 @@ export async function listLogins(db: Db, poolId: string, userId: string, filter:
   let query = db.selectFrom('login_history as h').where('h.pool_id', '=', poolId).where('h.user_id', '=', userId);
   if (filter.appId) query = query.where('h.app_id', '=', filter.appId);
   if (filter.clientIp) query = query.where('h.client_ip', '=', filter.clientIp);
+  if (filter.success !== undefined) query = query.where('h.success', '=', filter.success ? 1 : 0);
   if (filter.start) query = query.where('h.created_at', '>=', filter.start);
   if (filter.end) query = query.where('h.created_at', '<=', filter.end);
   const total = await query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();

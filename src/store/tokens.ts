@@ -135,6 +135,19 @@ export async function revokeUserSessions(db: Db | Tx, poolId: string, userIds: s
   return Number(result.numUpdatedRows);
 }
 
+/** Ends every live session of one user but the one given (a password change keeps its own). */
+export async function revokeOtherSessionsOfUser(db: Db | Tx, poolId: string, userId: string, keepSessionId: string, at: string, reason: string): Promise<number> {
+  const result = await db
+    .updateTable('oidc_sessions')
+    .set({ revoked_at: at, revoked_reason: reason })
+    .where('pool_id', '=', poolId)
+    .where('user_id', '=', userId)
+    .where('id', '!=', keepSessionId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /**
  * A user's sessions that nobody revoked, with their application, whether it has access rules,
  * and the latest expiry of a refresh token still unused (null without one); the caller decides

@@ -10,6 +10,7 @@ import { applicationAccess } from './0007_application_access.js';
 import { retention } from './0008_retention.js';
 import { scim } from './0012_scim.js';
 import { accessKeyOwners } from './0013_access_key_owners.js';
+import { selfService } from './0016_self_service.js';
 
 /** Every migration in order; names never change once released. */
 export function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -24,5 +25,6 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '0008_retention': retention(),
     '0012_scim': scim(dialect),
     '0013_access_key_owners': accessKeyOwners(),
+    '0016_self_service': selfService(),
   };
 }

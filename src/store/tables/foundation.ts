@@ -3,6 +3,8 @@ export interface UserPoolsTable {
   id: string;
   name: string;
   created_at: string;
+  /** 1 when people may register themselves through `signup` (migration 0016; default 0, off). */
+  self_registration?: number;
 }
 
 export interface AccessKeysTable {
@@ -74,6 +76,8 @@ export interface UsersTable {
   updated_at: string;
   /** Added by migration 0005 (defaults to 'user'): a public account is a user row shared by several people. */
   account_type?: AccountType;
+  /** 1 weak, 2 medium, 3 strong, judged when the password was set (migration 0016); null when unknown. */
+  password_strength?: number | null;
 }
 
 export type AccountType = 'user' | 'public_account';

@@ -58,6 +58,9 @@ export const ApiCode = {
   // Access keys.
   LAST_ACCESS_KEY: 4630,
   UNSUPPORTED: 4631,
+  // The end user's own endpoints.
+  SIGNUP_DISABLED: 4660,
+  SIGNUP_UNSUPPORTED: 4661,
   INTERNAL: 4699,
 } as const;
 

@@ -13,6 +13,7 @@ import { registerApplicationRoutes } from './applications.js';
 import { registerAuthenticationRoutes } from './authentication.js';
 import { registerAccessKeyRoutes } from './access-keys.js';
 import { registerSelfServiceRoutes } from './self-service.js';
+import { registerSignUpRoutes } from './signup.js';
 
 /** Every GenAuth API family; one module each. */
 export async function registerApi(app: FastifyInstance): Promise<void> {
@@ -30,4 +31,5 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
   registerAuthenticationRoutes(app);
   registerAccessKeyRoutes(app);
   registerSelfServiceRoutes(app);
+  registerSignUpRoutes(app);
 }

@@ -93,3 +93,50 @@ export const SecurityInfo = Type.Object({
   phoneBinded: Type.Boolean(),
   securityScore: Type.Integer(),
 });
+
+// ---- signup and the pool's security settings ----
+
+/** SignUpProfileDto: what a person may say about themselves when registering. */
+export const SignUpProfile = Type.Object({
+  nickname: Text(), company: Text(), photo: Text(), device: Text(), browser: Text(), name: Text(), givenName: Text(), familyName: Text(),
+  middleName: Text(), profile: Text(), preferredUsername: Text(), website: Text(), birthdate: Text(), zoneinfo: Text(), locale: Text(),
+  address: Text(), formatted: Text(), streetAddress: Text(), locality: Text(), region: Text(), postalCode: Text(), country: Text(),
+  gender: Type.Optional(StringEnum(['M', 'F', 'U'] as const)),
+  email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
+  phone: Type.Optional(Type.String({ minLength: 3, maxLength: 32 })),
+  phoneCountryCode: Text(16),
+  customData: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
+
+/** SignUpDto. `passwordPayload.phone` is ours: the SDK's DTO names username and email only. */
+export const SignUpBody = Type.Object({
+  connection: StringEnum(['PASSWORD', 'PASSCODE'] as const),
+  passwordPayload: Type.Optional(
+    Type.Object({
+      password: Type.String({ minLength: 1, maxLength: 1024 }),
+      username: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+      email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
+      phone: Type.Optional(Type.String({ minLength: 3, maxLength: 32 })),
+    }),
+  ),
+  passCodePayload: Type.Optional(Type.Unknown()),
+  profile: Type.Optional(SignUpProfile),
+  options: Type.Optional(
+    Type.Object({
+      clientIp: Type.Optional(Type.String({ maxLength: 64 })),
+      context: Type.Optional(Type.Unknown()),
+      passwordEncryptType: Type.Optional(StringEnum(['none'] as const, { description: 'only plain passwords (none) are accepted' })),
+      phonePassCodeForInformationCompletion: Type.Optional(Type.Unknown()),
+      emailPassCodeForInformationCompletion: Type.Optional(Type.Unknown()),
+      passwordForPhonePassCode: Type.Optional(Type.Unknown()),
+    }),
+  ),
+});
+export type SignUpInput = Static<typeof SignUpBody>;
+
+export const SecuritySettings = Type.Object({ registerDisabled: Type.Boolean() });
+export const UpdateSecuritySettingsBody = Type.Object(
+  { registerDisabled: Type.Optional(Type.Boolean()) },
+  // The DTO's other fields arrive too; the service refuses them by name.
+  { additionalProperties: true },
+);

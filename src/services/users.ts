@@ -97,6 +97,8 @@ export function translateUniqueViolation(error: unknown): never {
 /** What other families add to a creation: the kind of account, and writes in the same transaction. */
 export interface CreateUsersExtra {
   accountType?: AccountType;
+  /** How the user came to exist (userSourceType): `adminCreated` unless said otherwise. */
+  sourceType?: 'adminCreated' | 'register';
   /** Runs right after the rows are inserted (outbox events, audit entries); later steps may still roll it back. */
   inTransaction?: (trx: Tx, rows: UserRow[]) => Promise<void>;
 }
@@ -145,7 +147,7 @@ export async function createUsers(
     password_last_set_at: hashes[i] ? now : null,
     password_strength: input.password ? passwordStrength(input.password) : null,
     reset_password_on_next_login: fromBool(options.resetPasswordOnFirstLogin),
-    user_source_type: 'adminCreated',
+    user_source_type: extra.sourceType ?? 'adminCreated',
     logins_count: 0,
     last_login: null,
     last_ip: null,

@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import { Envelope, envelope } from '../server/envelope.js';
+import { managementRoute } from '../server/route.js';
+import { User } from '../schemas/users.js';
+import { SecuritySettings, SignUpBody, UpdateSecuritySettingsBody, type SignUpInput } from '../schemas/self-service.js';
+import { getSecuritySettings, updateSecuritySettings } from '../services/pool-settings.js';
+import { signUp } from '../services/signup.js';
+
+/**
+ * Self-registration: `signup`, called by applications with their app id only (no secret, no
+ * token), and the management calls that turn it on and off for the pool.
+ */
+export function registerSignUpRoutes(app: FastifyInstance): void {
+  app.post('/api/v3/signup', {
+    config: { auth: 'none' },
+    schema: { summary: 'Register with a password, when the user pool allows self-registration', tags: ['end user'], body: SignUpBody, response: { 200: Envelope(User) } },
+    handler: async (request) => {
+      const appId = request.headers['x-authing-app-id'];
+      const params = request.params as { poolId?: string } | undefined;
+      const data = await signUp(app.deps, {
+        body: request.body as SignUpInput,
+        appIdHeader: typeof appId === 'string' ? appId : undefined,
+        poolId: params?.poolId,
+        requestId: request.id,
+      });
+      return envelope(request.id, data);
+    },
+  });
+
+  managementRoute(app, {
+    method: 'GET', url: '/api/v3/get-security-settings', summary: "The user pool's security settings (registerDisabled)", tags: ['user pool'],
+    data: SecuritySettings,
+    handler: async ({ scope }) => getSecuritySettings(scope),
+  });
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/update-security-settings', summary: 'Turn self-registration on or off for the user pool', tags: ['user pool'],
+    body: UpdateSecuritySettingsBody, data: SecuritySettings,
+    handler: async ({ body, scope }) => updateSecuritySettings(scope, body),
+  });
+}

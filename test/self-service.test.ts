@@ -273,4 +273,20 @@ describe('update-password', () => {
     expect(logs.list).toEqual([expect.objectContaining({ adminUserId: user.userId, action: 'update-password', detail: { otherSessionsEnded: 1 } })]);
     expect((await client.getSecurityLevel()).data.passwordSecurityLevel).toBe(2);
   });
+
+  it('two changes racing from the same old password: one wins, the other is refused and changes nothing', async () => {
+    const { user, client } = await signedIn();
+    const [a, b] = await Promise.all([
+      client.updatePassword({ oldPassword: 'Correct-horse-1', newPassword: 'Winner-one-1' }),
+      client.updatePassword({ oldPassword: 'Correct-horse-1', newPassword: 'Winner-two-2' }),
+    ]);
+    // The loser either checked its old password before the winner committed (409) or after (wrong old password).
+    const [won, lost] = a.statusCode === 200 ? [a, b] : [b, a];
+    expect(won.statusCode).toBe(200);
+    expect([409, 2006]).toContain(lost.statusCode === 409 ? 409 : lost.apiCode);
+    const winner = a.statusCode === 200 ? 'Winner-one-1' : 'Winner-two-2';
+    const loser = a.statusCode === 200 ? 'Winner-two-2' : 'Winner-one-1';
+    expect((await signIn(authClient(t, app), user.username, winner)).statusCode).toBe(200);
+    expect((await signIn(authClient(t, app), user.username, loser)).statusCode).toBe(400);
+  });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { startServerProcess } from '../test/helpers/process.js';
+import { ensureBuilt } from '../scripts/build.mjs';
 
 export interface BenchServer {
   url: string;
@@ -14,6 +15,7 @@ export interface BenchServer {
  * its event loop.
  */
 export async function startBenchServer(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<BenchServer> {
+  ensureBuilt(); // the process runs dist/, as production does
   const env = {
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'warn',

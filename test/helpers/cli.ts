@@ -15,10 +15,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** `npx tsx src/cli/main.ts <args>`, as an operator runs it; killed after `timeoutMs`. */
+/** `userpool <args>` (the compiled CLI, as `npx userpool` runs it); killed after `timeoutMs`. */
 export function runCli(args: string[], env: Record<string, string>, timeoutMs = 90_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: baseEnv(env), timeout: timeoutMs });
+    const child = spawn(process.execPath, ['dist/cli/main.js', ...args], { cwd: ROOT, env: baseEnv(env), timeout: timeoutMs });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -38,12 +38,12 @@ export interface CliServer {
 }
 
 /**
- * `userpool serve` in a process of its own (node with the tsx loader, so the pid is the server's
+ * `userpool serve` in a process of its own (node running dist/, so the pid is the server's
  * and stopping it leaves nothing behind). Resolves once it logs that it listens.
  */
 export function startCliServer(env: Record<string, string>): Promise<CliServer> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], { cwd: ROOT, env: baseEnv(env) });
+    const child: ChildProcess = spawn(process.execPath, ['dist/cli/main.js', 'serve'], { cwd: ROOT, env: baseEnv(env) });
     let output = '';
     let settled = false;
     const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));

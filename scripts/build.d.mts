@@ -1,0 +1,3 @@
+export function isBuildFresh(): boolean;
+export function build(): void;
+export function ensureBuilt(): boolean;

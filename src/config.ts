@@ -23,6 +23,10 @@ export interface Config {
   databasePoolSize: number;
   /** How often a server prunes expired tokens, sessions and old login history; 0 never. */
   pruneIntervalSeconds: number;
+  /** How long a stopping server waits for requests and background work in flight. */
+  shutdownTimeoutSeconds: number;
+  /** Prometheus metrics at /metrics: off, or on (behind a bearer token when one is set). */
+  metrics: { enabled: boolean; token?: string };
   policy: Policy;
 }
 
@@ -96,6 +100,15 @@ function oidcIssuer(env: Env): string | undefined {
   return issuer;
 }
 
+function metrics(env: Env): Config['metrics'] {
+  const mode = env.METRICS || 'off';
+  if (mode !== 'off' && mode !== 'on') throw new ConfigError(`METRICS must be off or on (got "${mode}")`);
+  const token = env.METRICS_TOKEN || undefined;
+  if (token !== undefined && token.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters');
+  if (token !== undefined && mode === 'off') throw new ConfigError('METRICS_TOKEN is set but METRICS is off; set METRICS=on to serve /metrics');
+  return { enabled: mode === 'on', token };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
@@ -127,6 +140,8 @@ export function loadConfig(env: Env = process.env): Config {
     accessKeyCacheSeconds: integer(env, 'ACCESS_KEY_CACHE_SECONDS', 5, 0, 3600),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     pruneIntervalSeconds: integer(env, 'PRUNE_INTERVAL_SECONDS', 3600, 0, 604_800),
+    shutdownTimeoutSeconds: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 3600),
+    metrics: metrics(env),
     policy: {
       signinMaxFailures: integer(env, 'SIGNIN_MAX_FAILURES', DEFAULT_POLICY.signinMaxFailures, 1, 1000),
       signinLockSeconds: integer(env, 'SIGNIN_LOCK_SECONDS', DEFAULT_POLICY.signinLockSeconds, 1, 31_536_000),

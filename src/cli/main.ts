@@ -46,12 +46,22 @@ program
     const { startServer } = await import('../server/start.js');
     const server = await startServer(cfg).catch(exitOnConfigError);
     let stopping = false;
+    // Stops accepting, lets requests and background work in flight finish (up to
+    // SHUTDOWN_TIMEOUT_SECONDS), closes Redis and the database: exit 0 when everything finished,
+    // 1 when the deadline cut something short.
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
-      server.app.log.info({ signal }, 'shutting down');
-      await server.close();
-      process.exit(0);
+      const started = Date.now();
+      server.app.log.info({ signal, deadlineSeconds: cfg.shutdownTimeoutSeconds }, 'shutting down: draining requests in flight');
+      // Closing the database and Redis gets a few seconds of its own past the deadline.
+      setTimeout(() => process.exit(1), cfg.shutdownTimeoutSeconds * 1000 + 5000).unref();
+      const outcome = await server.close().catch((error: unknown) => {
+        server.app.log.error({ err: error }, 'shutdown failed');
+        return 'failed' as const;
+      });
+      server.app.log.info({ outcome, ms: Date.now() - started }, 'stopped');
+      process.exit(outcome === 'drained' ? 0 : 1);
     };
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -3,7 +3,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../services/context.js';
-import { ping } from '../store/database.js';
 import { registerErrorHandling } from './error-handler.js';
 import { registerManagementAuth } from './management-auth.js';
 import { registerAuditHook } from './audit-hook.js';
@@ -13,6 +12,8 @@ import { registerApi } from '../api/index.js';
 import { registerOidcRoutes } from './oidc.js';
 import { scimRoutes } from '../api/scim/index.js';
 import { scimTokenResolver, type ScimTokenResolver } from '../services/scim/tokens.js';
+import { registerHealthRoutes, type ServerState } from './health.js';
+import { registerMetrics, type Metrics } from './metrics.js';
 
 export interface AppOptions {
   deps: Deps;
@@ -22,6 +23,10 @@ export interface AppOptions {
   logLevel: string;
   /** Finds the pool of a SCIM bearer token; without one, tokens are read from the database at every request. */
   scimTokens?: ScimTokenResolver;
+  /** Readiness turns false once `draining` is set (graceful shutdown). */
+  state?: ServerState;
+  /** Serve /metrics and count requests (METRICS=on), behind a bearer token when one is set. */
+  metrics?: { metrics: Metrics; token?: string };
 }
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -76,15 +81,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerManagementAuth(app, options);
   registerAuditHook(app);
 
-  // For load balancers and orchestrators: 200 when the database (and Redis, when configured)
-  // answer, else 503 naming what does not. Not signed, and it says nothing about the data.
-  app.get('/health', { config: { auth: 'none' }, schema: { hide: true } }, async (_request, reply) => {
-    const check = (work: Promise<void>) => work.then(() => 'ok' as const, () => 'down' as const);
-    const [database, nonces] = await Promise.all([check(ping(options.deps.db)), check(options.nonces.ping())]);
-    const checks = { database, ...(options.nonces.kind === 'redis' ? { redis: nonces } : {}) };
-    const healthy = Object.values(checks).every((state) => state === 'ok');
-    return reply.code(healthy ? 200 : 503).header('cache-control', 'no-store').send({ status: healthy ? 'ok' : 'unavailable', checks });
-  });
+  registerHealthRoutes(app, { db: options.deps.db, nonces: options.nonces, state: options.state ?? { draining: false } });
+  if (options.metrics) registerMetrics(app, options.metrics.metrics, options.metrics.token);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerOidcRoutes(app, options.deps);

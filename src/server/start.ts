@@ -9,35 +9,45 @@ import { ACCESS_KEY_CHANNEL, announceKeyRevocation, listenForRevocations, SCIM_T
 import { scimTokenResolver } from '../services/scim/tokens.js';
 import { pruneExpired } from '../services/retention.js';
 import { buildApp } from './app.js';
+import type { ServerState } from './health.js';
+import { createMetrics } from './metrics.js';
 import type { Deps } from '../services/context.js';
 
 export interface RunningServer {
   deps: Deps;
   app: FastifyInstance;
   url: string;
-  close(): Promise<void>;
+  /**
+   * Stops gracefully: readiness turns 503, the listener closes, requests and background work in
+   * flight finish, then Redis and the database close. Whatever still runs at the deadline
+   * (SHUTDOWN_TIMEOUT_SECONDS unless given) has its connection cut: the answer is `forced`.
+   */
+  close(deadlineMs?: number): Promise<'drained' | 'forced'>;
 }
 
 /** Opens the database, migrates, makes sure a management key exists, then listens. */
 export async function startServer(config: Config, announce: (line: string) => void = console.log): Promise<RunningServer> {
   const handle = await connectDatabase(config.databaseUrl, config.databasePoolSize);
+  const state: ServerState = { draining: false };
   let nonces: NonceStore | undefined;
   let revocations: { close(): Promise<void> } | undefined;
   try {
     await migrateToLatest(handle);
-    const deps: Deps = { db: handle.db, dialect: handle.dialect, masterKey: config.masterKey, policy: config.policy };
+    const baseDeps = { db: handle.db, dialect: handle.dialect, masterKey: config.masterKey, policy: config.policy };
     if (config.bootstrapKey) {
-      if ((await ensureBootstrapKey(deps, config.bootstrapKey)) === 'revoked') {
+      if ((await ensureBootstrapKey(baseDeps, config.bootstrapKey)) === 'revoked') {
         throw new ConfigError(`USERPOOL_ACCESS_KEY_ID: key ${config.bootstrapKey.id} was revoked or disabled; give a new key instead of bringing a stopped one back`);
       }
     } else {
-      const first = await generateFirstKey(deps);
+      const first = await generateFirstKey(baseDeps);
       if (first) {
         announce(`Generated the first management key of the default user pool (shown once, keep it safe):`);
         announce(`  USERPOOL_ACCESS_KEY_ID=${first.keyId}`);
         announce(`  USERPOOL_ACCESS_KEY_SECRET=${first.secret}`);
       }
     }
+    const metrics = config.metrics.enabled ? createMetrics(handle) : undefined;
+    const deps: Deps = { ...baseDeps, observer: metrics?.observer };
     const resolveKey = keyResolver(deps, config.accessKeyCacheSeconds * 1000);
     const scimTokens = scimTokenResolver(deps.db, config.accessKeyCacheSeconds * 1000);
     if (config.redisUrl) {
@@ -67,6 +77,8 @@ export async function startServer(config: Config, announce: (line: string) => vo
       maxSkewSeconds: config.signatureMaxSkewSeconds,
       logLevel: config.logLevel,
       scimTokens,
+      state,
+      metrics: metrics && { metrics, token: config.metrics.token },
     });
     const url = await app.listen({ host: config.host, port: config.port });
     const pruning = schedulePruning(app, deps, config.pruneIntervalSeconds);
@@ -76,12 +88,23 @@ export async function startServer(config: Config, announce: (line: string) => vo
       deps,
       app,
       url,
-      async close() {
-        await pruning.stop();
-        await app.close();
+      async close(deadlineMs = config.shutdownTimeoutSeconds * 1000) {
+        state.draining = true;
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<'forced'>((resolve) => (timer = setTimeout(() => resolve('forced'), deadlineMs)));
+        // Fastify stops accepting, closes idle keep-alive connections and waits for requests in
+        // flight; background work (pruning) finishes its current run meanwhile.
+        const drained = Promise.all([app.close(), pruning.stop()]).then(() => 'drained' as const);
+        const outcome = await Promise.race([drained, deadline]);
+        clearTimeout(timer);
+        if (outcome === 'forced') {
+          app.log.warn({ deadlineMs }, 'shutdown deadline reached: closing the connections still in use');
+          app.server.closeAllConnections();
+        }
         await listener?.close();
         await store.close();
         await handle.close();
+        return outcome;
       },
     };
   } catch (error) {

@@ -72,13 +72,18 @@ export async function signIn(deps: Deps, req: SignInRequest): Promise<TokenSet> 
   if (!scope.split(/\s+/).includes('openid')) throw badRequest('options.scope: must include openid');
   const normalizedScope = [...new Set(scope.split(/\s+/))].join(' ');
 
+  const observe = deps.observer;
   const user = await findAccount(deps, app.pool_id, payload);
   // Verified even when the account turns out to be locked: every attempt costs the same.
   const ok = await verifyPassword(user?.password_hash, payload.password);
-  if (!user) throw wrongCredentials();
+  if (!user) {
+    observe?.signIn('wrong_credentials');
+    throw wrongCredentials();
+  }
   const failures = await history.findFailures(deps.db, app.pool_id, user.id);
   if (failures?.locked_until && failures.locked_until > nowIso()) {
     await deps.db.transaction().execute((trx) => recordFailure(trx, app, user, req, 'locked'));
+    observe?.signIn('locked');
     throw forbidden(`too many wrong passwords: this account is locked until ${failures.locked_until}`, ApiCode.USER_LOCKED);
   }
   if (!ok) {
@@ -90,15 +95,22 @@ export async function signIn(deps: Deps, req: SignInRequest): Promise<TokenSet> 
       await history.lockUntil(trx, app.pool_id, user.id, until);
       return until;
     });
-    if (lockedUntil) throw forbidden(`too many wrong passwords: this account is locked until ${lockedUntil}`, ApiCode.USER_LOCKED);
+    if (lockedUntil) {
+      observe?.lockOut();
+      observe?.signIn('locked');
+      throw forbidden(`too many wrong passwords: this account is locked until ${lockedUntil}`, ApiCode.USER_LOCKED);
+    }
+    observe?.signIn('wrong_credentials');
     throw wrongCredentials();
   }
   if (user.status !== 'Activated') {
     await deps.db.transaction().execute((trx) => recordFailure(trx, app, user, req, `status ${user.status}`));
+    observe?.signIn(user.status === 'Resigned' ? 'resigned' : 'not_activated');
     throw refusal(user.status);
   }
   if (!(await mayUseApplication(deps.db, app, user.id))) {
     await deps.db.transaction().execute((trx) => recordFailure(trx, app, user, req, 'no access to this application'));
+    observe?.signIn('access_denied');
     throw forbidden(`appId: the access rules of application "${app.id}" do not let this user sign in`, ApiCode.APP_ACCESS_DENIED);
   }
 
@@ -115,6 +127,7 @@ export async function signIn(deps: Deps, req: SignInRequest): Promise<TokenSet> 
     });
     await users.updateUser(trx, app.pool_id, user.id, { logins_count: user.logins_count + 1, last_login: now, last_ip: req.clientIp });
   });
+  observe?.signIn('success');
   return signTokens(deps, req.issuer, app, user, session.id, normalizedScope, refresh?.value);
 }
 

@@ -16,6 +16,21 @@ export interface Policy {
 
 export const DEFAULT_POLICY: Policy = { signinMaxFailures: 5, signinLockSeconds: 900, signingKeyRotateDays: 90, loginHistoryDays: 180 };
 
+/** Sign-in outcomes as operators count them (metrics), one per password sign-in attempt. */
+export type SignInOutcome = 'success' | 'wrong_credentials' | 'locked' | 'not_activated' | 'resigned' | 'access_denied';
+
+/**
+ * What the domain tells operators about (counted as metrics by the server); services call it
+ * after their transaction committed, so a rolled-back act is never counted.
+ */
+export interface Observer {
+  signIn(outcome: SignInOutcome): void;
+  /** An account locked by too many wrong passwords. */
+  lockOut(): void;
+  /** Accounts that became Resigned. */
+  resigned(count: number): void;
+}
+
 /** What services are built from; made once at start-up. */
 export interface Deps {
   db: Db;
@@ -28,6 +43,8 @@ export interface Deps {
    * tools that run without a server (CLI, benchmarks).
    */
   keyStopped?: (keyId: string) => Promise<void>;
+  /** Absent where nobody counts (the CLI, benchmarks). */
+  observer?: Observer;
 }
 
 /**

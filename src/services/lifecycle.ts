@@ -27,7 +27,7 @@ export interface ResignationOutcome {
  */
 export async function resign(scope: Scope, ids: string[], userIdType: string | undefined, kind: AccountKind, action: string): Promise<ResignationOutcome[]> {
   const field = ids.length === 1 && action === 'resign-user' ? 'userId' : 'userIds';
-  return scope.db.transaction().execute(async (trx) => {
+  const outcomes = await scope.db.transaction().execute(async (trx) => {
     const resolved = await resolveAllUsers(trx, scope.poolId, ids, userIdType, field);
     const targetIds = [...new Set(resolved.map((r) => r.id))];
     await lockRows(trx, scope.dialect, 'users', targetIds);
@@ -56,6 +56,8 @@ export async function resign(scope: Scope, ids: string[], userIdType: string | u
     })));
     return targetIds.map((userId) => ({ userId, resigned: pending.includes(userId), removed: snapshots.get(userId) ?? null }));
   });
+  scope.observer?.resigned(outcomes.filter((o) => o.resigned).length);
+  return outcomes;
 }
 
 export async function resignUser(scope: Scope, userId: string, userIdType?: string): Promise<{ success: boolean }> {

@@ -12,6 +12,8 @@ export type Tx = Transaction<Database>;
 export interface DatabaseHandle {
   db: Db;
   dialect: Dialect;
+  /** Connections of the PostgreSQL pool (SQLite has one connection and no pool). */
+  poolStats?(): { max: number; total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -39,7 +41,9 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
   // process: the pool discards it and the next query opens a new one.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  const max = options.poolSize ?? 10;
+  const poolStats = () => ({ max, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+  return { db, dialect: 'postgres', poolStats, close: () => db.destroy() };
 }
 
 /** A unique index refused the write (another row holds the value). */

@@ -65,5 +65,8 @@ const lines = [
   '',
 ];
 const notes = existsSync(resolve('bench/notes.md')) ? readFileSync(resolve('bench/notes.md'), 'utf8') : '';
-writeFileSync(resolve(process.env.BENCH_RESULTS ?? 'bench/RESULTS.md'), `${lines.join('\n')}\n${notes}`);
+const resultsFile = resolve(process.env.BENCH_RESULTS ?? 'bench/RESULTS.md');
+// The cluster section is written by `npm run bench:cluster`; keep it.
+const cluster = existsSync(resultsFile) ? /<!-- cluster:start -->[\s\S]*<!-- cluster:end -->\n?/.exec(readFileSync(resultsFile, 'utf8'))?.[0] ?? '' : '';
+writeFileSync(resultsFile, `${lines.join('\n')}\n${notes}${cluster ? `\n${cluster}` : ''}`);
 console.log('\nwrote bench/RESULTS.md');

@@ -44,7 +44,9 @@ program
   .action(async () => {
     const cfg = config();
     const { startServer } = await import('../server/start.js');
-    const server = await startServer(cfg).catch(exitOnConfigError);
+    // The handlers are in place before start-up ends, so a signal that arrives meanwhile (an
+    // orchestrator stopping a node that just started) still stops it gracefully once it listens.
+    const starting = startServer(cfg).catch(exitOnConfigError);
     let stopping = false;
     // Stops accepting, lets requests and background work in flight finish (up to
     // SHUTDOWN_TIMEOUT_SECONDS), closes Redis and the database: exit 0 when everything finished,
@@ -52,6 +54,7 @@ program
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
+      const server = await starting;
       const started = Date.now();
       server.app.log.info({ signal, deadlineSeconds: cfg.shutdownTimeoutSeconds }, 'shutting down: draining requests in flight');
       // Closing the database and Redis gets a few seconds of its own past the deadline.
@@ -65,6 +68,7 @@ program
     };
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
+    await starting;
   });
 
 program

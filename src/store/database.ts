@@ -33,6 +33,7 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    cachePreparedStatements(sqlite);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
@@ -44,6 +45,32 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
   const max = options.poolSize ?? 10;
   const poolStats = () => ({ max, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
   return { db, dialect: 'postgres', poolStats, close: () => db.destroy() };
+}
+
+/** Most statements the application runs have a handful of shapes; IN lists of every length add more. */
+const STATEMENT_CACHE_SIZE = 1000;
+
+/**
+ * Kysely prepares every query afresh, and on SQLite preparing (parsing and planning the SQL)
+ * costs many times what running a lookup does. The same SQL text gets the same prepared statement
+ * back, the least recently used dropped past STATEMENT_CACHE_SIZE. Safe because Kysely runs one
+ * query at a time on its single SQLite connection, and SQLite re-prepares a statement by itself
+ * when the schema changed under it.
+ */
+function cachePreparedStatements(sqlite: SQLite.Database): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, SQLite.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (statement) {
+      cache.delete(source);
+    } else {
+      statement = prepare(source);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(source, statement);
+    return statement;
+  }) as typeof sqlite.prepare;
 }
 
 /** A unique index refused the write (another row holds the value). */

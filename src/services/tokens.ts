@@ -12,6 +12,7 @@ import { oidcSettings } from './applications.js';
 import { mayUseApplication } from './application-access.js';
 import type { Deps } from './context.js';
 import { sessionIsLive, sessionMayBeUsed } from './sessions.js';
+import { VerifiedTokens } from './verified-tokens.js';
 import { SIGNING_ALG, currentSigningKey, verificationKey } from './signing-keys.js';
 
 /** An OAuth error answered as `{ error, error_description }` by the /oidc endpoints. */
@@ -176,6 +177,14 @@ export interface AccessClaims extends JWTPayload {
   user_pool_id: string;
 }
 
+// One per database handle, as the signing-key cache: several servers in one process keep their own.
+const verified = new WeakMap<Deps['db'], VerifiedTokens>();
+function verifiedTokens(deps: Deps): VerifiedTokens {
+  let cache = verified.get(deps.db);
+  if (!cache) verified.set(deps.db, (cache = new VerifiedTokens()));
+  return cache;
+}
+
 /** Why an access token is refused: each check introspection makes, named for the caller. */
 export type TokenRefusal = 'invalid' | 'expired' | 'session_gone' | 'session_ended' | 'user_resigned' | 'user_inactive' | 'status_changed' | 'access_withdrawn';
 
@@ -190,16 +199,20 @@ const refused = (refusal: TokenRefusal, message: string): AccessTokenCheck => ({
  * refuses is refused by all; the refusal says which check failed.
  */
 export async function checkAccessToken(deps: Deps, token: string): Promise<AccessTokenCheck> {
-  let payload: JWTPayload;
-  try {
-    ({ payload } = await jwtVerify(token, async (header) => {
-      const key = await verificationKey(deps, header.kid);
-      if (!key) throw new Error('unknown kid');
-      return key;
-    }, { algorithms: [SIGNING_ALG], typ: 'at+jwt' }));
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_JWT_EXPIRED') return refused('expired', 'the access token has expired; sign in again or refresh it');
-    return refused('invalid', 'the access token is malformed or its signature does not verify');
+  // A signature verified once is remembered (expiry still checked); the session never is.
+  let payload = verifiedTokens(deps).get(token);
+  if (!payload) {
+    try {
+      ({ payload } = await jwtVerify(token, async (header) => {
+        const key = await verificationKey(deps, header.kid);
+        if (!key) throw new Error('unknown kid');
+        return key;
+      }, { algorithms: [SIGNING_ALG], typ: 'at+jwt' }));
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_JWT_EXPIRED') return refused('expired', 'the access token has expired; sign in again or refresh it');
+      return refused('invalid', 'the access token is malformed or its signature does not verify');
+    }
+    verifiedTokens(deps).remember(token, payload);
   }
   const claims = payload as AccessClaims;
   if (typeof claims.sid !== 'string' || typeof claims.user_pool_id !== 'string' || typeof claims.sub !== 'string') {

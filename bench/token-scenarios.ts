@@ -1,0 +1,65 @@
+import type { BenchTarget } from './context.js';
+import { loadTest } from './measure.js';
+import type { Row, Scenario } from './scenarios.js';
+import { managementClient } from '../test/helpers/server.js';
+import { ok } from '../test/helpers/fixtures.js';
+import { signIn } from '../src/services/authentication.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
+const PASSWORD = 'Bench-password-1';
+const SESSIONS = 100;
+const CONNECTIONS = 10;
+
+/**
+ * Token checks against the server's own cheapest route, the JWKS document (no database, no
+ * signature): /oidc/token/introspection and /oidc/me at ≥ 40 % of its rate, in the same run.
+ * Each check still reads whether the session is live, so a resignation or kick is seen at once.
+ */
+const tokenChecks: Scenario = {
+  name: 'token checks vs the JWKS document',
+  async run(target: BenchTarget) {
+    const pool = await target.newPool('bench-tokens');
+    const m = managementClient(target.server.url, pool.keyId, pool.secret);
+    const app = ok<{ appId: string }>(await m.createApplication({ appName: 'Bench tokens', appIdentifier: `bench-tokens-${Date.now()}` } as never), 'create-application');
+    const secret = ok<{ secret: string }>(await m.getApplicationSecret({ appId: app.appId }), 'get-application-secret').secret;
+    const list = Array.from({ length: SESSIONS }, (_, i) => ({ username: `tok_${i}`, password: PASSWORD }));
+    for (let i = 0; i < list.length; i += 50) ok(await m.createUsersBatch({ list: list.slice(i, i + 50) } as never), 'create-users-batch');
+    const tokens: string[] = [];
+    for (const { username } of list) {
+      const set = await signIn(target.deps, {
+        body: { connection: 'PASSWORD', passwordPayload: { username, password: PASSWORD }, options: { scope: 'openid profile' }, client_id: app.appId, client_secret: secret } as never,
+        credentials: { clientId: app.appId, clientSecret: secret }, issuer: 'http://127.0.0.1/oidc', clientIp: '127.0.0.1',
+      });
+      tokens.push(set.access_token);
+    }
+    const pick = () => tokens[Math.floor(Math.random() * tokens.length)];
+    const basic = `Basic ${Buffer.from(`${app.appId}:${secret}`).toString('base64')}`;
+    const jwks = () => ({ method: 'GET', path: '/oidc/.well-known/jwks.json', headers: {} });
+    const introspection = () => ({
+      method: 'POST', path: '/oidc/token/introspection',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic }, body: new URLSearchParams({ token: pick() }).toString(),
+    });
+    const me = () => ({ method: 'GET', path: '/oidc/me', headers: { authorization: `Bearer ${pick()}` } });
+    const isJwks = (status: number, body: string) => status === 200 && body.includes('"keys"');
+    const isActive = (status: number, body: string) => status === 200 && body.includes('"active":true');
+    const isClaims = (status: number, body: string) => status === 200 && body.includes('"sub"');
+
+    for (const [next, check] of [[jwks, isJwks], [introspection, isActive], [me, isClaims]] as const) {
+      await loadTest(target.server.url, next, { seconds: WARMUP, connections: CONNECTIONS, ok: check });
+    }
+    const base = await loadTest(target.server.url, jwks, { seconds: SECONDS, connections: CONNECTIONS, ok: isJwks });
+    const rows: Row[] = [{ name: 'JWKS document (the cheapest route)', http: base, target: 'reference', verdict: 'reference' }];
+    for (const [name, next, check] of [['/oidc/token/introspection (access token)', introspection, isActive], ['/oidc/me', me, isClaims]] as const) {
+      const http = await loadTest(target.server.url, next, { seconds: SECONDS, connections: CONNECTIONS, ok: check });
+      const share = http.rps / base.rps;
+      rows.push({
+        name, http, baseline: base, ratio: `${(share * 100).toFixed(0)} % of JWKS`, target: '≥ 40 % of the JWKS rate',
+        verdict: http.errors === 0 && share >= 0.4 ? 'met' : 'MISSED',
+      });
+    }
+    return rows;
+  },
+};
+
+export const tokenScenarios: Scenario[] = [tokenChecks];

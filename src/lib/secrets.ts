@@ -30,3 +30,23 @@ export function safeEqual(a: string, b: string): boolean {
 export function randomSecret(bytes = 24): string {
   return randomBytes(bytes).toString('base64url');
 }
+
+/**
+ * decryptSecret, remembered per master key and stored form: a stored form always decrypts to the
+ * same secret, so hot paths (client authentication on every token check) decrypt each once.
+ * A new secret has a new stored form, so nothing needs forgetting; the oldest go past `capacity`.
+ */
+export function cachedDecrypter(capacity = 1000): (masterKey: Buffer, stored: string) => string {
+  const byKey = new WeakMap<Buffer, Map<string, string>>();
+  return (masterKey, stored) => {
+    let cache = byKey.get(masterKey);
+    if (!cache) byKey.set(masterKey, (cache = new Map()));
+    let plain = cache.get(stored);
+    if (plain === undefined) {
+      plain = decryptSecret(masterKey, stored);
+      if (cache.size >= capacity) cache.delete(cache.keys().next().value!);
+      cache.set(stored, plain);
+    }
+    return plain;
+  };
+}

@@ -1,7 +1,7 @@
 import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
 import { createHash, randomBytes } from 'node:crypto';
 import { newId } from '../lib/ids.js';
-import { decryptSecret, safeEqual } from '../lib/secrets.js';
+import { cachedDecrypter, safeEqual } from '../lib/secrets.js';
 import * as applications from '../store/applications.js';
 import type { ApplicationRow } from '../store/applications.js';
 import * as tokens from '../store/tokens.js';
@@ -48,6 +48,8 @@ function parseBasic(header: string | undefined): { id: string; secret: string } 
   return { id: unescape(decoded.slice(0, colon)), secret: unescape(decoded.slice(colon + 1)) };
 }
 
+const decryptAppSecret = cachedDecrypter();
+
 /**
  * client_secret_basic, client_secret_post, or no secret when the application allows `none` for
  * this endpoint. Unknown client and wrong secret give the same answer.
@@ -59,7 +61,7 @@ export async function authenticateClient(deps: Deps, creds: ClientCredentials, e
   if (!clientId) throw new OAuthError(401, 'invalid_client', 'client authentication failed: no client_id (x-authing-app-id, client_id or Basic authorization)');
   const app = await applications.findApplicationByClientId(deps.db, clientId);
   if (app && secret === undefined && oidcSettings(app)[endpoint] === 'none') return app;
-  const expected = app ? decryptSecret(deps.masterKey, app.secret_enc) : 'no-such-application-secret';
+  const expected = app ? decryptAppSecret(deps.masterKey, app.secret_enc) : 'no-such-application-secret';
   if (!app || secret === undefined || !safeEqual(secret, expected)) {
     throw new OAuthError(401, 'invalid_client', `client authentication failed: unknown application or wrong secret for client_id "${clientId}"`);
   }

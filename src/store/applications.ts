@@ -1,4 +1,5 @@
 import type { Db, Tx } from './database.js';
+import { precompiled } from './precompiled.js';
 import type { ApplicationsTable } from './tables/applications.js';
 
 export type ApplicationRow = ApplicationsTable;
@@ -20,8 +21,11 @@ export async function findApplications(db: Db | Tx, poolId: string, appIds: stri
  * Sign-in and the token endpoints learn the pool from the client id alone (the cloud learns it
  * from the pool's domain): this is the one lookup not confined to a pool.
  */
+// Client authentication runs this on every token check: compiled once, not at each call.
+const byClientId = precompiled((db: Db, appId: string) => db.selectFrom('applications').selectAll().where('id', '=', appId));
+
 export async function findApplicationByClientId(db: Db, appId: string): Promise<ApplicationRow | undefined> {
-  return db.selectFrom('applications').selectAll().where('id', '=', appId).executeTakeFirst();
+  return (await byClientId(db, appId))[0];
 }
 
 export interface ApplicationFilter {

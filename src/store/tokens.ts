@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Dialect, Tx } from './database.js';
+import { precompiled } from './precompiled.js';
 import type { ApplicationsTable, OidcSessionsTable, RefreshTokensTable } from './tables/applications.js';
 import type { UsersTable } from './tables/foundation.js';
 
@@ -22,8 +23,9 @@ export interface SessionState {
   access?: { strategy: ApplicationsTable['permission_strategy']; hasRules: boolean };
 }
 
-export async function findSessionState(db: Db | Tx, poolId: string, sessionId: string): Promise<SessionState | undefined> {
-  const row = await db
+// Every token check runs this: compiled once, not at each call.
+const sessionStateQuery = precompiled((db: Db | Tx, poolId: string, sessionId: string) =>
+  db
     .selectFrom('oidc_sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .innerJoin('applications as a', 'a.id', 's.app_id')
@@ -31,8 +33,11 @@ export async function findSessionState(db: Db | Tx, poolId: string, sessionId: s
     .select(['u.status as user_status', 'u.status_changed_at as user_status_changed_at', 'a.permission_strategy as app_strategy'])
     .select((eb) => eb.exists(eb.selectFrom('application_access as aa').select('aa.id').whereRef('aa.app_id', '=', 's.app_id')).as('app_rules'))
     .where('s.pool_id', '=', poolId)
-    .where('s.id', '=', sessionId)
-    .executeTakeFirst();
+    .where('s.id', '=', sessionId),
+);
+
+export async function findSessionState(db: Db | Tx, poolId: string, sessionId: string): Promise<SessionState | undefined> {
+  const [row] = await sessionStateQuery(db, poolId, sessionId);
   if (!row) return undefined;
   const { user_status, user_status_changed_at, app_strategy, app_rules, ...session } = row;
   return {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from './database.js';
+import { precompiled } from './precompiled.js';
 import type { UsersTable } from './tables/foundation.js';
 
 export type UserRow = UsersTable;
@@ -9,8 +10,11 @@ export async function insertUsers(db: Conn, rows: UserRow[]): Promise<void> {
   if (rows.length) await db.insertInto('users').values(rows).execute();
 }
 
+// userinfo runs this on every call, as do many services: compiled once, not at each call.
+const byId = precompiled((db: Conn, poolId: string, id: string) => db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('id', '=', id));
+
 export async function findById(db: Conn, poolId: string, id: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('id', '=', id).executeTakeFirst();
+  return (await byId(db, poolId, id))[0];
 }
 
 export type UserKeyColumn = 'id' | 'username' | 'email_key' | 'phone' | 'external_id';

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_POLICY, type Policy } from './services/context.js';
+import { DEFAULT_DELIVERY, type DeliverySettings } from './delivery/worker.js';
 
 /** Thrown for a bad environment value; the CLI prints `message` as one line and exits. */
 export class ConfigError extends Error {}
@@ -27,6 +28,8 @@ export interface Config {
   shutdownTimeoutSeconds: number;
   /** Prometheus metrics at /metrics: off, or on (behind a bearer token when one is set). */
   metrics: { enabled: boolean; token?: string };
+  /** The delivery worker: webhooks and other outgoing HTTP deliveries. */
+  delivery: DeliverySettings;
   policy: Policy;
 }
 
@@ -42,6 +45,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
   }
   return Number(raw);
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['false', '0', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false (got "${raw}")`);
 }
 
 function validUrl(text: string, shape: RegExp): boolean {
@@ -126,6 +137,8 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL with a host, e.g. redis://127.0.0.1:6379');
   }
 
+  const deliveryTimeoutMs = integer(env, 'DELIVERY_TIMEOUT_MS', DEFAULT_DELIVERY.timeoutMs, 100, 300_000);
+  const refusePrivate = boolean(env, 'DELIVERY_REFUSE_PRIVATE_TARGETS', DEFAULT_DELIVERY.refusePrivate);
   const host = env.HOST || '127.0.0.1';
   const dbUrl = databaseUrl(env);
   return {
@@ -142,7 +155,17 @@ export function loadConfig(env: Env = process.env): Config {
     pruneIntervalSeconds: integer(env, 'PRUNE_INTERVAL_SECONDS', 3600, 0, 604_800),
     shutdownTimeoutSeconds: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 3600),
     metrics: metrics(env),
+    delivery: {
+      timeoutMs: deliveryTimeoutMs,
+      pollMs: integer(env, 'DELIVERY_POLL_MS', DEFAULT_DELIVERY.pollMs, 0, 60_000),
+      concurrency: integer(env, 'DELIVERY_CONCURRENCY', DEFAULT_DELIVERY.concurrency, 1, 1000),
+      refusePrivate: refusePrivate,
+      maxResponseBytes: DEFAULT_DELIVERY.maxResponseBytes,
+    },
     policy: {
+      deliveryRetentionDays: integer(env, 'DELIVERY_RETENTION_DAYS', DEFAULT_POLICY.deliveryRetentionDays, 0, 36_500),
+      refusePrivateTargets: refusePrivate,
+      deliveryTimeoutMs,
       signinMaxFailures: integer(env, 'SIGNIN_MAX_FAILURES', DEFAULT_POLICY.signinMaxFailures, 1, 1000),
       signinLockSeconds: integer(env, 'SIGNIN_LOCK_SECONDS', DEFAULT_POLICY.signinLockSeconds, 1, 31_536_000),
       // Keys are kept published for 400 days (the longest refresh-token lifetime), so rotation must come sooner.

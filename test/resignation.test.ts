@@ -68,10 +68,10 @@ describe('resign-user', () => {
     expect(removed.applicationAccess).toEqual([{ appId: dir.appId, effect: 'ALLOW' }]);
   });
 
-  it('writes a user.resigned event to the outbox in the same transaction', async () => {
+  it('writes a user:resigned event to the outbox in the same transaction', async () => {
     const user = await employee();
     const answer = await t.management.resignUser({ userId: user.userId });
-    const events = await t.server.deps.db.selectFrom('event_outbox').selectAll().where('type', '=', 'user.resigned').where('request_id', '=', answer.requestId!).execute();
+    const events = await t.server.deps.db.selectFrom('event_outbox').selectAll().where('type', '=', 'user:resigned').where('request_id', '=', answer.requestId!).execute();
     expect(events).toHaveLength(1);
     const payload = JSON.parse(events[0].payload);
     expect(payload).toMatchObject({ userId: user.userId, requestId: answer.requestId });

@@ -60,7 +60,7 @@ async function expectResignedCleanly(userId: string, session: Awaited<ReturnType
   expect(resigned).toMatchObject({ adminUserId: expect.stringMatching(tokenActor), success: true });
   expect(resigned!.detail.removed.departments.length).toBe(dir.departmentIds.length);
   expect(resigned!.detail.removed.groups.length).toBeGreaterThanOrEqual(dir.groupCodes.length);
-  const events = await t.server.deps.db.selectFrom('event_outbox').select(['type', 'payload']).where('type', '=', 'user.resigned').execute();
+  const events = await t.server.deps.db.selectFrom('event_outbox').select(['type', 'payload']).where('type', '=', 'user:resigned').execute();
   expect(events.some((e) => String(e.payload).includes(userId))).toBe(true);
 }
 

@@ -11,6 +11,7 @@ import { registerAuditRoutes } from './audit.js';
 import { registerPublicAccountRoutes } from './public-accounts.js';
 import { registerApplicationRoutes } from './applications.js';
 import { registerAuthenticationRoutes } from './authentication.js';
+import { registerWebhookRoutes } from './webhooks.js';
 import { registerAccessKeyRoutes } from './access-keys.js';
 import { registerSelfServiceRoutes } from './self-service.js';
 import { registerSignUpRoutes } from './signup.js';
@@ -29,6 +30,7 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
   registerPublicAccountRoutes(app);
   registerApplicationRoutes(app);
   registerAuthenticationRoutes(app);
+  registerWebhookRoutes(app);
   registerAccessKeyRoutes(app);
   registerSelfServiceRoutes(app);
   registerSignUpRoutes(app);

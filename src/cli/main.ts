@@ -97,6 +97,33 @@ program
     });
   });
 
+const deliveryCommand = program.command('deliveries').description('outgoing deliveries (webhooks, back-channel logout)');
+
+deliveryCommand
+  .command('status')
+  .description('count deliveries by status (pending, delivered, dead)')
+  .option('--webhook <webhookId>', 'only this webhook')
+  .action(async (options: { webhook?: string }) => {
+    const { countByStatus } = await import('../store/deliveries.js');
+    await withDatabase(async (deps) => {
+      const counts = await countByStatus(deps.db, { webhookId: options.webhook });
+      console.log(['pending', 'delivered', 'dead'].map((status) => `${status} ${counts[status] ?? 0}`).join(', '));
+    });
+  });
+
+deliveryCommand
+  .command('resend')
+  .description('send dead deliveries again (same webhook-id, fresh retries); running servers pick them up')
+  .option('--webhook <webhookId>', 'only this webhook')
+  .option('--pool <poolId>', 'only this user pool')
+  .action(async (options: { webhook?: string; pool?: string }) => {
+    const { resendDead } = await import('../services/deliveries.js');
+    await withDatabase(async (deps) => {
+      const count = await resendDead(deps.db, { webhookId: options.webhook, poolId: options.pool });
+      console.log(`re-queued ${count} dead deliver${count === 1 ? 'y' : 'ies'}`);
+    });
+  });
+
 const keyCommand = program.command('keys').description('management access keys');
 
 keyCommand

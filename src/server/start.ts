@@ -11,12 +11,15 @@ import { pruneExpired } from '../services/retention.js';
 import { buildApp } from './app.js';
 import type { ServerState } from './health.js';
 import { createMetrics } from './metrics.js';
+import { startDeliveryWorker, type DeliveryWorker } from '../delivery/worker.js';
 import type { Deps } from '../services/context.js';
 
 export interface RunningServer {
   deps: Deps;
   app: FastifyInstance;
   url: string;
+  /** Undefined when DELIVERY_POLL_MS is 0. */
+  deliveries?: DeliveryWorker;
   /**
    * Stops gracefully: readiness turns 503, the listener closes, requests and background work in
    * flight finish, then Redis and the database close. Whatever still runs at the deadline
@@ -82,24 +85,29 @@ export async function startServer(config: Config, announce: (line: string) => vo
     });
     const url = await app.listen({ host: config.host, port: config.port });
     const pruning = schedulePruning(app, deps, config.pruneIntervalSeconds);
+    const deliveries = config.delivery.pollMs > 0 ? startDeliveryWorker(deps, config.delivery, app.log) : undefined;
     const store = nonces;
     const listener = revocations;
     return {
       deps,
       app,
       url,
+      deliveries,
       async close(deadlineMs = config.shutdownTimeoutSeconds * 1000) {
         state.draining = true;
         let timer: NodeJS.Timeout | undefined;
         const deadline = new Promise<'forced'>((resolve) => (timer = setTimeout(() => resolve('forced'), deadlineMs)));
         // Fastify stops accepting, closes idle keep-alive connections and waits for requests in
-        // flight; background work (pruning) finishes its current run meanwhile.
-        const drained = Promise.all([app.close(), pruning.stop()]).then(() => 'drained' as const);
+        // flight; background work (pruning) finishes its current run meanwhile. The delivery
+        // worker stops once no request can queue more: sends in flight get part of the deadline,
+        // the rest are cut and their claims given back.
+        const drained = Promise.all([app.close().then(() => deliveries?.stop(Math.min(5000, deadlineMs / 2))), pruning.stop()]).then(() => 'drained' as const);
         const outcome = await Promise.race([drained, deadline]);
         clearTimeout(timer);
         if (outcome === 'forced') {
           app.log.warn({ deadlineMs }, 'shutdown deadline reached: closing the connections still in use');
           app.server.closeAllConnections();
+          await deliveries?.stop(0);
         }
         await listener?.close();
         await store.close();

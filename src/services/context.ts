@@ -12,9 +12,15 @@ export interface Policy {
   oidcIssuer?: string;
   /** Days of login history kept; 0 keeps it forever. */
   loginHistoryDays: number;
+  /** Days delivered events and their delivery logs are kept; 0 keeps them forever. */
+  deliveryRetentionDays: number;
+  /** Webhook targets on private, loopback and link-local networks are refused. */
+  refusePrivateTargets: boolean;
+  /** How long one delivery attempt may take (also trigger-webhook's test call). */
+  deliveryTimeoutMs: number;
 }
 
-export const DEFAULT_POLICY: Policy = { signinMaxFailures: 5, signinLockSeconds: 900, signingKeyRotateDays: 90, loginHistoryDays: 180 };
+export const DEFAULT_POLICY: Policy = { signinMaxFailures: 5, signinLockSeconds: 900, signingKeyRotateDays: 90, loginHistoryDays: 180, deliveryRetentionDays: 7, refusePrivateTargets: false, deliveryTimeoutMs: 10_000 };
 
 /** Sign-in outcomes as operators count them (metrics), one per password sign-in attempt. */
 export type SignInOutcome = 'success' | 'wrong_credentials' | 'locked' | 'not_activated' | 'resigned' | 'access_denied';

@@ -8,6 +8,7 @@ import { resolveAllUsers } from './user-resolver.js';
 import { recordAudits } from './audit.js';
 import { enqueueEvents } from './outbox.js';
 import { revokeUserTokens } from './sessions.js';
+import { toUserView } from './user-view.js';
 
 export type AccountKind = 'user' | 'public_account';
 
@@ -21,7 +22,7 @@ export interface ResignationOutcome {
 /**
  * Resigns users (or public accounts), all or nothing, in one transaction: every relation is
  * removed and snapshotted into the audit log, the profile is kept, the status becomes Resigned
- * / Closed, every session ends, and a `user.resigned` event is queued. Rows are locked first
+ * / Closed, every session ends, and a `user:resigned` event is queued. Rows are locked first
  * (PostgreSQL), and every add-member path takes the same lock and refuses Resigned users, so a
  * racing add-member either commits before (and is removed here) or fails after.
  */
@@ -51,8 +52,10 @@ export async function resign(scope: Scope, ids: string[], userIdType: string | u
     }
     const targetType = kind === 'user' ? 'user' : 'public_account';
     await recordAudits(trx, scope, pending.map((userId) => ({ action, targetType, targetIds: [userId], detail: { resignedAt: at, removed: snapshots.get(userId) } })));
-    await enqueueEvents(trx, scope, 'user.resigned', pending.map((userId) => ({
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    await enqueueEvents(trx, scope, 'user:resigned', pending.map((userId) => ({
       userId, accountType: kind, resignedAt: at, requestId: scope.requestId, actor: scope.actor, removed: snapshots.get(userId),
+      user: { ...toUserView(byId.get(userId)!), status: 'Resigned', workStatus: 'Closed', statusChangedAt: at, updatedAt: at },
     })));
     return targetIds.map((userId) => ({ userId, resigned: pending.includes(userId), removed: snapshots.get(userId) ?? null }));
   });

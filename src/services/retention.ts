@@ -1,4 +1,5 @@
 import * as store from '../store/retention.js';
+import { pruneDelivered, pruneDispatchedEvents } from '../store/deliveries.js';
 import { MAX_TOKEN_SECONDS } from '../schemas/applications.js';
 import type { Deps } from './context.js';
 
@@ -11,13 +12,19 @@ export interface Pruned {
   sessions: number;
   loginHistory: number;
   signinFailures: number;
+  /** Delivered deliveries (with their attempt logs) past DELIVERY_RETENTION_DAYS. */
+  deliveries: number;
+  /** Outbox events dispatched past DELIVERY_RETENTION_DAYS whose deliveries all arrived. */
+  events: number;
 }
 
 /**
  * Removes what can no longer matter: refresh tokens past expiry, sessions no token can be alive
  * for, login history older than LOGIN_HISTORY_DAYS (0 keeps it), and wrong-password counters
  * of unlocked accounts after a quiet day. Used refresh tokens stay until they expire, since a
- * replay of one is how a stolen token is noticed. Audit logs and outbox events are never pruned.
+ * replay of one is how a stolen token is noticed. Delivered events and their delivery logs go
+ * after DELIVERY_RETENTION_DAYS (0 keeps them); dead deliveries stay until sent again. Audit
+ * logs are never pruned.
  * Safe to run from several processes at once: each statement deletes what is still there.
  */
 export async function pruneExpired(deps: Deps, now = Date.now()): Promise<Pruned> {
@@ -27,5 +34,8 @@ export async function pruneExpired(deps: Deps, now = Date.now()): Promise<Pruned
   const days = deps.policy.loginHistoryDays;
   const loginHistory = days > 0 ? await store.pruneLoginHistory(deps.db, at(now - days * DAY)) : 0;
   const signinFailures = await store.pruneSigninFailures(deps.db, at(now), at(now - DAY));
-  return { refreshTokens, sessions, loginHistory, signinFailures };
+  const keep = deps.policy.deliveryRetentionDays;
+  const deliveries = keep > 0 ? await pruneDelivered(deps.db, at(now - keep * DAY)) : 0;
+  const events = keep > 0 ? await pruneDispatchedEvents(deps.db, at(now - keep * DAY)) : 0;
+  return { refreshTokens, sessions, loginHistory, signinFailures, deliveries, events };
 }

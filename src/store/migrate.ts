@@ -9,6 +9,8 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]>
     provider: { getMigrations: async () => allMigrations(handle.dialect) },
     migrationTableName: 'userpool_migrations',
     migrationLockTableName: 'userpool_migrations_lock',
+    // Numbers are handed out per feature and land in any order; each migration only adds its own tables.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

@@ -5,7 +5,8 @@ import type { PostResourceTables } from './tables/posts-resources.js';
 import type { AuditTables } from './tables/audit.js';
 import type { ApplicationTables } from './tables/applications.js';
 import type { ScimTables } from './tables/scim.js';
+import type { DeliveryTables } from './tables/deliveries.js';
 
 /** Every table, one interface per family so each family's rows live beside its migration. */
 export interface Database
-  extends FoundationTables, OrganizationTables, RoleGroupTables, PostResourceTables, AuditTables, ApplicationTables, ScimTables {}
+  extends FoundationTables, OrganizationTables, RoleGroupTables, PostResourceTables, AuditTables, ApplicationTables, ScimTables, DeliveryTables {}

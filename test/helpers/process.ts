@@ -16,14 +16,14 @@ async function freePort(): Promise<number> {
 }
 
 /** Another server process (`userpool serve`) with the given environment, as a second node of a deployment. */
-export async function startServerProcess(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startServerProcess(env: Record<string, string>): Promise<{ url: string; pid: number; stop(): Promise<void>; kill(): Promise<void> }> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [CLI, 'serve'], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server process exited with code ${child.exitCode}`);
     try {
@@ -31,11 +31,19 @@ export async function startServerProcess(env: Record<string, string>): Promise<{
     } catch {
       /* not listening yet */
     }
-    if (Date.now() > deadline) throw new Error('server process did not become healthy within 60 s');
+    if (Date.now() > deadline) throw new Error('server process did not become healthy within 120 s');
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
     url,
+    pid: child.pid!,
+    /** SIGKILL: the process gets no chance to finish anything. */
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -1,0 +1,126 @@
+import type { Db, Dialect, Tx } from './database.js';
+import type { DeliveriesTable, DeliveryAttemptsTable } from './tables/deliveries.js';
+import type { EventOutboxTable } from './tables/audit.js';
+
+export type DeliveryRow = DeliveriesTable;
+export type AttemptRow = DeliveryAttemptsTable;
+export type OutboxRow = EventOutboxTable;
+
+export async function insertDeliveries(db: Db | Tx, rows: DeliveryRow[]): Promise<void> {
+  if (rows.length) await db.insertInto('deliveries').values(rows).execute();
+}
+
+/**
+ * Outbox events not yet handed to delivery, oldest first. On PostgreSQL the rows stay locked
+ * until the transaction ends and rows another process holds are skipped, so two workers never
+ * fan out the same event; SQLite has one writer at a time.
+ */
+export async function takeUndispatchedEvents(trx: Tx, dialect: Dialect, limit: number): Promise<OutboxRow[]> {
+  let query = trx.selectFrom('event_outbox').selectAll().where('delivered_at', 'is', null).orderBy('created_at').orderBy('id').limit(limit);
+  if (dialect === 'postgres') query = query.forUpdate().skipLocked();
+  return query.execute();
+}
+
+export async function markEventsDispatched(trx: Tx, ids: string[], at: string): Promise<void> {
+  if (ids.length) await trx.updateTable('event_outbox').set({ delivered_at: at }).where('id', 'in', ids).execute();
+}
+
+/**
+ * Claims up to `limit` deliveries that are due and not claimed by a live worker, by stamping
+ * `locked_until`: until then no other worker takes them. The lease outlasts the send's timeout,
+ * so it only lapses when the claiming process died; then another worker sends again (the
+ * receiver sees the same webhook-id and can drop the duplicate).
+ */
+export async function claimDue(db: Db, dialect: Dialect, now: string, leaseUntil: string, limit: number): Promise<DeliveryRow[]> {
+  let due = db
+    .selectFrom('deliveries')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+    .orderBy('next_attempt_at')
+    .limit(limit);
+  if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+  return db.updateTable('deliveries').set({ locked_until: leaseUntil }).where('id', 'in', due).returningAll().execute();
+}
+
+export type DeliveryUpdate = Pick<DeliveryRow, 'status' | 'attempts' | 'next_attempt_at' | 'last_error' | 'finished_at'>;
+
+/** Records attempts and their outcomes together: one transaction for a batch of finished sends. */
+export async function recordAttempts(db: Db, outcomes: Array<{ id: string; update: DeliveryUpdate; attempt: AttemptRow }>): Promise<void> {
+  if (outcomes.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('delivery_attempts').values(outcomes.map((o) => o.attempt)).execute();
+    for (const { id, update } of outcomes) {
+      await trx.updateTable('deliveries').set({ ...update, locked_until: null }).where('id', '=', id).execute();
+    }
+  });
+}
+
+export async function findDelivery(db: Db | Tx, id: string): Promise<DeliveryRow | undefined> {
+  return db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Dead deliveries become due again with a fresh count of attempts; ids and bodies are kept. Test sends are not sent again. */
+export async function requeueDead(db: Db | Tx, filter: { poolId?: string; webhookId?: string; ids?: string[] }, now: string): Promise<number> {
+  let query = db.updateTable('deliveries')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null, finished_at: null })
+    .where('status', '=', 'dead')
+    .where('kind', '!=', 'webhook-test');
+  if (filter.poolId) query = query.where('pool_id', '=', filter.poolId);
+  if (filter.webhookId) query = query.where('webhook_id', '=', filter.webhookId);
+  if (filter.ids) query = query.where('id', 'in', filter.ids.length ? filter.ids : ['']);
+  return Number((await query.executeTakeFirst()).numUpdatedRows);
+}
+
+export async function countByStatus(db: Db, filter: { poolId?: string; webhookId?: string } = {}): Promise<Record<string, number>> {
+  let query = db.selectFrom('deliveries').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status');
+  if (filter.poolId) query = query.where('pool_id', '=', filter.poolId);
+  if (filter.webhookId) query = query.where('webhook_id', '=', filter.webhookId);
+  return Object.fromEntries((await query.execute()).map((r) => [r.status, Number(r.n)]));
+}
+
+export async function listAttempts(db: Db, poolId: string, webhookId: string, page: number, limit: number): Promise<{ rows: AttemptRow[]; total: number }> {
+  const base = db.selectFrom('delivery_attempts').where('pool_id', '=', poolId).where('webhook_id', '=', webhookId);
+  const [rows, count] = await Promise.all([
+    base.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset((page - 1) * limit).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+/** Rows removed per statement, so pruning a backlog never holds the writer for long. */
+const BATCH = 2000;
+
+/** Delivered deliveries finished before `before` (their attempts cascade). Dead ones stay. */
+export async function pruneDelivered(db: Db, before: string): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const ids = (await db.selectFrom('deliveries').select('id').where('status', '=', 'delivered').where('finished_at', '<', before).limit(BATCH).execute()).map((r) => r.id);
+    if (ids.length === 0) return total;
+    await db.deleteFrom('delivery_attempts').where('delivery_id', 'in', ids).execute();
+    total += Number((await db.deleteFrom('deliveries').where('id', 'in', ids).executeTakeFirst()).numDeletedRows);
+    if (ids.length < BATCH) return total;
+  }
+}
+
+/** Outbox events dispatched before `before` none of whose deliveries is still pending or dead. */
+export async function pruneDispatchedEvents(db: Db, before: string): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const ids = (
+      await db.selectFrom('event_outbox as e').select('e.id')
+        .where('e.delivered_at', '<', before)
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('deliveries as d').select('d.id').whereRef('d.event_id', '=', 'e.id').where('d.status', '!=', 'delivered'))))
+        .limit(BATCH).execute()
+    ).map((r) => r.id);
+    if (ids.length === 0) return total;
+    total += Number((await db.deleteFrom('event_outbox').where('id', 'in', ids).executeTakeFirst()).numDeletedRows);
+    if (ids.length < BATCH) return total;
+  }
+}
+
+/** Gives claimed deliveries back (their sends were cut short), due at once. */
+export async function releaseClaims(db: Db, ids: string[]): Promise<void> {
+  if (ids.length) await db.updateTable('deliveries').set({ locked_until: null }).where('id', 'in', ids).execute();
+}

@@ -3,7 +3,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Observer, SignInOutcome } from '../services/context.js';
 import type { DatabaseHandle } from '../store/database.js';
-import { pendingEvents } from '../store/outbox-stats.js';
+import { pendingDeliveries, pendingEvents } from '../store/outbox-stats.js';
 
 /**
  * Prometheus metrics of one server: HTTP requests per route and status, the database pool, the
@@ -48,7 +48,7 @@ export function createMetrics(handle: DatabaseHandle): Metrics {
   const readPending = () => (pending ??= pendingEvents(handle.db).finally(() => (pending = undefined)));
   new Gauge({
     name: 'userpool_outbox_pending_events',
-    help: 'Events in the outbox not yet delivered',
+    help: 'Events in the outbox not yet handed to delivery',
     registers: [registry],
     async collect() {
       this.set((await readPending()).count);
@@ -56,10 +56,31 @@ export function createMetrics(handle: DatabaseHandle): Metrics {
   });
   new Gauge({
     name: 'userpool_outbox_delivery_lag_seconds',
-    help: 'Age of the oldest event not yet delivered (0 when none waits)',
+    help: 'Age of the oldest outbox event not yet handed to delivery (0 when none waits)',
     registers: [registry],
     async collect() {
       const { oldestCreatedAt } = await readPending();
+      this.set(oldestCreatedAt ? Math.max(0, (Date.now() - Date.parse(oldestCreatedAt)) / 1000) : 0);
+    },
+  });
+
+  // Webhook deliveries waiting for their first send or a retry: the lag a receiver sees.
+  let deliveries: ReturnType<typeof pendingDeliveries> | undefined;
+  const readDeliveries = () => (deliveries ??= pendingDeliveries(handle.db).finally(() => (deliveries = undefined)));
+  new Gauge({
+    name: 'userpool_deliveries_pending',
+    help: 'Webhook deliveries not yet delivered (waiting for their first send or a retry)',
+    registers: [registry],
+    async collect() {
+      this.set((await readDeliveries()).count);
+    },
+  });
+  new Gauge({
+    name: 'userpool_delivery_lag_seconds',
+    help: 'Age of the oldest webhook delivery not yet delivered (0 when none waits)',
+    registers: [registry],
+    async collect() {
+      const { oldestCreatedAt } = await readDeliveries();
       this.set(oldestCreatedAt ? Math.max(0, (Date.now() - Date.parse(oldestCreatedAt)) / 1000) : 0);
     },
   });

@@ -172,6 +172,7 @@ export function loadConfig(env: Env = process.env): Config {
       signingKeyRotateDays: integer(env, 'SIGNING_KEY_ROTATE_DAYS', DEFAULT_POLICY.signingKeyRotateDays, 1, 365),
       oidcIssuer: oidcIssuer(env),
       loginHistoryDays: integer(env, 'LOGIN_HISTORY_DAYS', DEFAULT_POLICY.loginHistoryDays, 0, 36_500),
+      hostedSessionSeconds: integer(env, 'HOSTED_SESSION_SECONDS', DEFAULT_POLICY.hostedSessionSeconds, 60, 31_536_000),
     },
   };
 }

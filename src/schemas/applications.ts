@@ -23,6 +23,7 @@ export const OidcConfig = Type.Object(
     token_endpoint_auth_method: AuthMethod,
     introspection_endpoint_auth_method: AuthMethod,
     revocation_endpoint_auth_method: AuthMethod,
+    backchannel_logout_uri: Type.Optional(Type.String({ maxLength: 2048, description: 'OpenID Connect Back-Channel Logout: where a signed logout_token is posted when a session of this application ends ("" removes it)' })),
   },
   { additionalProperties: true },
 );

@@ -14,6 +14,7 @@ import { scimRoutes } from '../api/scim/index.js';
 import { scimTokenResolver, type ScimTokenResolver } from '../services/scim/tokens.js';
 import { registerHealthRoutes, type ServerState } from './health.js';
 import { registerMetrics, type Metrics } from './metrics.js';
+import { registerHostedRoutes } from './hosted/routes.js';
 
 export interface AppOptions {
   deps: Deps;
@@ -86,6 +87,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerOidcRoutes(app, options.deps);
+  registerHostedRoutes(app, options.deps, { prefix: '' });
   await registerApi(app);
   // SCIM 2.0 is a room of its own: bearer tokens instead of signatures, SCIM's error format.
   await app.register(scimRoutes, { prefix: '/scim/v2', deps: options.deps, resolveToken: options.scimTokens ?? scimTokenResolver(options.deps.db, 0) });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../services/context.js';
-import { OAuthError, introspect, revoke, tokenGrant, userInfo, type ClientCredentials } from '../services/tokens.js';
+import { OAuthError, introspect, revoke, userInfo, type ClientCredentials } from '../services/tokens.js';
+import { GRANT_TYPES, tokenGrant } from '../services/token-endpoint.js';
 import { publicJwks } from '../services/signing-keys.js';
 
 declare module 'fastify' {
@@ -53,25 +54,35 @@ export function registerOidcRoutes(app: FastifyInstance, deps: Deps): void {
     return {
       issuer,
       jwks_uri: `${issuer}/.well-known/jwks.json`,
+      authorization_endpoint: `${issuer}/auth`,
       token_endpoint: `${issuer}/token`,
+      end_session_endpoint: `${issuer}/session/end`,
       introspection_endpoint: `${issuer}/token/introspection`,
       revocation_endpoint: `${issuer}/token/revocation`,
       userinfo_endpoint: `${issuer}/me`,
-      grant_types_supported: ['password', 'refresh_token'],
+      grant_types_supported: [...GRANT_TYPES],
       response_types_supported: ['code'],
+      response_modes_supported: ['query', 'form_post'],
+      code_challenge_methods_supported: ['S256'],
+      prompt_values_supported: ['none', 'login', 'consent'],
+      authorization_response_iss_parameter_supported: true,
+      backchannel_logout_supported: true,
+      backchannel_logout_session_supported: true,
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['RS256'],
       token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'none'],
       introspection_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'none'],
       revocation_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'none'],
       scopes_supported: ['openid', 'profile', 'email', 'phone', 'username', 'external_id', 'offline_access'],
-      claims_supported: ['sub', 'name', 'nickname', 'given_name', 'family_name', 'picture', 'email', 'email_verified', 'phone_number', 'phone_number_verified', 'username'],
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'at_hash', 'name', 'nickname', 'given_name', 'family_name', 'picture', 'email', 'email_verified', 'phone_number', 'phone_number_verified', 'username'],
     };
   });
 
   app.get('/oidc/.well-known/jwks.json', { config, schema: { summary: 'Public keys that sign access and id tokens', tags } }, async () => publicJwks(deps));
 
-  app.post('/oidc/token', { config, schema: { summary: 'Token endpoint (refresh_token grant)', tags } }, async (request, reply) => {
+  app.post('/oidc/token', { config, schema: { summary: 'Token endpoint (authorization_code, refresh_token and client_credentials grants)', tags } }, async (request, reply) => {
     const input = form(request);
     try {
       const tokens = await tokenGrant(deps, issuerOf(request, deps), clientCredentials(request, input), input);

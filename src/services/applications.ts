@@ -26,8 +26,50 @@ export const DEFAULT_OIDC = {
 export type OidcSettings = Omit<typeof DEFAULT_OIDC, Endpoint> & Record<Endpoint, string> & Record<string, unknown>;
 type Endpoint = 'token_endpoint_auth_method' | 'introspection_endpoint_auth_method' | 'revocation_endpoint_auth_method';
 
+/** `spa` and `native` applications run where a secret cannot be kept: public OAuth clients. */
+export const PUBLIC_APP_TYPES = ['spa', 'native'];
+export const isPublicClient = (row: Pick<ApplicationRow, 'app_type'>) => PUBLIC_APP_TYPES.includes(row.app_type);
+
+/** Public clients authenticate with no secret at the token endpoints unless configured otherwise. */
+const PUBLIC_DEFAULTS = { token_endpoint_auth_method: 'none', introspection_endpoint_auth_method: 'none', revocation_endpoint_auth_method: 'none' };
+
 export function oidcSettings(row: ApplicationRow): OidcSettings {
-  return { ...DEFAULT_OIDC, ...parseJson<Record<string, unknown>>(row.oidc_config, {}) } as OidcSettings;
+  const defaults = isPublicClient(row) ? { ...DEFAULT_OIDC, ...PUBLIC_DEFAULTS } : DEFAULT_OIDC;
+  return { ...defaults, ...parseJson<Record<string, unknown>>(row.oidc_config, {}) } as OidcSettings;
+}
+
+/** The back-channel logout URI of an application, when it set one. */
+export function backchannelLogoutUri(row: ApplicationRow): string | undefined {
+  const uri = oidcSettings(row).backchannel_logout_uri;
+  return typeof uri === 'string' && uri !== '' ? uri : undefined;
+}
+
+/**
+ * Redirect and logout URIs are compared to what clients send character for character, so they
+ * must be absolute and without a fragment (RFC 6749 3.1.2); native apps may use their own scheme.
+ */
+function checkUris(field: string, uris: string[] | undefined): void {
+  uris?.forEach((uri, i) => {
+    let url: URL;
+    try {
+      url = new URL(uri);
+    } catch {
+      throw badRequest(`${field}[${i}]: "${uri}" is not an absolute URI`);
+    }
+    if (url.hash || uri.includes('#')) throw badRequest(`${field}[${i}]: must not contain a fragment (#)`);
+    if (/^(javascript|data|vbscript|file):$/i.test(url.protocol)) throw badRequest(`${field}[${i}]: the ${url.protocol} scheme is not allowed`);
+  });
+}
+
+function checkUriFields(input: { redirectUris?: string[]; logoutRedirectUris?: string[]; initLoginUri?: string; oidcConfig?: OidcConfigInput }): void {
+  checkUris('redirectUris', input.redirectUris);
+  checkUris('logoutRedirectUris', input.logoutRedirectUris);
+  if (input.initLoginUri) checkUris('initLoginUri', [input.initLoginUri]);
+  const backchannel = input.oidcConfig?.backchannel_logout_uri;
+  if (backchannel) {
+    checkUris('oidcConfig.backchannel_logout_uri', [backchannel]);
+    if (!/^https?:$/.test(new URL(backchannel).protocol)) throw badRequest('oidcConfig.backchannel_logout_uri: must be an http(s) URL');
+  }
 }
 
 export function toApplicationView(row: ApplicationRow): ApplicationView {
@@ -83,6 +125,7 @@ export async function findApplicationOrThrow(db: Db | Tx, poolId: string, appId:
 
 export async function createApplication(scope: Scope, input: CreateApplicationInput): Promise<ApplicationView> {
   if (!input.template && !input.appIdentifier) throw badRequest('appIdentifier: is required for a self-built application (one without template)');
+  checkUriFields(input);
   const now = nowIso();
   const id = newId();
   const row: ApplicationRow = {
@@ -135,6 +178,7 @@ export async function listApplications(scope: Scope, input: ListApplicationsInpu
 }
 
 export async function updateApplication(scope: Scope, input: UpdateApplicationInput): Promise<{ success: boolean }> {
+  checkUriFields(input);
   try {
     await scope.db.transaction().execute(async (trx) => {
       const row = await findApplicationOrThrow(trx, scope.poolId, input.appId);

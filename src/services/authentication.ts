@@ -42,18 +42,110 @@ function refusal(status: string): AppError {
   return forbidden(`this account is ${status}; only Activated accounts can sign in`, ApiCode.USER_LOCKED);
 }
 
-async function recordFailure(trx: Tx, app: ApplicationRow, user: UserRow, req: SignInRequest, reason: string): Promise<void> {
+/** Who signs in where, for the login history. */
+export interface SignInContext {
+  clientIp: string;
+  userAgent?: string;
+}
+
+async function recordFailure(trx: Tx, app: ApplicationRow, user: UserRow, req: SignInContext, reason: string): Promise<void> {
   await history.insertLogin(trx, {
     id: newId(), pool_id: app.pool_id, user_id: user.id, app_id: app.id, client_ip: req.clientIp, user_agent: req.userAgent ?? null,
     success: 0, failure_reason: reason, created_at: nowIso(),
   });
 }
 
+export type AccountPayload = NonNullable<SignInInput['passwordPayload']>;
+
 /**
- * Password sign-in (`POST /api/v3/signin`, connection PASSWORD). Unknown accounts verify a dummy
- * hash and answer exactly as a wrong password does. The status is checked only once the password
- * is right, so refusals do not tell strangers which accounts are suspended.
+ * The outcome of a password check. `wrong` covers unknown accounts too, so callers cannot tell
+ * them apart; `locked` says whether the password was right, so a page can answer a wrong password
+ * on a locked account exactly as any wrong password.
  */
+export type PasswordCheck =
+  | { kind: 'ok'; user: UserRow }
+  | { kind: 'wrong' }
+  | { kind: 'locked'; until: string; passwordOk: boolean }
+  | { kind: 'status'; status: string }
+  | { kind: 'denied' };
+
+/**
+ * The rules of password sign-in, shared by `POST /api/v3/signin` and the hosted sign-in page:
+ * unknown accounts verify a dummy hash and answer as a wrong password does; lock-out after
+ * SIGNIN_MAX_FAILURES; the status is checked only once the password is right, so refusals do not
+ * tell strangers which accounts are suspended; then the application's access rules. Every
+ * refusal of a known account is written to its login history.
+ */
+export async function checkPassword(deps: Deps, app: ApplicationRow, payload: AccountPayload, req: SignInContext): Promise<PasswordCheck> {
+  const observe = deps.observer;
+  const user = await findAccount(deps, app.pool_id, payload);
+  // Verified even when the account turns out to be locked: every attempt costs the same.
+  const ok = await verifyPassword(user?.password_hash, payload.password);
+  if (!user) {
+    observe?.signIn('wrong_credentials');
+    return { kind: 'wrong' };
+  }
+  const failures = await history.findFailures(deps.db, app.pool_id, user.id);
+  if (failures?.locked_until && failures.locked_until > nowIso()) {
+    await deps.db.transaction().execute((trx) => recordFailure(trx, app, user, req, 'locked'));
+    observe?.signIn('locked');
+    return { kind: 'locked', until: failures.locked_until, passwordOk: ok };
+  }
+  if (!ok) {
+    const lockedUntil = await deps.db.transaction().execute(async (trx) => {
+      await recordFailure(trx, app, user, req, 'wrong password');
+      const count = await history.addFailure(trx, app.pool_id, user.id, nowIso());
+      if (count < deps.policy.signinMaxFailures) return undefined;
+      const until = new Date(Date.now() + deps.policy.signinLockSeconds * 1000).toISOString();
+      await history.lockUntil(trx, app.pool_id, user.id, until);
+      return until;
+    });
+    if (lockedUntil) {
+      observe?.lockOut();
+      observe?.signIn('locked');
+      return { kind: 'locked', until: lockedUntil, passwordOk: false };
+    }
+    observe?.signIn('wrong_credentials');
+    return { kind: 'wrong' };
+  }
+  if (user.status !== 'Activated') {
+    await deps.db.transaction().execute((trx) => recordFailure(trx, app, user, req, `status ${user.status}`));
+    observe?.signIn(user.status === 'Resigned' ? 'resigned' : 'not_activated');
+    return { kind: 'status', status: user.status };
+  }
+  if (!(await mayUseApplication(deps.db, app, user.id))) {
+    await deps.db.transaction().execute((trx) => recordFailure(trx, app, user, req, 'no access to this application'));
+    observe?.signIn('access_denied');
+    return { kind: 'denied' };
+  }
+  return { kind: 'ok', user };
+}
+
+/** A successful sign-in, in the caller's transaction: failures forgotten, history and counters written. */
+export async function recordSignIn(trx: Tx, app: ApplicationRow, user: UserRow, req: SignInContext, at: string): Promise<void> {
+  await history.clearFailures(trx, app.pool_id, user.id);
+  await history.insertLogin(trx, {
+    id: newId(), pool_id: app.pool_id, user_id: user.id, app_id: app.id, client_ip: req.clientIp, user_agent: req.userAgent ?? null,
+    success: 1, failure_reason: null, created_at: at,
+  });
+  await users.updateUser(trx, app.pool_id, user.id, { logins_count: user.logins_count + 1, last_login: at, last_ip: req.clientIp });
+}
+
+/** The management API's answer to a refused password check. */
+function signInError(check: Exclude<PasswordCheck, { kind: 'ok' }>, app: ApplicationRow): AppError {
+  switch (check.kind) {
+    case 'wrong':
+      return wrongCredentials();
+    case 'locked':
+      return forbidden(`too many wrong passwords: this account is locked until ${check.until}`, ApiCode.USER_LOCKED);
+    case 'status':
+      return refusal(check.status);
+    case 'denied':
+      return forbidden(`appId: the access rules of application "${app.id}" do not let this user sign in`, ApiCode.APP_ACCESS_DENIED);
+  }
+}
+
+/** Password sign-in (`POST /api/v3/signin`, connection PASSWORD). */
 export async function signIn(deps: Deps, req: SignInRequest): Promise<TokenSet> {
   let app: ApplicationRow;
   try {
@@ -72,63 +164,23 @@ export async function signIn(deps: Deps, req: SignInRequest): Promise<TokenSet> 
   if (!scope.split(/\s+/).includes('openid')) throw badRequest('options.scope: must include openid');
   const normalizedScope = [...new Set(scope.split(/\s+/))].join(' ');
 
-  const observe = deps.observer;
-  const user = await findAccount(deps, app.pool_id, payload);
-  // Verified even when the account turns out to be locked: every attempt costs the same.
-  const ok = await verifyPassword(user?.password_hash, payload.password);
-  if (!user) {
-    observe?.signIn('wrong_credentials');
-    throw wrongCredentials();
-  }
-  const failures = await history.findFailures(deps.db, app.pool_id, user.id);
-  if (failures?.locked_until && failures.locked_until > nowIso()) {
-    await deps.db.transaction().execute((trx) => recordFailure(trx, app, user, req, 'locked'));
-    observe?.signIn('locked');
-    throw forbidden(`too many wrong passwords: this account is locked until ${failures.locked_until}`, ApiCode.USER_LOCKED);
-  }
-  if (!ok) {
-    const lockedUntil = await deps.db.transaction().execute(async (trx) => {
-      await recordFailure(trx, app, user, req, 'wrong password');
-      const count = await history.addFailure(trx, app.pool_id, user.id, nowIso());
-      if (count < deps.policy.signinMaxFailures) return undefined;
-      const until = new Date(Date.now() + deps.policy.signinLockSeconds * 1000).toISOString();
-      await history.lockUntil(trx, app.pool_id, user.id, until);
-      return until;
-    });
-    if (lockedUntil) {
-      observe?.lockOut();
-      observe?.signIn('locked');
-      throw forbidden(`too many wrong passwords: this account is locked until ${lockedUntil}`, ApiCode.USER_LOCKED);
-    }
-    observe?.signIn('wrong_credentials');
-    throw wrongCredentials();
-  }
-  if (user.status !== 'Activated') {
-    await deps.db.transaction().execute((trx) => recordFailure(trx, app, user, req, `status ${user.status}`));
-    observe?.signIn(user.status === 'Resigned' ? 'resigned' : 'not_activated');
-    throw refusal(user.status);
-  }
-  if (!(await mayUseApplication(deps.db, app, user.id))) {
-    await deps.db.transaction().execute((trx) => recordFailure(trx, app, user, req, 'no access to this application'));
-    observe?.signIn('access_denied');
-    throw forbidden(`appId: the access rules of application "${app.id}" do not let this user sign in`, ApiCode.APP_ACCESS_DENIED);
-  }
+  const check = await checkPassword(deps, app, payload, req);
+  if (check.kind !== 'ok') throw signInError(check, app);
+  const { user } = check;
 
   const now = nowIso();
-  const session = { id: newId(), pool_id: app.pool_id, user_id: user.id, app_id: app.id, scope: normalizedScope, created_at: now, revoked_at: null, revoked_reason: null };
+  const session: tokens.SessionRow = {
+    id: newId(), pool_id: app.pool_id, user_id: user.id, app_id: app.id, scope: normalizedScope, created_at: now, revoked_at: null, revoked_reason: null,
+    provider_session_id: null, auth_time: now, issuer: req.issuer,
+  };
   const refresh = normalizedScope.split(' ').includes('offline_access') ? newRefreshToken(session, app) : undefined;
   await deps.db.transaction().execute(async (trx) => {
-    await history.clearFailures(trx, app.pool_id, user.id);
     await tokens.insertSession(trx, session);
     if (refresh) await tokens.insertRefreshToken(trx, refresh.row);
-    await history.insertLogin(trx, {
-      id: newId(), pool_id: app.pool_id, user_id: user.id, app_id: app.id, client_ip: req.clientIp, user_agent: req.userAgent ?? null,
-      success: 1, failure_reason: null, created_at: now,
-    });
-    await users.updateUser(trx, app.pool_id, user.id, { logins_count: user.logins_count + 1, last_login: now, last_ip: req.clientIp });
+    await recordSignIn(trx, app, user, req, now);
   });
-  observe?.signIn('success');
-  return signTokens(deps, req.issuer, app, user, session.id, normalizedScope, refresh?.value);
+  deps.observer?.signIn('success');
+  return signTokens(deps, req.issuer, app, user, session, { refreshToken: refresh?.value });
 }
 
 export async function getUserLoginHistory(scope: Scope, input: LoginHistoryInput) {

@@ -18,9 +18,14 @@ export interface Policy {
   refusePrivateTargets: boolean;
   /** How long one delivery attempt may take (also trigger-webhook's test call). */
   deliveryTimeoutMs: number;
+  /** How long the hosted sign-in page's session (single sign-on) lasts after the password was typed. */
+  hostedSessionSeconds: number;
 }
 
-export const DEFAULT_POLICY: Policy = { signinMaxFailures: 5, signinLockSeconds: 900, signingKeyRotateDays: 90, loginHistoryDays: 180, deliveryRetentionDays: 7, refusePrivateTargets: false, deliveryTimeoutMs: 10_000 };
+export const DEFAULT_POLICY: Policy = {
+  signinMaxFailures: 5, signinLockSeconds: 900, signingKeyRotateDays: 90, loginHistoryDays: 180, deliveryRetentionDays: 7, refusePrivateTargets: false,
+  deliveryTimeoutMs: 10_000, hostedSessionSeconds: 7 * 86_400,
+};
 
 /** Sign-in outcomes as operators count them (metrics), one per password sign-in attempt. */
 export type SignInOutcome = 'success' | 'wrong_credentials' | 'locked' | 'not_activated' | 'resigned' | 'access_denied';

@@ -1,7 +1,9 @@
 import type { Db, Tx } from '../store/database.js';
 import { mayUseApplication } from './application-access.js';
 import * as tokens from '../store/tokens.js';
-import type { SessionState } from '../store/tokens.js';
+import type { EndedSession, SessionState } from '../store/tokens.js';
+import * as providerSessions from '../store/provider-sessions.js';
+import { announceLogout } from './backchannel.js';
 import { nowIso } from '../store/values.js';
 import { notFound } from '../errors.js';
 import * as applications from '../store/applications.js';
@@ -45,7 +47,30 @@ export async function sessionMayBeUsed(db: Db | Tx, state: SessionState | undefi
  * userinfo, on every server process. Resignation calls this.
  */
 export async function revokeUserTokens(trx: Tx, poolId: string, userIds: string[], reason: string): Promise<number> {
-  return tokens.revokeUserSessions(trx, poolId, userIds, nowIso(), reason);
+  const at = nowIso();
+  await providerSessions.revokeProviderSessions(trx, poolId, { userIds }, at, reason);
+  const ended = await tokens.revokeUserSessions(trx, poolId, userIds, at, reason);
+  await announceLogout(trx, ended);
+  return ended.length;
+}
+
+/**
+ * Ends a provider session (the hosted page's single sign-on) and every application session that
+ * came through it, telling those applications by back-channel logout; in the caller's transaction.
+ */
+export async function endProviderSessions(db: Db | Tx, poolId: string, providerSessionIds: string[], reason: string): Promise<EndedSession[]> {
+  const at = nowIso();
+  await providerSessions.revokeProviderSessions(db, poolId, { ids: providerSessionIds }, at, reason);
+  const ended = await tokens.revokeSessionsOfProviderSessions(db, poolId, providerSessionIds, at, reason);
+  await announceLogout(db, ended);
+  return ended;
+}
+
+/** Ends one application session and tells its application. */
+export async function endSession(db: Db | Tx, poolId: string, sessionId: string, reason: string): Promise<EndedSession[]> {
+  const ended = await tokens.revokeSession(db, poolId, sessionId, nowIso(), reason);
+  await announceLogout(db, ended);
+  return ended;
 }
 
 /** kick-users: ends a user's sessions in the given applications. */
@@ -56,7 +81,10 @@ export async function kickUser(scope: Scope, input: { userId: string; appIds: st
     const found = new Set((await applications.findApplications(trx, scope.poolId, appIds)).map((a) => a.id));
     const missing = appIds.filter((id) => !found.has(id));
     if (missing.length > 0) throw notFound(`appIds: no application ${missing.map((id) => `"${id}"`).join(', ')} in this user pool`);
-    await tokens.revokeUserSessions(trx, scope.poolId, [user.id], nowIso(), `kicked by ${scope.actor}`, appIds);
+    const at = nowIso();
+    // The person's single sign-on ends too, or the next visit would sign them in again unasked.
+    await providerSessions.revokeProviderSessions(trx, scope.poolId, { userIds: [user.id] }, at, `kicked by ${scope.actor}`);
+    await announceLogout(trx, await tokens.revokeUserSessions(trx, scope.poolId, [user.id], at, `kicked by ${scope.actor}`, appIds));
   });
   return { success: true };
 }

@@ -11,7 +11,7 @@ import { nowIso } from '../store/values.js';
 import { oidcSettings } from './applications.js';
 import { mayUseApplication } from './application-access.js';
 import type { Deps } from './context.js';
-import { sessionIsLive, sessionMayBeUsed } from './sessions.js';
+import { endSession, sessionIsLive, sessionMayBeUsed } from './sessions.js';
 import { VerifiedTokens } from './verified-tokens.js';
 import { SIGNING_ALG, currentSigningKey, verificationKey } from './signing-keys.js';
 
@@ -138,12 +138,25 @@ export function newRefreshToken(session: { id: string; pool_id: string; user_id:
   return { value, row };
 }
 
-/** Signs the access and id tokens of a session; no database writes, so it runs after the commit. */
-export async function signTokens(deps: Deps, issuer: string, app: ApplicationRow, user: UserRow, sessionId: string, scope: string, refreshToken?: string): Promise<TokenSet> {
+/** OIDC Core 3.1.3.6: base64url of the left half of the SHA-256 of the access token (RS256). */
+export const atHash = (accessToken: string) => createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
+
+export type TokenSession = Pick<tokens.SessionRow, 'id' | 'scope' | 'created_at' | 'provider_session_id' | 'auth_time'>;
+
+/**
+ * Signs the access and id tokens of a session; no database writes, so it runs after the commit.
+ * The access token's `sid` is the application session (every check looks it up); the ID token's
+ * `sid` is the provider session when the sign-in came through the hosted page, the one a
+ * back-channel logout token will name, and the application session otherwise.
+ */
+export async function signTokens(
+  deps: Deps, issuer: string, app: ApplicationRow, user: UserRow, session: TokenSession, options: { refreshToken?: string; nonce?: string | null } = {},
+): Promise<TokenSet> {
   const { kid, key } = await currentSigningKey(deps);
   const settings = oidcSettings(app);
   const iat = secondsNow();
-  const accessToken = await new SignJWT({ scope, sid: sessionId, user_pool_id: app.pool_id })
+  const scope = session.scope;
+  const accessToken = await new SignJWT({ scope, sid: session.id, user_pool_id: app.pool_id })
     .setProtectedHeader({ alg: SIGNING_ALG, kid, typ: 'at+jwt' })
     .setIssuer(issuer)
     .setSubject(user.id)
@@ -152,7 +165,14 @@ export async function signTokens(deps: Deps, issuer: string, app: ApplicationRow
     .setExpirationTime(iat + settings.access_token_expire)
     .setJti(newId())
     .sign(key);
-  const idToken = await new SignJWT({ ...userClaims(user, scope), sid: sessionId })
+  const authTime = Math.floor(Date.parse(session.auth_time ?? session.created_at) / 1000);
+  const idToken = await new SignJWT({
+    ...userClaims(user, scope),
+    sid: session.provider_session_id ?? session.id,
+    auth_time: authTime,
+    at_hash: atHash(accessToken),
+    ...(options.nonce ? { nonce: options.nonce } : {}),
+  })
     .setProtectedHeader({ alg: SIGNING_ALG, kid, typ: 'JWT' })
     .setIssuer(issuer)
     .setSubject(user.id)
@@ -164,7 +184,7 @@ export async function signTokens(deps: Deps, issuer: string, app: ApplicationRow
     scope,
     access_token: accessToken,
     id_token: idToken,
-    ...(refreshToken ? { refresh_token: refreshToken } : {}),
+    ...(options.refreshToken ? { refresh_token: options.refreshToken } : {}),
     token_type: 'Bearer',
     expires_in: settings.access_token_expire,
     expire_in: settings.access_token_expire,
@@ -175,6 +195,8 @@ export interface AccessClaims extends JWTPayload {
   sub: string;
   aud: string;
   sid: string;
+  /** `client_credentials` on tokens issued to an application itself (no user, no session). */
+  gty?: string;
   scope: string;
   user_pool_id: string;
 }
@@ -236,13 +258,24 @@ export async function liveAccessToken(deps: Deps, token: string): Promise<Access
   return check.ok ? check.claims : undefined;
 }
 
-/** The token endpoint: authenticates the client, then runs the grant it asks for (refresh_token only). */
-export async function tokenGrant(deps: Deps, issuer: string, creds: ClientCredentials, input: { grant_type?: string; refresh_token?: string }): Promise<TokenSet> {
-  const client = await authenticateClient(deps, creds, 'token_endpoint_auth_method');
-  if (input.grant_type !== 'refresh_token') {
-    throw new OAuthError(400, 'unsupported_grant_type', `grant_type: "${input.grant_type ?? ''}" is not supported; use refresh_token (password sign-in is POST /api/v3/signin)`);
+/**
+ * A client_credentials token (an application's own, no user and no session): alive while its
+ * application exists in the pool. Only introspection accepts it; user endpoints never do.
+ */
+async function liveClientToken(deps: Deps, token: string): Promise<AccessClaims | undefined> {
+  try {
+    const { payload } = await jwtVerify(token, async (header) => {
+      const key = await verificationKey(deps, header.kid);
+      if (!key) throw new Error('unknown kid');
+      return key;
+    }, { algorithms: [SIGNING_ALG], typ: 'at+jwt' });
+    const claims = payload as AccessClaims;
+    if (claims.gty !== 'client_credentials' || claims.sid !== undefined || typeof claims.user_pool_id !== 'string') return undefined;
+    const app = await applications.findApplicationByClientId(deps.db, claims.aud);
+    return app && app.pool_id === claims.user_pool_id ? claims : undefined;
+  } catch {
+    return undefined;
   }
-  return refresh(deps, issuer, client, input.refresh_token);
 }
 
 /** refresh_token grant with rotation: each refresh token works once; a replay ends the session. */
@@ -256,16 +289,16 @@ export async function refresh(deps: Deps, issuer: string, app: ApplicationRow, r
   if (!sessionIsLive(state) || row.expires_at <= nowIso()) throw invalid();
   if (!(await mayUseApplication(deps.db, app, user.id, appHasAccessRules))) {
     // Access to the application was withdrawn since the sign-in: the session ends here.
-    await tokens.revokeSession(deps.db, row.pool_id, row.session_id, nowIso(), 'application access withdrawn');
+    await endSession(deps.db, row.pool_id, row.session_id, 'application access withdrawn');
     throw invalid();
   }
   const next = newRefreshToken(state.session, app);
   if (!(await tokens.rotateRefreshToken(deps.db, deps.dialect, row.id, nowIso(), next.row))) {
     // A used refresh token came back: someone holds a copy, so the whole session ends.
-    await tokens.revokeSession(deps.db, row.pool_id, row.session_id, nowIso(), 'refresh token replayed');
+    await endSession(deps.db, row.pool_id, row.session_id, 'refresh token replayed');
     throw invalid();
   }
-  return signTokens(deps, issuer, app, user, row.session_id, state.session.scope, next.value);
+  return signTokens(deps, issuer, app, user, state.session, { refreshToken: next.value });
 }
 
 /** RFC 7662. Tokens of another user pool than the asking application's are inactive to it. */
@@ -287,7 +320,7 @@ export async function introspect(deps: Deps, creds: ClientCredentials, token: st
       exp: Math.floor(Date.parse(row.expires_at) / 1000),
     };
   }
-  const claims = await liveAccessToken(deps, token);
+  const claims = (await liveAccessToken(deps, token)) ?? (await liveClientToken(deps, token));
   if (!claims || claims.user_pool_id !== app.pool_id) return { active: false };
   return {
     active: true,
@@ -321,7 +354,7 @@ export async function revoke(deps: Deps, creds: ClientCredentials, token: string
   if (!sessionId) return;
   const state = await tokens.findSessionState(deps.db, app.pool_id, sessionId);
   if (state?.session.app_id !== app.id) return;
-  await tokens.revokeSession(deps.db, app.pool_id, sessionId, nowIso(), `revoked by client ${app.id}`);
+  await endSession(deps.db, app.pool_id, sessionId, `revoked by client ${app.id}`);
 }
 
 /** OIDC userinfo: the claims the access token's scopes allow, while its session is live. */

@@ -6,7 +6,8 @@ import type { AuditTables } from './tables/audit.js';
 import type { ApplicationTables } from './tables/applications.js';
 import type { ScimTables } from './tables/scim.js';
 import type { DeliveryTables } from './tables/deliveries.js';
+import type { HostedTables } from './tables/hosted.js';
 
 /** Every table, one interface per family so each family's rows live beside its migration. */
 export interface Database
-  extends FoundationTables, OrganizationTables, RoleGroupTables, PostResourceTables, AuditTables, ApplicationTables, ScimTables, DeliveryTables {}
+  extends FoundationTables, OrganizationTables, RoleGroupTables, PostResourceTables, AuditTables, ApplicationTables, HostedTables, ScimTables, DeliveryTables {}

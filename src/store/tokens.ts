@@ -66,16 +66,20 @@ export async function findRefreshContext(
       'r.id as r_id', 'r.pool_id as r_pool_id', 'r.session_id as r_session_id', 'r.user_id as r_user_id', 'r.token_hash as r_token_hash',
       'r.expires_at as r_expires_at', 'r.used_at as r_used_at', 'r.created_at as r_created_at',
       's.pool_id as s_pool_id', 's.user_id as s_user_id', 's.app_id as s_app_id', 's.scope as s_scope', 's.created_at as s_created_at',
-      's.revoked_at as s_revoked_at', 's.revoked_reason as s_revoked_reason',
+      's.revoked_at as s_revoked_at', 's.revoked_reason as s_revoked_reason', 's.provider_session_id as s_provider_session_id',
+      's.auth_time as s_auth_time', 's.issuer as s_issuer',
     ])
     .select((eb) => eb.exists(eb.selectFrom('application_access as aa').select('aa.id').whereRef('aa.app_id', '=', 's.app_id')).as('s_app_rules'))
     .where('r.token_hash', '=', tokenHash)
     .executeTakeFirst();
   if (!row) return undefined;
   const { r_id, r_pool_id, r_session_id, r_user_id, r_token_hash, r_expires_at, r_used_at, r_created_at, s_pool_id, s_user_id, s_app_id, s_scope,
-    s_created_at, s_revoked_at, s_revoked_reason, s_app_rules, ...user } = row;
+    s_created_at, s_revoked_at, s_revoked_reason, s_provider_session_id, s_auth_time, s_issuer, s_app_rules, ...user } = row;
   const token = { id: r_id, pool_id: r_pool_id, session_id: r_session_id, user_id: r_user_id, token_hash: r_token_hash, expires_at: r_expires_at, used_at: r_used_at, created_at: r_created_at };
-  const session = { id: r_session_id, pool_id: s_pool_id, user_id: s_user_id, app_id: s_app_id, scope: s_scope, created_at: s_created_at, revoked_at: s_revoked_at, revoked_reason: s_revoked_reason };
+  const session = {
+    id: r_session_id, pool_id: s_pool_id, user_id: s_user_id, app_id: s_app_id, scope: s_scope, created_at: s_created_at, revoked_at: s_revoked_at,
+    revoked_reason: s_revoked_reason, provider_session_id: s_provider_session_id, auth_time: s_auth_time, issuer: s_issuer,
+  };
   // EXISTS is a boolean on PostgreSQL and 0/1 on SQLite.
   const appHasAccessRules = Number(s_app_rules) === 1;
   return { token, state: { session, user: { status: user.status, status_changed_at: user.status_changed_at } }, user: user as UsersTable, appHasAccessRules };
@@ -116,19 +120,24 @@ export async function markRefreshTokenUsed(db: Db | Tx, id: string, at: string):
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function revokeSession(db: Db | Tx, poolId: string, sessionId: string, at: string, reason: string): Promise<void> {
-  await db
+/** What back-channel logout needs to know of a session that just ended. */
+export type EndedSession = Pick<SessionRow, 'id' | 'pool_id' | 'app_id' | 'user_id' | 'provider_session_id' | 'issuer'>;
+const ENDED = ['id', 'pool_id', 'app_id', 'user_id', 'provider_session_id', 'issuer'] as const;
+
+export async function revokeSession(db: Db | Tx, poolId: string, sessionId: string, at: string, reason: string): Promise<EndedSession[]> {
+  return db
     .updateTable('oidc_sessions')
     .set({ revoked_at: at, revoked_reason: reason })
     .where('pool_id', '=', poolId)
     .where('id', '=', sessionId)
     .where('revoked_at', 'is', null)
+    .returning(ENDED)
     .execute();
 }
 
-/** Ends every live session of the users (in the given applications, or all). */
-export async function revokeUserSessions(db: Db | Tx, poolId: string, userIds: string[], at: string, reason: string, appIds?: string[]): Promise<number> {
-  if (userIds.length === 0 || appIds?.length === 0) return 0;
+/** Ends every live session of the users (in the given applications, or all); answers those it ended. */
+export async function revokeUserSessions(db: Db | Tx, poolId: string, userIds: string[], at: string, reason: string, appIds?: string[]): Promise<EndedSession[]> {
+  if (userIds.length === 0 || appIds?.length === 0) return [];
   let query = db
     .updateTable('oidc_sessions')
     .set({ revoked_at: at, revoked_reason: reason })
@@ -136,8 +145,20 @@ export async function revokeUserSessions(db: Db | Tx, poolId: string, userIds: s
     .where('user_id', 'in', userIds)
     .where('revoked_at', 'is', null);
   if (appIds) query = query.where('app_id', 'in', appIds);
-  const result = await query.executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return query.returning(ENDED).execute();
+}
+
+/** Ends the application sessions that came through the given provider sessions. */
+export async function revokeSessionsOfProviderSessions(db: Db | Tx, poolId: string, providerSessionIds: string[], at: string, reason: string): Promise<EndedSession[]> {
+  if (providerSessionIds.length === 0) return [];
+  return db
+    .updateTable('oidc_sessions')
+    .set({ revoked_at: at, revoked_reason: reason })
+    .where('pool_id', '=', poolId)
+    .where('provider_session_id', 'in', providerSessionIds)
+    .where('revoked_at', 'is', null)
+    .returning(ENDED)
+    .execute();
 }
 
 /** Ends every live session of one user but the one given (a password change keeps its own). */

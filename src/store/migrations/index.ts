@@ -8,6 +8,7 @@ import { audit } from './0005_audit.js';
 import { applications } from './0006_applications.js';
 import { applicationAccess } from './0007_application_access.js';
 import { retention } from './0008_retention.js';
+import { hosted } from './0010_hosted.js';
 import { deliveries } from './0011_deliveries.js';
 import { scim } from './0012_scim.js';
 import { accessKeyOwners } from './0013_access_key_owners.js';
@@ -24,6 +25,7 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '0006_applications': applications(dialect),
     '0007_application_access': applicationAccess(dialect),
     '0008_retention': retention(),
+    '0010_hosted': hosted(dialect),
     '0011_deliveries': deliveries(dialect),
     '0012_scim': scim(dialect),
     '0013_access_key_owners': accessKeyOwners(),

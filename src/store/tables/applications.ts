@@ -65,6 +65,12 @@ export interface OidcSessionsTable {
   created_at: string;
   revoked_at: string | null;
   revoked_reason: string | null;
+  /** The provider session (hosted sign-in) this sign-in came through; null for password sign-in (0010). */
+  provider_session_id: string | null;
+  /** When the person authenticated (the ID token's auth_time); null before 0010. */
+  auth_time: string | null;
+  /** The `iss` of the session's tokens: its back-channel logout token carries the same (0010). */
+  issuer: string | null;
 }
 
 export interface RefreshTokensTable {

@@ -7,7 +7,7 @@ import { scenarios as directoryScenarios, type Row, type Scenario } from './scen
 import { signInScenarios } from './signin-scenarios.js';
 import { tokenScenarios } from './token-scenarios.js';
 
-const all: Record<string, Scenario> = { ...directoryScenarios, signin: signInScenarios[0], refresh: signInScenarios[1], 'token-check': tokenScenarios[0] };
+const all: Record<string, Scenario> = { ...directoryScenarios, signin: signInScenarios[0], refresh: signInScenarios[1], 'token-check': tokenScenarios[0], 'code-flow': signInScenarios[2] };
 /** BENCH_ONLY=get-user,signin runs a subset; the default is every scenario. */
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
 const scenarios = Object.entries(all).filter(([key]) => !only || only.includes(key)).map(([, scenario]) => scenario);

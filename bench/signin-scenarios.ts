@@ -122,5 +122,55 @@ const refreshGrant: Scenario = {
   },
 };
 
-export const signInScenarios: Scenario[] = [passwordSignIn, refreshGrant];
+const CALLBACK = 'https://bench.example.com/callback';
+
+/**
+ * A full authorization-code sign-in as a browser and its application make it: the page
+ * (GET /oidc/auth), the form post (POST /oidc/auth/signin) and the code exchange (POST
+ * /oidc/token), measured against password sign-in (POST /api/v3/signin) in the same run, with the
+ * same HTTP client and as many concurrent callers: target ≥ 50 % of the password sign-in rate.
+ */
+const codeFlow: Scenario = {
+  name: 'code-flow sign-in vs password sign-in',
+  async run(target) {
+    const { pool, appId, secret, usernames } = await signInPool(target, 'codeflow');
+    const m = managementClient(target.server.url, pool.keyId, pool.secret);
+    ok(await m.updateApplication({ appId, redirectUris: [CALLBACK] } as never), 'update-application');
+    const base = target.server.url;
+    const pick = () => usernames[Math.floor(Math.random() * usernames.length)];
+    const password = await loop(async () => {
+      const answer = await fetch(`${base}/api/v3/signin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body(appId, secret, pick())) });
+      const data = (await answer.json()) as { statusCode: number };
+      if (data.statusCode !== 200) throw new Error(`password sign-in answered ${data.statusCode}`);
+    }, { seconds: SECONDS, concurrency: 8 });
+    const authorize = `${base}/oidc/auth?${new URLSearchParams({ client_id: appId, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid profile offline_access', state: 'bench', nonce: 'bench' })}`;
+    const flows = await loop(async (i) => {
+      // Each caller is one browser: its binding cookie stays, and it holds no provider session.
+      const cookie = `userpool_browser=bench-browser-${String(i % 8).padStart(32, '0')}`;
+      const page = await (await fetch(authorize, { headers: { cookie } })).text();
+      const sealed = /name="form" value="([^"]+)"/.exec(page)?.[1];
+      if (!sealed) throw new Error('no sign-in form');
+      const posted = await fetch(`${base}/oidc/auth/signin`, {
+        method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ form: sealed.replace(/&amp;/g, '&'), account: pick(), password: PASSWORD }).toString(),
+      });
+      const code = new URL(posted.headers.get('location') ?? 'x:/').searchParams.get('code');
+      if (!code) throw new Error(`sign-in form answered ${posted.status}`);
+      const tokens = await fetch(`${base}/oidc/token`, {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, client_id: appId, client_secret: secret }).toString(),
+      });
+      if (tokens.status !== 200) throw new Error(`code exchange answered ${tokens.status}`);
+      await tokens.arrayBuffer();
+    }, { seconds: SECONDS, concurrency: 8 });
+    const ratio = flows.rps / password.rps;
+    return [{
+      name: 'code-flow sign-in (page + form post + code exchange)', http: flows, baseline: password,
+      ratio: `${(ratio * 100).toFixed(0)} % of password sign-in (baseline column: POST /api/v3/signin, same client)`,
+      target: '≥ 50 % of the password sign-in rate', verdict: ratio >= 0.5 ? 'met' : 'MISSED',
+    }];
+  },
+};
+
+export const signInScenarios: Scenario[] = [passwordSignIn, refreshGrant, codeFlow];
 

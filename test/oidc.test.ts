@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startServer, type RunningServer } from '../src/server/start.js';
-import { revokeUserTokens } from '../src/services/sessions.js';
+import { revokeUserTokens } from '../src/services/session-endings.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { authClient, createApp, createUser, httpStatusOf, signIn } from './helpers/apps.js';
 
@@ -114,7 +114,7 @@ describe('OIDC endpoints through the official AuthenticationClient', () => {
     const deps = t.server.deps;
     const poolId = (await t.management.getApplication({ appId: app.appId })).data.userPoolId;
     await deps.db.transaction().execute(async (trx) => {
-      await revokeUserTokens(trx, poolId, [user.userId], 'resigned');
+      await revokeUserTokens(trx, deps, poolId, [user.userId], 'resigned');
     });
     await expectDead(client, tokens);
   });

@@ -14,6 +14,7 @@ import { membershipsOf, resolveTargets, type Memberships } from './authorization
 import type { Scope } from './context.js';
 import { DEFAULT_NAMESPACE } from './resources.js';
 import { resolveUser } from './user-resolver.js';
+import { endSessionsWithoutAccess } from './session-endings.js';
 
 /**
  * Who may sign in to an application. Rules name users, roles, groups and departments (ORG);
@@ -63,6 +64,8 @@ export async function updatePermissionStrategy(scope: Scope, input: UpdatePermis
   await scope.db.transaction().execute(async (trx) => {
     await findApplicationOrThrow(trx, scope.poolId, input.appId);
     await applications.updateApplication(trx, scope.poolId, input.appId, { permission_strategy: input.permissionStrategy, updated_at: nowIso() });
+    const updated = await findApplicationOrThrow(trx, scope.poolId, input.appId);
+    await endSessionsWithoutAccess(trx, scope, scope.poolId, updated.id, 'application access withdrawn', (userId) => mayUseApplication(trx, updated, userId));
   });
   return { success: true };
 }
@@ -100,6 +103,7 @@ export async function authorizeApplicationAccess(scope: Scope, input: AuthorizeA
       }
     }
     await store.upsertRules(trx, rows);
+    if (rows.some((r) => r.effect === 'DENY')) await endSessionsWithoutAccess(trx, scope, scope.poolId, app.id, 'application access withdrawn', (userId) => mayUseApplication(trx, app, userId));
   });
   return { success: true };
 }
@@ -118,6 +122,7 @@ export async function revokeApplicationAccess(scope: Scope, input: RevokeApplica
       const ids = await subjectIds(trx, scope.poolId, item.targetType, [...new Set(item.targetIdentifier)], item.namespaceCode ?? DEFAULT_NAMESPACE);
       await store.deleteRules(trx, scope.poolId, app.id, item.targetType, ids);
     }
+    await endSessionsWithoutAccess(trx, scope, scope.poolId, app.id, 'application access withdrawn', (userId) => mayUseApplication(trx, app, userId));
   });
   return { success: true };
 }

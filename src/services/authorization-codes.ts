@@ -10,7 +10,7 @@ import { mayUseApplication } from './application-access.js';
 import { pkceMatches, pkceVerifierIsWellFormed } from './authorize-request.js';
 import type { Deps } from './context.js';
 import { providerSessionIsLive } from './provider-sessions.js';
-import { endSession } from './sessions.js';
+import { endSession } from './session-endings.js';
 import { OAuthError, hashToken, newRefreshToken, signTokens, type TokenSet } from './tokens.js';
 
 const invalidGrant = (why: string) => new OAuthError(400, 'invalid_grant', `code: ${why}`);
@@ -28,7 +28,7 @@ export async function exchangeCode(
   const row = await codes.findCodeByHash(deps.db, hashToken(input.code));
   if (!row || row.app_id !== app.id || row.pool_id !== app.pool_id) throw invalidGrant('invalid, expired or issued to another client');
   if (row.used_at) {
-    if (row.session_id) await endSession(deps.db, row.pool_id, row.session_id, 'authorization code replayed');
+    if (row.session_id) await endSession(deps, row.pool_id, row.session_id, 'authorization code replayed');
     throw invalidGrant('already used; the tokens issued from it are revoked');
   }
   if (row.expires_at <= nowIso()) throw invalidGrant('invalid, expired or issued to another client');
@@ -60,7 +60,7 @@ export async function exchangeCode(
   if (!claimed) {
     // Another request exchanged it a moment ago: that one is the replay's victim too.
     const again = await codes.findCodeByHash(deps.db, row.code_hash);
-    if (again?.session_id) await endSession(deps.db, row.pool_id, again.session_id, 'authorization code replayed');
+    if (again?.session_id) await endSession(deps, row.pool_id, again.session_id, 'authorization code replayed');
     throw invalidGrant('already used; the tokens issued from it are revoked');
   }
   return signTokens(deps, issuer, app, user, session, { refreshToken: refreshToken?.value, nonce: row.nonce });

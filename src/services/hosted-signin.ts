@@ -16,7 +16,7 @@ import {
 import { grantConsent, missingConsent } from './consents.js';
 import type { Deps } from './context.js';
 import { findLiveProviderSession, newProviderSession, type LiveProviderSession } from './provider-sessions.js';
-import { endProviderSessions } from './sessions.js';
+import { endProviderSessions } from './session-endings.js';
 import { hashToken } from './tokens.js';
 
 /** How long an authorization code can be exchanged. */
@@ -191,7 +191,7 @@ export async function submitSignIn(deps: Deps, ctx: HostedContext, input: { form
       cookie = { value: ctx.sessionCookie!, maxAge: deps.policy.hostedSessionSeconds };
     } else {
       // One browser, one person: another person's session in this browser ends here.
-      if (previous) await endProviderSessions(trx, app.pool_id, [previous.session.id], 'another account signed in in this browser');
+      if (previous) await endProviderSessions(trx, deps, app.pool_id, [previous.session.id], 'another account signed in in this browser');
       await providerStore.insertProviderSession(trx, fresh.row);
       session = fresh.row;
       cookie = { value: fresh.value, maxAge: deps.policy.hostedSessionSeconds };

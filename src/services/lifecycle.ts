@@ -7,7 +7,7 @@ import type { Scope } from './context.js';
 import { resolveAllUsers } from './user-resolver.js';
 import { recordAudits } from './audit.js';
 import { enqueueEvents } from './outbox.js';
-import { revokeUserTokens } from './sessions.js';
+import { revokeUserTokens } from './session-endings.js';
 import { toUserView } from './user-view.js';
 
 export type AccountKind = 'user' | 'public_account';
@@ -48,7 +48,7 @@ export async function resign(scope: Scope, ids: string[], userIdType: string | u
       await trx.updateTable('users')
         .set({ status: 'Resigned', work_status: 'Closed', status_changed_at: at, updated_at: at })
         .where('pool_id', '=', scope.poolId).where('id', 'in', pending).execute();
-      await revokeUserTokens(trx, scope.poolId, pending, action);
+      await revokeUserTokens(trx, scope, scope.poolId, pending, action);
     }
     const targetType = kind === 'user' ? 'user' : 'public_account';
     await recordAudits(trx, scope, pending.map((userId) => ({ action, targetType, targetIds: [userId], detail: { resignedAt: at, removed: snapshots.get(userId) } })));

@@ -9,7 +9,7 @@ import type { Deps } from './context.js';
 import { browserHash } from './authorize-request.js';
 import { findLiveProviderSession } from './provider-sessions.js';
 import * as providerStore from '../store/provider-sessions.js';
-import { endProviderSessions, endSession } from './sessions.js';
+import { endProviderSessions, endSession } from './session-endings.js';
 import { SIGNING_ALG, verificationKey } from './signing-keys.js';
 
 export interface LogoutContext {
@@ -72,11 +72,11 @@ async function endAll(deps: Deps, ctx: LogoutContext, poolId: string | undefined
       if (named && named.user_id === hint.sub) ended.push(named.id);
       else {
         const state = await tokens.findSessionState(deps.db, poolId, hint.sid);
-        if (state && state.session.user_id === hint.sub) await endSession(deps.db, poolId, hint.sid, 'signed out (RP-initiated logout)');
+        if (state && state.session.user_id === hint.sub) await endSession(deps, poolId, hint.sid, 'signed out (RP-initiated logout)');
       }
     }
     if (ended.length) {
-      await deps.db.transaction().execute((trx) => endProviderSessions(trx, poolId, ended, 'signed out (RP-initiated logout)'));
+      await deps.db.transaction().execute((trx) => endProviderSessions(trx, deps, poolId, ended, 'signed out (RP-initiated logout)'));
     }
   }
   return ended.length > 0;

@@ -12,7 +12,7 @@ import { findApplicationOrThrow, oidcSettings } from './applications.js';
 import * as users from '../store/users.js';
 import { toUserViews } from './user-view.js';
 import type { ListApplicationActiveUsersInput } from '../schemas/applications.js';
-import type { Scope } from './context.js';
+import type { Deps, Scope } from './context.js';
 
 /**
  * Whether the tokens of a session may still be used. Read from the database on every check (one
@@ -41,38 +41,6 @@ export async function sessionMayBeUsed(db: Db | Tx, state: SessionState | undefi
   return mayUseApplication(db, app, state.session.user_id, access.hasRules);
 }
 
-/**
- * Ends every session of the users, inside the caller's transaction: when it commits, their
- * refresh tokens stop working and their access tokens introspect as inactive and are refused by
- * userinfo, on every server process. Resignation calls this.
- */
-export async function revokeUserTokens(trx: Tx, poolId: string, userIds: string[], reason: string): Promise<number> {
-  const at = nowIso();
-  await providerSessions.revokeProviderSessions(trx, poolId, { userIds }, at, reason);
-  const ended = await tokens.revokeUserSessions(trx, poolId, userIds, at, reason);
-  await announceLogout(trx, ended);
-  return ended.length;
-}
-
-/**
- * Ends a provider session (the hosted page's single sign-on) and every application session that
- * came through it, telling those applications by back-channel logout; in the caller's transaction.
- */
-export async function endProviderSessions(db: Db | Tx, poolId: string, providerSessionIds: string[], reason: string): Promise<EndedSession[]> {
-  const at = nowIso();
-  await providerSessions.revokeProviderSessions(db, poolId, { ids: providerSessionIds }, at, reason);
-  const ended = await tokens.revokeSessionsOfProviderSessions(db, poolId, providerSessionIds, at, reason);
-  await announceLogout(db, ended);
-  return ended;
-}
-
-/** Ends one application session and tells its application. */
-export async function endSession(db: Db | Tx, poolId: string, sessionId: string, reason: string): Promise<EndedSession[]> {
-  const ended = await tokens.revokeSession(db, poolId, sessionId, nowIso(), reason);
-  await announceLogout(db, ended);
-  return ended;
-}
-
 /** kick-users: ends a user's sessions in the given applications. */
 export async function kickUser(scope: Scope, input: { userId: string; appIds: string[]; userIdType?: string }): Promise<{ success: boolean }> {
   const appIds = [...new Set(input.appIds)];
@@ -84,7 +52,7 @@ export async function kickUser(scope: Scope, input: { userId: string; appIds: st
     const at = nowIso();
     // The person's single sign-on ends too, or the next visit would sign them in again unasked.
     await providerSessions.revokeProviderSessions(trx, scope.poolId, { userIds: [user.id] }, at, `kicked by ${scope.actor}`);
-    await announceLogout(trx, await tokens.revokeUserSessions(trx, scope.poolId, [user.id], at, `kicked by ${scope.actor}`, appIds));
+    await announceLogout(trx, scope, await tokens.revokeUserSessions(trx, scope.poolId, [user.id], at, `kicked by ${scope.actor}`, appIds));
   });
   return { success: true };
 }

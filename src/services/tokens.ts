@@ -11,7 +11,8 @@ import { nowIso } from '../store/values.js';
 import { oidcSettings } from './applications.js';
 import { mayUseApplication } from './application-access.js';
 import type { Deps } from './context.js';
-import { endSession, sessionIsLive, sessionMayBeUsed } from './sessions.js';
+import { sessionIsLive, sessionMayBeUsed } from './sessions.js';
+import { endSession } from './session-endings.js';
 import { VerifiedTokens } from './verified-tokens.js';
 import { SIGNING_ALG, currentSigningKey, verificationKey } from './signing-keys.js';
 
@@ -289,13 +290,13 @@ export async function refresh(deps: Deps, issuer: string, app: ApplicationRow, r
   if (!sessionIsLive(state) || row.expires_at <= nowIso()) throw invalid();
   if (!(await mayUseApplication(deps.db, app, user.id, appHasAccessRules))) {
     // Access to the application was withdrawn since the sign-in: the session ends here.
-    await endSession(deps.db, row.pool_id, row.session_id, 'application access withdrawn');
+    await endSession(deps, row.pool_id, row.session_id, 'application access withdrawn');
     throw invalid();
   }
   const next = newRefreshToken(state.session, app);
   if (!(await tokens.rotateRefreshToken(deps.db, deps.dialect, row.id, nowIso(), next.row))) {
     // A used refresh token came back: someone holds a copy, so the whole session ends.
-    await endSession(deps.db, row.pool_id, row.session_id, 'refresh token replayed');
+    await endSession(deps, row.pool_id, row.session_id, 'refresh token replayed');
     throw invalid();
   }
   return signTokens(deps, issuer, app, user, state.session, { refreshToken: next.value });
@@ -354,7 +355,7 @@ export async function revoke(deps: Deps, creds: ClientCredentials, token: string
   if (!sessionId) return;
   const state = await tokens.findSessionState(deps.db, app.pool_id, sessionId);
   if (state?.session.app_id !== app.id) return;
-  await endSession(deps.db, app.pool_id, sessionId, `revoked by client ${app.id}`);
+  await endSession(deps, app.pool_id, sessionId, `revoked by client ${app.id}`);
 }
 
 /** OIDC userinfo: the claims the access token's scopes allow, while its session is live. */

@@ -148,6 +148,13 @@ export async function revokeUserSessions(db: Db | Tx, poolId: string, userIds: s
   return query.returning(ENDED).execute();
 }
 
+/** The users holding a session of the application that nobody ended (it may have expired). */
+export async function usersWithOpenSessions(db: Db | Tx, poolId: string, appId: string): Promise<string[]> {
+  const rows = await db.selectFrom('oidc_sessions').select('user_id').distinct()
+    .where('pool_id', '=', poolId).where('app_id', '=', appId).where('revoked_at', 'is', null).execute();
+  return rows.map((r) => r.user_id);
+}
+
 /** Ends the application sessions that came through the given provider sessions. */
 export async function revokeSessionsOfProviderSessions(db: Db | Tx, poolId: string, providerSessionIds: string[], at: string, reason: string): Promise<EndedSession[]> {
   if (providerSessionIds.length === 0) return [];

@@ -214,3 +214,23 @@ describe('application fields for hosted sign-in', () => {
     expect((await t.management.getApplication({ appId: web.appId })).data.redirectUris).toEqual([CALLBACK]);
   });
 });
+
+describe('pruning what hosted sign-in leaves behind', () => {
+  it('removes codes and provider sessions a day past their end, and keeps live ones', async () => {
+    const { pruneExpired } = await import('../src/services/retention.js');
+    const user = await createUser(t);
+    const agent = new Agent(t.url);
+    await codeFor(agent, webUrl(), user.email);
+    const db = t.server.deps.db;
+    const count = async () => ({
+      codes: (await db.selectFrom('authorization_codes').select('id').where('user_id', '=', user.userId).execute()).length,
+      sessions: (await db.selectFrom('provider_sessions').select('id').where('user_id', '=', user.userId).execute()).length,
+    });
+    expect(await count()).toEqual({ codes: 1, sessions: 1 });
+    await pruneExpired(t.server.deps);
+    expect(await count()).toEqual({ codes: 1, sessions: 1 });
+    // Two days later both are long over.
+    await pruneExpired(t.server.deps, Date.now() + 2 * 86_400_000 + t.server.deps.policy.hostedSessionSeconds * 1000);
+    expect(await count()).toEqual({ codes: 0, sessions: 0 });
+  });
+});

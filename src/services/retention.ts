@@ -1,5 +1,7 @@
 import * as store from '../store/retention.js';
 import { pruneDelivered, pruneDispatchedEvents } from '../store/deliveries.js';
+import * as codes from '../store/authorization-codes.js';
+import * as providers from '../store/provider-sessions.js';
 import { MAX_TOKEN_SECONDS } from '../schemas/applications.js';
 import type { Deps } from './context.js';
 
@@ -16,6 +18,9 @@ export interface Pruned {
   deliveries: number;
   /** Outbox events dispatched past DELIVERY_RETENTION_DAYS whose deliveries all arrived. */
   events: number;
+  /** Hosted sign-in: authorization codes a day past expiry, provider sessions a day past their end. */
+  authorizationCodes: number;
+  providerSessions: number;
 }
 
 /**
@@ -37,5 +42,7 @@ export async function pruneExpired(deps: Deps, now = Date.now()): Promise<Pruned
   const keep = deps.policy.deliveryRetentionDays;
   const deliveries = keep > 0 ? await pruneDelivered(deps.db, at(now - keep * DAY)) : 0;
   const events = keep > 0 ? await pruneDispatchedEvents(deps.db, at(now - keep * DAY)) : 0;
-  return { refreshTokens, sessions, loginHistory, signinFailures, deliveries, events };
+  const authorizationCodes = await codes.pruneCodes(deps.db, at(now - GRACE));
+  const providerSessions = await providers.pruneProviderSessions(deps.db, at(now - GRACE));
+  return { refreshTokens, sessions, loginHistory, signinFailures, deliveries, events, authorizationCodes, providerSessions };
 }

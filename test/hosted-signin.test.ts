@@ -57,7 +57,7 @@ describe('authorization code flow through the hosted page', () => {
     expect(without).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     const wrong = await tokenRequest(t.url, { ...base, code_verifier: pkcePair().verifier });
     expect(wrong).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
-    // A fresh code, since a failed exchange does not consume it but let us be exact about the control.
+    // A refused exchange does not use the code up: the right verifier still gets the tokens.
     const ok = await tokenRequest(t.url, { ...base, code_verifier: verifier });
     expect(ok.status).toBe(200);
     expect(ok.body.refresh_token).toBeTruthy();
@@ -135,6 +135,58 @@ describe('authorization code flow through the hosted page', () => {
     expect(forged.status).toBe(400);
     const own = await attacker.post('/oidc/auth/signin', { form: hiddenForm(html), account: user.email, password: 'Correct-horse-1' });
     expect(redirectParams(own).get('code')).toBeTruthy();
+  });
+});
+
+describe('response modes, max_age and consent', () => {
+  it('response_mode=form_post answers with a page that posts code and state to the redirect_uri', async () => {
+    const user = await createUser(t);
+    const answer = await new Agent(t.url).signIn(webUrl({ response_mode: 'form_post' }), user.email, 'Correct-horse-1');
+    expect(answer.status).toBe(200);
+    const html = await answer.text();
+    expect(html).toContain(`<form method="post" action="${CALLBACK}">`);
+    expect(html).toMatch(/name="code" value="[A-Za-z0-9_-]{43}"/);
+    expect(html).toContain('name="state" value="st-1"');
+    const csp = answer.headers.get('content-security-policy')!;
+    expect(csp).toContain('form-action https://rp.example.com');
+    expect(csp).toMatch(/script-src 'nonce-[^']+'/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    const query = await new Agent(t.url).signIn(webUrl(), user.email, 'Correct-horse-1');
+    expect(redirectParams(query).get('code')).toBeTruthy();
+  });
+
+  it('max_age=0 asks for the password again even with a live session; without max_age the session answers', async () => {
+    const user = await createUser(t);
+    const agent = new Agent(t.url);
+    await codeFor(agent, webUrl(), user.email);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const again = await agent.get(webUrl({ max_age: '0' }));
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('autocomplete="current-password"');
+    expect(redirectParams(await agent.get(webUrl())).get('code')).toBeTruthy();
+  });
+
+  it('denying consent sends access_denied; allowing it sends a code', async () => {
+    const user = await createUser(t);
+    const agent = new Agent(t.url);
+    await codeFor(agent, webUrl(), user.email);
+    const asked = await agent.get(webUrl({ prompt: 'consent' }));
+    const html = await asked.text();
+    expect(html).toContain('value="deny"');
+    const denied = redirectParams(await agent.post('/oidc/auth/consent', { form: hiddenForm(html), decision: 'deny' }));
+    expect(denied.get('error')).toBe('access_denied');
+    const html2 = await (await agent.get(webUrl({ prompt: 'consent' }))).text();
+    const allowed = redirectParams(await agent.post('/oidc/auth/consent', { form: hiddenForm(html2), decision: 'allow' }));
+    expect(allowed.get('code')).toBeTruthy();
+  });
+
+  it('refuses a code at a redirect_uri other than the one it was issued for', async () => {
+    const user = await createUser(t);
+    const params = await codeFor(new Agent(t.url), webUrl(), user.email);
+    const other = await tokenRequest(t.url, { grant_type: 'authorization_code', code: params.get('code')!, redirect_uri: 'https://rp.example.com/other', client_id: web.appId, client_secret: web.secret });
+    expect(other).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    const right = await tokenRequest(t.url, { grant_type: 'authorization_code', code: params.get('code')!, redirect_uri: CALLBACK, client_id: web.appId, client_secret: web.secret });
+    expect(right.status).toBe(200);
   });
 });
 

@@ -136,7 +136,7 @@ describe('application access rules', () => {
     expect(await client.introspectToken(latest.data.access_token!)).toEqual({ active: false });
   });
 
-  it('makes access tokens inactive the moment access is withdrawn, and active again if it is given back', async () => {
+  it('ends the session the moment access is withdrawn: its tokens stay inactive even when access is given back', async () => {
     const app = await createApp(t);
     const user = await createUser(t);
     const client = authClient(t, app);
@@ -148,11 +148,13 @@ describe('application access rules', () => {
     expect(await client.introspectToken(tokens.refresh_token)).toEqual({ active: false });
     expect(await httpStatusOf(client.getUserInfoByAccessToken(tokens.access_token))).toBe(401);
 
-    // Nothing was refreshed meanwhile, so the session was not ended: lifting the DENY restores it.
+    // The session ended with the DENY (and its application was told): lifting it restores nothing.
     ok(await revoke(app.appId, [{ targetType: 'USER', targetIdentifier: [user.userId] }]), 'revoke');
-    expect((await client.introspectToken(tokens.access_token)).active).toBe(true);
-    await strategy(app.appId, 'DENY_ALL');
     expect((await client.introspectToken(tokens.access_token)).active).toBe(false);
+    const again = (await signIn(client, user.username)).data as { access_token: string };
+    expect((await client.introspectToken(again.access_token)).active).toBe(true);
+    await strategy(app.appId, 'DENY_ALL');
+    expect((await client.introspectToken(again.access_token)).active).toBe(false);
   });
 
   it('refuses the refresh of a user a new DENY rule reaches, under ALLOW_ALL', async () => {
@@ -237,6 +239,9 @@ describe('applications a user is signed in to', () => {
     ok(await authorize(b.appId, [{ targetType: 'USER', targetIdentifier: [user.userId], effect: 'DENY' }]), 'authorize');
     expect(await loggedIn(user.userId)).toEqual([a.appId]);
     ok(await revoke(b.appId, [{ targetType: 'USER', targetIdentifier: [user.userId] }]), 'revoke');
+    // Withdrawn access ended the session in b: lifting the DENY does not bring it back.
+    expect(await loggedIn(user.userId)).toEqual([a.appId]);
+    await signIn(authClient(t, b), user.username);
     ok(await t.management.kickUsers({ userId: user.userId, appIds: [a.appId] } as never), 'kick-users');
     expect(await loggedIn(user.userId)).toEqual([b.appId]);
     ok(await t.management.resignUser({ userId: user.userId }), 'resign-user');

@@ -54,28 +54,3 @@ export interface HostedTables {
   authorization_codes: AuthorizationCodesTable;
   consents: ConsentsTable;
 }
-
-export interface HostedTables {
-  provider_sessions: ProviderSessionsTable;
-  authorization_codes: AuthorizationCodesTable;
-  consents: ConsentsTable;
-}
-
-/** A logout token on its way to an application's back-channel logout URI (migration 0010b). */
-export interface BackchannelDeliveriesTable {
-  id: string;
-  pool_id: string;
-  app_id: string;
-  url: string;
-  /** The form body, `logout_token=<signed JWT>`. */
-  body: string;
-  attempts: number;
-  next_attempt_at: string;
-  /** A process sending it holds it until then; another may take it over afterwards. */
-  locked_until: string | null;
-  delivered_at: string | null;
-  /** Set after the last attempt failed. */
-  dead_at: string | null;
-  last_error: string | null;
-  created_at: string;
-}

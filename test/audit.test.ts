@@ -173,8 +173,9 @@ describe('event outbox', () => {
     const created = await t.management.createPublicAccountsBatch({ list: [{ username: `e1_${uniq()}` }, { username: `e2_${uniq()}` }] } as never);
     expect(created.statusCode).toBe(200);
     const events = await outboxOf(created.requestId!);
-    expect(events.map((e) => e.type)).toEqual(['public_account.created', 'public_account.created']);
-    expect(events.map((e) => JSON.parse(e.payload).publicAccountId).sort()).toEqual(created.data.map((a) => a.userId).sort());
+    expect(events.map((e) => e.type)).toEqual(['user:created', 'user:created']);
+    expect(events.every((e) => JSON.parse(e.payload).accountType === 'public_account')).toBe(true);
+    expect(events.map((e) => JSON.parse(e.payload).userId).sort()).toEqual(created.data.map((a) => a.userId).sort());
   });
 
   it('leaves no event when the transaction fails after the event was written', async () => {

@@ -323,6 +323,33 @@ describe('webhook delivery', () => {
   });
 });
 
+describe('events of other changes', () => {
+  it('announces user, group and role writes by their GenAuth names, and nothing for a refused write', async () => {
+    const hook = await createWebhook({ events: ['user:created', 'user:updated', 'user:password-changed', 'user:deleted', 'group:created', 'group:member-added', 'group:member-removed', 'role:created', 'role:assigned'] });
+    const s = uniq();
+    const user = ok<{ userId: string }>(await t.management.createUser({ username: `ev_${s}` } as never), 'create-user');
+    ok(await t.management.updateUser({ userId: user.userId, name: 'Renamed', password: 'Another-pass-1' } as never), 'update-user');
+    ok(await t.management.createGroup({ code: `g_${s}`, name: 'G' } as never), 'create-group');
+    ok(await t.management.addGroupMembers({ code: `g_${s}`, userIds: [user.userId] } as never), 'add-group-members');
+    ok(await t.management.removeGroupMembers({ code: `g_${s}`, userIds: [user.userId] } as never), 'remove-group-members');
+    ok(await t.management.createRole({ code: `r_${s}` } as never), 'create-role');
+    ok(await t.management.assignRole({ code: `r_${s}`, targets: [{ targetType: 'USER', targetIdentifier: user.userId }] } as never), 'assign-role');
+    // Refused (the group exists): no event.
+    expect((await t.management.createGroup({ code: `g_${s}`, name: 'G' } as never)).statusCode).not.toBe(200);
+    ok(await t.management.deleteUsersBatch({ userIds: [user.userId] } as never), 'delete-users-batch');
+    const expected = ['user:created', 'user:updated', 'user:password-changed', 'group:created', 'group:member-added', 'group:member-removed', 'role:created', 'role:assigned', 'user:deleted'];
+    const got = await receiver.waitFor(expected.length, 20_000, (r) => r.path === hook.path);
+    await new Promise((r) => setTimeout(r, 300));
+    const events = at(hook.path).map((r) => JSON.parse(r.body) as { eventName: string; data: Record<string, any> });
+    expect(events.map((e) => e.eventName).sort()).toEqual([...expected].sort());
+    expect(got).toHaveLength(expected.length);
+    expect(events.find((e) => e.eventName === 'group:member-added')!.data).toMatchObject({ code: `g_${s}`, userIds: [user.userId] });
+    expect(events.find((e) => e.eventName === 'user:created')!.data).toMatchObject({ userId: user.userId, accountType: 'user' });
+    expect(events.find((e) => e.eventName === 'user:updated')!.data.user).toMatchObject({ name: 'Renamed' });
+    expect(events.find((e) => e.eventName === 'user:deleted')!.data).toMatchObject({ userId: user.userId });
+  });
+});
+
 describe('private targets', () => {
   it('are refused at create and update when DELIVERY_REFUSE_PRIVATE_TARGETS is on, and allowed by default', async () => {
     const strict = await startTestServer({ DELIVERY_REFUSE_PRIVATE_TARGETS: 'true', DELIVERY_POLL_MS: '50' });

@@ -9,6 +9,7 @@ import type { Scope } from './context.js';
 import { resolveAllUsers, resolveUser, resolveUsersForNewRelation } from './user-resolver.js';
 import { toUserView, toUserViews, type UserView, type UserViewOptions } from './user-view.js';
 import { removeAuthorizationsOfTargets, checkCode, checkList, checkLookupCode, checkPaging, formatError } from './namespaces.js';
+import { enqueueEvent, enqueueEvents } from './outbox.js';
 
 /** Groups (用户分组): a pool-wide code, a name, free custom data, and users as members. */
 
@@ -82,6 +83,7 @@ async function insertGroups(scope: Scope, inputs: GroupInput[], where: (i: numbe
       if (isUniqueViolation(error)) throw duplicate(inputs[0].code, 'code');
       throw error;
     }
+    await enqueueEvents(trx, scope, 'group:created', rows.map((r) => toGroupView(r)));
     return rows.map((r) => toGroupView(r));
   });
 }
@@ -156,6 +158,7 @@ export async function updateGroup(scope: Scope, input: GroupUpdate): Promise<Gro
       changes.custom_data = toJson({ ...parseJson<Record<string, unknown>>(row.custom_data, {}), ...customDataObject(input.customData, 'customData') });
     }
     await store.update(trx, scope.poolId, row.id, changes);
+    await enqueueEvent(trx, scope, 'group:updated', { ...toGroupView({ ...row, ...changes }), previousCode: row.code });
     return toGroupView({ ...row, ...changes });
   });
 }
@@ -164,9 +167,11 @@ export async function updateGroup(scope: Scope, input: GroupUpdate): Promise<Gro
 export async function deleteGroups(scope: Scope, codes: string[]): Promise<{ success: boolean }> {
   checkList(codes, 'codeList');
   return scope.db.transaction().execute(async (trx) => {
-    const ids = (await store.findByCodes(trx, scope.poolId, codes)).map((r) => r.id);
+    const found = await store.findByCodes(trx, scope.poolId, codes);
+    const ids = found.map((r) => r.id);
     await removeAuthorizationsOfTargets(trx, scope.poolId, 'GROUP', ids);
     await store.remove(trx, scope.poolId, ids); // members cascade
+    await enqueueEvents(trx, scope, 'group:deleted', found.map((r) => ({ groupId: r.id, code: r.code })));
     return { success: true };
   });
 }
@@ -187,6 +192,7 @@ export async function addGroupMembers(scope: Scope, code: string, userIds: strin
     const group = await findGroup(trx, scope.poolId, code);
     const users = await withUserPhrase(() => resolveUsersForNewRelation(trx, scope, userIds, 'user_id', 'userIds'));
     await store.addMembers(trx, scope.poolId, group.id, users.map((u) => u.id), nowIso());
+    await enqueueEvent(trx, scope, 'group:member-added', { groupId: group.id, code: group.code, userIds: users.map((u) => u.id) });
     return { success: true };
   });
 }
@@ -198,6 +204,7 @@ export async function removeGroupMembers(scope: Scope, code: string, userIds: st
     const group = await findGroup(trx, scope.poolId, code);
     const users = await withUserPhrase(() => resolveAllUsers(trx, scope.poolId, userIds, 'user_id', 'userIds'));
     await store.removeMembers(trx, scope.poolId, group.id, users.map((u) => u.id));
+    await enqueueEvent(trx, scope, 'group:member-removed', { groupId: group.id, code: group.code, userIds: users.map((u) => u.id) });
     return { success: true };
   });
 }

@@ -2,18 +2,22 @@ import type { Tx } from '../store/database.js';
 import { newId } from '../lib/ids.js';
 import { nowIso, toJson } from '../store/values.js';
 import type { Scope } from './context.js';
+import type { EventName } from './event-catalogue.js';
 
 /**
- * Queues an event for delivery (webhooks, other systems) in the caller's transaction: it exists
- * if and only if the change it announces was committed. A dispatcher reads rows whose
- * `delivered_at` is NULL and stamps them once delivered.
+ * The one call a service makes to announce a change: `await enqueueEvent(trx, scope, 'group:created', data)`
+ * inside the transaction of the change, so the event exists if and only if the change committed.
+ * `type` is a name from the event catalogue (services/event-catalogue.ts: GenAuth's names, ours
+ * added there first); `data` becomes the `data` of the webhook body, so keep it plain JSON with
+ * ids a receiver can act on. The delivery worker fans committed events out to the webhooks that
+ * subscribe to them and stamps `delivered_at`.
  */
-export async function enqueueEvent(trx: Tx, scope: Pick<Scope, 'poolId' | 'requestId'>, type: string, payload: unknown): Promise<string> {
+export async function enqueueEvent(trx: Tx, scope: Pick<Scope, 'poolId' | 'requestId'>, type: EventName, payload: unknown): Promise<string> {
   return (await enqueueEvents(trx, scope, type, [payload]))[0];
 }
 
 /** Several events of one type in one statement. */
-export async function enqueueEvents(trx: Tx, scope: Pick<Scope, 'poolId' | 'requestId'>, type: string, payloads: unknown[]): Promise<string[]> {
+export async function enqueueEvents(trx: Tx, scope: Pick<Scope, 'poolId' | 'requestId'>, type: EventName, payloads: unknown[]): Promise<string[]> {
   if (payloads.length === 0) return [];
   const at = nowIso();
   const rows = payloads.map((payload) => ({ id: newId(), pool_id: scope.poolId, type, payload: toJson(payload), request_id: scope.requestId, created_at: at, delivered_at: null }));

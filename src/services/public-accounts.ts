@@ -10,7 +10,7 @@ import { listUsers, type ListUsersInput } from './user-list.js';
 import { resolveAllUsers, resolveUser, resolveUsers, resolveUsersForNewRelation } from './user-resolver.js';
 import { hashPassword } from './passwords.js';
 import { toUserViews, type UserView, type UserViewOptions } from './user-view.js';
-import { enqueueEvent } from './outbox.js';
+import { enqueueEvent, enqueueEvents } from './outbox.js';
 import { recordAudit } from './audit.js';
 import * as roles from './roles.js';
 import * as groups from './groups.js';
@@ -42,12 +42,8 @@ function assertPersonal(rows: UserRow[], field: string): void {
 }
 
 export async function createPublicAccounts(scope: Scope, inputs: CreateUserInput[], options: CreateUserOptions = {}): Promise<UserView[]> {
-  return createUsers(scope, inputs, options, {}, {
-    accountType: 'public_account',
-    inTransaction: async (trx, rows) => {
-      for (const row of rows) await enqueueEvent(trx, scope, 'public_account.created', { publicAccountId: row.id });
-    },
-  });
+  // createUsers announces them as user:created with accountType public_account.
+  return createUsers(scope, inputs, options, {}, { accountType: 'public_account' });
 }
 
 export async function getPublicAccount(scope: Scope, id: string, type: string | undefined, view: UserViewOptions): Promise<UserView> {
@@ -101,7 +97,9 @@ export async function deletePublicAccounts(scope: Scope, ids: string[], type: st
       targetIds: accountIds,
       detail: { bindingsRemoved: removed.map((b) => ({ publicAccountId: b.public_account_id, userId: b.user_id, since: b.created_at })) },
     });
-    for (const id of accountIds) await enqueueEvent(trx, scope, 'public_account.deleted', { publicAccountId: id });
+    await enqueueEvents(trx, scope, 'user:deleted', accountIds.map((id) => ({
+      userId: id, accountType: 'public_account', bindingsRemoved: removed.filter((b) => b.public_account_id === id).map((b) => b.user_id),
+    })));
     await deleteUserRows(trx, scope.poolId, accountIds);
   });
   return { success: true };
@@ -277,7 +275,7 @@ export async function transferIntoPublicAccount(scope: Scope, userId: string): P
     if (isPublic(user)) return;
     await bindings.deleteBindingsOfUser(trx, scope.poolId, user.id);
     await trx.updateTable('users').set({ account_type: 'public_account', updated_at: nowIso() }).where('pool_id', '=', scope.poolId).where('id', '=', user.id).execute();
-    await enqueueEvent(trx, scope, 'public_account.created', { publicAccountId: user.id, transferredFromUser: true });
+    await enqueueEvent(trx, scope, 'user:updated', { userId: user.id, accountType: 'public_account', transferredFromUser: true });
   });
   return { success: true };
 }

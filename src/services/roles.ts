@@ -9,6 +9,7 @@ import { AppError, ApiCode, badRequest, conflict, notFound } from '../errors.js'
 import type { Scope } from './context.js';
 import { resolveAllUsers, resolveUser, resolveUsersForNewRelation } from './user-resolver.js';
 import { toUserViews, type UserView, type UserViewOptions } from './user-view.js';
+import { enqueueEvent, enqueueEvents } from './outbox.js';
 import {
   removeAuthorizationsOfTargets, checkBatchCode, checkCode, checkList, checkLookupCode, checkPaging, formatError, namespaceForRead, namespaceForWrite,
 } from './namespaces.js';
@@ -99,7 +100,9 @@ async function insertRoles(scope: Scope, inputs: RoleInput[], where: (i: number)
       if (isUniqueViolation(error)) throw conflict('code: a role with this code was created in the same namespace at the same time (角色 code 已存在)');
       throw error;
     }
-    return store.findByIds(trx, scope.poolId, rows.map((r) => r.id));
+    const created = await store.findByIds(trx, scope.poolId, rows.map((r) => r.id));
+    await enqueueEvents(trx, scope, 'role:created', created.map((r) => ({ roleId: r.id, code: r.code, name: r.name, namespace: r.namespace_code })));
+    return created;
   });
 }
 
@@ -159,6 +162,7 @@ export async function updateRole(scope: Scope, input: RoleUpdate): Promise<{ suc
     if (disableTime !== undefined) changes.disable_time = disableTime;
     if (input.enablePermissionApply !== undefined) changes.enable_permission_apply = fromBool(input.enablePermissionApply);
     await store.update(trx, scope.poolId, role.id, changes);
+    await enqueueEvent(trx, scope, 'role:updated', { roleId: role.id, code: changes.code ?? role.code, previousCode: role.code, namespace: role.namespace_code, changes: Object.keys(changes).filter((k) => k !== 'updated_at') });
     return { success: true };
   });
 }
@@ -172,6 +176,7 @@ export async function deleteRoles(scope: Scope, codes: string[], namespace?: str
     const missing = [...new Set(codes)].filter((c) => !rows.some((r) => r.code === c));
     if (missing.length) throw notFound(`codeList: no role ${missing.map((m) => `"${m}"`).join(', ')} in namespace "${ns.code}" (角色不存在)`);
     await removeRoles(trx, scope.poolId, rows.map((r) => r.id));
+    await enqueueEvents(trx, scope, 'role:deleted', rows.map((r) => ({ roleId: r.id, code: r.code, namespace: ns.code })));
     return { success: true };
   });
 }
@@ -234,6 +239,7 @@ export async function assignRoles(scope: Scope, refs: RoleRef[], targets: Target
     const roleIds = await findRoles(trx, scope, refs, field, true);
     const resolved = await resolveTargets(trx, scope, targets, true);
     await store.assign(trx, scope.poolId, roleIds, resolved, times, nowIso());
+    await enqueueEvent(trx, scope, 'role:assigned', { roleIds, targets: resolved });
     return { success: true };
   });
 }
@@ -245,6 +251,7 @@ export async function revokeRoles(scope: Scope, refs: RoleRef[], targets: Target
     const roleIds = await findRoles(trx, scope, refs, field, false);
     const resolved = await resolveTargets(trx, scope, targets, false);
     await store.revoke(trx, scope.poolId, roleIds, resolved);
+    await enqueueEvent(trx, scope, 'role:unassigned', { roleIds, targets: resolved });
     return { success: true };
   });
 }

@@ -12,7 +12,8 @@ import { hashPassword, passwordStrength } from './passwords.js';
 import { PROFILE_FIELDS, type ProfileField, type UniqueField, type UserStatus } from './user-fields.js';
 import { identityRows, type IdentityInput } from './identities.js';
 import { resolveAllUsers, resolveUser, resolveUsers } from './user-resolver.js';
-import { toUserViews, type UserView, type UserViewOptions } from './user-view.js';
+import { toUserView, toUserViews, type UserView, type UserViewOptions } from './user-view.js';
+import { enqueueEvent, enqueueEvents } from './outbox.js';
 
 export type CreateUserInput = Partial<Record<ProfileField, string>> & {
   status?: UserStatus;
@@ -171,7 +172,9 @@ export async function createUsers(
           await userHooks.placeInDepartments(trx, scope, rows[i].id, input.departmentIds, options.departmentIdType, `${where(i)}departmentIds`);
         }
       }
-      return toUserViews(trx, scope.poolId, rows, { withCustomData: true, withIdentities: true, ...view });
+      const views = await toUserViews(trx, scope.poolId, rows, { withCustomData: true, withIdentities: true, ...view });
+      await enqueueEvents(trx, scope, 'user:created', views.map((user, i) => ({ userId: user.userId, accountType: rows[i].account_type, user })));
+      return views;
     });
   } catch (error) {
     return translateUniqueViolation(error);
@@ -249,7 +252,10 @@ export async function updateResolvedUser(trx: Tx, scope: Scope, user: UserRow, i
   if (reset !== undefined) changes.reset_password_on_next_login = fromBool(reset);
   await store.updateUser(trx, scope.poolId, user.id, changes);
   const updated = await store.findById(trx, scope.poolId, user.id);
-  return (await toUserViews(trx, scope.poolId, [updated!], { withCustomData: true }))[0];
+  const view = (await toUserViews(trx, scope.poolId, [updated!], { withCustomData: true }))[0];
+  await enqueueEvent(trx, scope, 'user:updated', { userId: user.id, accountType: user.account_type, user: view });
+  if (hash) await enqueueEvent(trx, scope, 'user:password-changed', { userId: user.id, accountType: user.account_type });
+  return view;
 }
 
 /**
@@ -259,6 +265,7 @@ export async function deleteUsers(scope: Scope, userIds: string[], userIdType?: 
   await scope.db.transaction().execute(async (trx) => {
     const rows = await resolveAllUsers(trx, scope.poolId, userIds, userIdType);
     await store.deleteUsers(trx, scope.poolId, rows.map((r) => r.id));
+    await enqueueEvents(trx, scope, 'user:deleted', rows.map((r) => ({ userId: r.id, accountType: r.account_type, user: toUserView(r) })));
   });
   return { success: true };
 }

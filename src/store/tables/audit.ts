@@ -34,7 +34,7 @@ export interface AdminAuditLogTargetsTable {
 export interface EventOutboxTable {
   id: string;
   pool_id: string;
-  /** e.g. `user.resigned`. */
+  /** An event name of services/event-catalogue.ts, e.g. `user:resigned`. */
   type: string;
   payload: string;
   request_id: string | null;

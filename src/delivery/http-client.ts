@@ -84,10 +84,13 @@ export function post(request: OutgoingRequest): Promise<Outcome> {
 
   return new Promise((resolve) => {
     let settled = false;
+    // Set below once the request exists; removed as soon as the outcome is known.
+    let abort = () => {};
     const finish = (outcome: Omit<Outcome, 'durationMs'>) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      request.signal?.removeEventListener('abort', abort);
       resolve(done(outcome));
     };
     const body = Buffer.from(request.body, 'utf8');
@@ -105,13 +108,12 @@ export function post(request: OutgoingRequest): Promise<Outcome> {
       if (error instanceof Refused) finish({ ok: false, refused: true, error: `refused: ${error.message}` });
       else finish({ ok: false, error: `request failed: ${error.message}` });
     });
-    const abort = () => {
+    abort = () => {
       finish({ ok: false, aborted: true, error: 'aborted: the server is stopping' });
       req.destroy();
     };
     if (request.signal?.aborted) abort();
-    request.signal?.addEventListener('abort', abort, { once: true });
-    req.on('close', () => request.signal?.removeEventListener('abort', abort));
+    else request.signal?.addEventListener('abort', abort, { once: true });
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       let kept = 0;

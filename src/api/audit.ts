@@ -8,7 +8,7 @@ const tags = ['audit'];
 
 export function registerAuditRoutes(app: FastifyInstance): void {
   managementRoute(app, {
-    method: 'POST', url: '/api/v3/get-admin-audit-logs', summary: 'Admin audit log of this user pool: newest first, with filters and paging', tags,
+    method: 'POST', url: '/api/v3/get-admin-audit-logs', audit: 'read', summary: 'Admin audit log of this user pool: newest first, with filters and paging', tags,
     body: GetAdminAuditLogsBody, data: Paginated(AdminAuditLog),
     handler: async ({ body, scope }) => listAuditLogs(scope, body),
   });

@@ -24,49 +24,49 @@ const SyncRelation = Type.Object({
 
 export function registerIdentityRoutes(app: FastifyInstance): void {
   managementRoute(app, {
-    method: 'POST', url: '/api/v3/create-ext-idp', summary: 'Create an external identity source', tags,
+    method: 'POST', url: '/api/v3/create-ext-idp', audit: 'write', summary: 'Create an external identity source', tags,
     body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 256 }), type: Type.String({ minLength: 1, maxLength: 64 }), tenantId: Type.Optional(Type.String()) }),
     data: ExtIdp,
     handler: async ({ body, scope }) => identities.createExtIdp(scope, body),
   });
 
   managementRoute(app, {
-    method: 'GET', url: '/api/v3/list-ext-idp', summary: 'List external identity sources', tags,
+    method: 'GET', url: '/api/v3/list-ext-idp', audit: 'read', summary: 'List external identity sources', tags,
     querystring: Type.Object({ tenantId: Type.Optional(Type.String()), appId: Type.Optional(Type.String()) }),
     data: Type.Object({ list: Type.Array(ExtIdp), totalCount: Type.Integer() }),
     handler: async ({ query, scope }) => identities.listExtIdps(scope, query.tenantId),
   });
 
   managementRoute(app, {
-    method: 'GET', url: '/api/v3/get-ext-idp', summary: 'Get an external identity source', tags,
+    method: 'GET', url: '/api/v3/get-ext-idp', audit: 'read', summary: 'Get an external identity source', tags,
     querystring: Type.Object({ id: Id, tenantId: Type.Optional(Type.String()), appId: Type.Optional(Type.String()), type: Type.Optional(Type.String()) }),
     data: ExtIdp,
     handler: async ({ query, scope }) => identities.getExtIdp(scope, query.id),
   });
 
   managementRoute(app, {
-    method: 'GET', url: '/api/v3/get-user-identities', summary: "A user's external identities", tags,
+    method: 'GET', url: '/api/v3/get-user-identities', audit: 'read', summary: "A user's external identities", tags,
     querystring: Type.Object({ userId: Id, userIdType: UserIdType }),
     data: Type.Array(Identity),
     handler: async ({ query, scope }) => identities.getUserIdentities(scope, query.userId, query.userIdType),
   });
 
   managementRoute(app, {
-    method: 'POST', url: '/api/v3/link-identity', summary: 'Bind an external identity to a user', tags,
+    method: 'POST', url: '/api/v3/link-identity', audit: 'write', summary: 'Bind an external identity to a user', tags,
     body: Type.Object({ userId: Id, extIdpId: Id, userIdInIdp: Type.String({ minLength: 1 }), type: Type.Optional(Type.String()), isSocial: Type.Optional(Type.Boolean()) }),
     data: Success,
     handler: async ({ body, scope }) => identities.linkIdentity(scope, body),
   });
 
   managementRoute(app, {
-    method: 'POST', url: '/api/v3/unlink-identity', summary: "Remove a user's identities from one source", tags,
+    method: 'POST', url: '/api/v3/unlink-identity', audit: 'write', summary: "Remove a user's identities from one source", tags,
     body: Type.Object({ userId: Id, extIdpId: Id, type: Type.Optional(Type.String()), isSocial: Type.Optional(Type.Boolean()) }),
     data: Success,
     handler: async ({ body, scope }) => identities.unlinkIdentity(scope, body),
   });
 
   managementRoute(app, {
-    method: 'POST', url: '/api/v3/create-user-sync-relation',
+    method: 'POST', url: '/api/v3/create-user-sync-relation', audit: 'write',
     summary: 'Record a sync relation <provider>:<userIdInIdp> (Userpool extension: in the cloud, sync jobs write these)', tags,
     body: Type.Object({ userId: Id, userIdType: UserIdType, provider: Type.String({ minLength: 1, maxLength: 64, pattern: '^[^:]+$' }), userIdInIdp: Type.String({ minLength: 1 }) }),
     data: SyncRelation,
@@ -74,14 +74,14 @@ export function registerIdentityRoutes(app: FastifyInstance): void {
   });
 
   managementRoute(app, {
-    method: 'GET', url: '/api/v3/get-user-sync-relations', summary: "A user's sync relations", tags,
+    method: 'GET', url: '/api/v3/get-user-sync-relations', audit: 'read', summary: "A user's sync relations", tags,
     querystring: Type.Object({ userId: Id, userIdType: UserIdType, tenantId: Type.Optional(Type.String()) }),
     data: Type.Object({ list: Type.Array(SyncRelation), totalCount: Type.Integer() }),
     handler: async ({ query, scope }) => identities.getUserSyncRelations(scope, query.userId, query.userIdType),
   });
 
   managementRoute(app, {
-    method: 'POST', url: '/api/v3/delete-user-sync-relations', summary: "Delete a user's sync relations with one provider", tags,
+    method: 'POST', url: '/api/v3/delete-user-sync-relations', audit: 'write', summary: "Delete a user's sync relations with one provider", tags,
     body: Type.Object({ userId: Id, userIdType: UserIdType, provider: Type.String({ minLength: 1 }) }),
     data: Success,
     handler: async ({ body, scope }) => identities.deleteUserSyncRelations(scope, body),

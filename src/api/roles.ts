@@ -17,60 +17,60 @@ export function registerRoleRoutes(app: FastifyInstance): void {
   const tags = ['roles'];
 
   managementRoute(app, {
-    method: 'POST', url: '/api/v3/create-role', summary: 'Create a role in a permission namespace (default when none)', tags, body: CreateRoleBody, data: Role,
+    method: 'POST', url: '/api/v3/create-role', audit: 'write', summary: 'Create a role in a permission namespace (default when none)', tags, body: CreateRoleBody, data: Role,
     handler: async ({ body, scope }) => roles.createRole(scope, body),
   });
   managementRoute(app, {
-    method: 'POST', url: '/api/v3/create-roles-batch', summary: 'Create up to 50 roles, all or nothing', tags, body: CreateRolesBody, data: Success,
+    method: 'POST', url: '/api/v3/create-roles-batch', audit: 'write', summary: 'Create up to 50 roles, all or nothing', tags, body: CreateRolesBody, data: Success,
     handler: async ({ body, scope }) => roles.createRoles(scope, body.list),
   });
   managementRoute(app, {
-    method: 'GET', url: '/api/v3/get-role', summary: 'Get a role by code', tags, querystring: GetRoleQuery, data: Role,
+    method: 'GET', url: '/api/v3/get-role', audit: 'read', summary: 'Get a role by code', tags, querystring: GetRoleQuery, data: Role,
     handler: async ({ query, scope }) => roles.getRole(scope, query.code, query.namespace),
   });
   managementRoute(app, {
-    method: 'GET', url: '/api/v3/list-roles', summary: 'List the roles of a namespace', tags, querystring: ListRolesQuery, data: Paginated(Role),
+    method: 'GET', url: '/api/v3/list-roles', audit: 'read', summary: 'List the roles of a namespace', tags, querystring: ListRolesQuery, data: Paginated(Role),
     handler: async ({ query, scope }) => roles.listRoles(scope, query),
   });
   managementRoute(app, {
-    method: 'POST', url: '/api/v3/update-role', summary: 'Update a role; newCode renames it', tags, body: UpdateRoleBody, data: Success,
+    method: 'POST', url: '/api/v3/update-role', audit: 'write', summary: 'Update a role; newCode renames it', tags, body: UpdateRoleBody, data: Success,
     handler: async ({ body, scope }) => roles.updateRole(scope, body),
   });
   managementRoute(app, {
-    method: 'POST', url: '/api/v3/delete-roles-batch', summary: 'Delete roles with their assignments, all or nothing', tags, body: DeleteRolesBody, data: Success,
+    method: 'POST', url: '/api/v3/delete-roles-batch', audit: 'write', summary: 'Delete roles with their assignments, all or nothing', tags, body: DeleteRolesBody, data: Success,
     handler: async ({ body, scope }) => roles.deleteRoles(scope, body.codeList, body.namespace),
   });
   managementRoute(app, {
-    method: 'POST', url: '/api/v3/assign-role', summary: 'Give a role to users and departments', tags, body: AssignRoleBody, data: Success,
+    method: 'POST', url: '/api/v3/assign-role', audit: 'write', summary: 'Give a role to users and departments', tags, body: AssignRoleBody, data: Success,
     handler: async ({ body, scope }) => roles.assignRoles(scope, [body], body.targets, body),
   });
   managementRoute(app, {
-    method: 'POST', url: '/api/v3/assign-role-batch', summary: 'Give several roles to users and departments', tags, body: RoleBatchBody, data: Success,
+    method: 'POST', url: '/api/v3/assign-role-batch', audit: 'write', summary: 'Give several roles to users and departments', tags, body: RoleBatchBody, data: Success,
     handler: async ({ body, scope }) => roles.assignRoles(scope, body.roles, body.targets, {}, 'roles'),
   });
   managementRoute(app, {
-    method: 'POST', url: '/api/v3/revoke-role', summary: 'Take a role from users and departments', tags, body: RevokeRoleBody, data: Success,
+    method: 'POST', url: '/api/v3/revoke-role', audit: 'write', summary: 'Take a role from users and departments', tags, body: RevokeRoleBody, data: Success,
     handler: async ({ body, scope }) => roles.revokeRoles(scope, [body], body.targets),
   });
   managementRoute(app, {
-    method: 'POST', url: '/api/v3/revoke-role-batch', summary: 'Take several roles from users and departments', tags, body: RoleBatchBody, data: Success,
+    method: 'POST', url: '/api/v3/revoke-role-batch', audit: 'write', summary: 'Take several roles from users and departments', tags, body: RoleBatchBody, data: Success,
     handler: async ({ body, scope }) => roles.revokeRoles(scope, body.roles, body.targets, 'roles'),
   });
   managementRoute(app, {
-    method: 'GET', url: '/api/v3/list-role-members', summary: 'Users holding a role', tags, querystring: ListRoleMembersQuery, data: Paginated(User),
+    method: 'GET', url: '/api/v3/list-role-members', audit: 'read', summary: 'Users holding a role', tags, querystring: ListRoleMembersQuery, data: Paginated(User),
     handler: async ({ query, scope }) => roles.listRoleMembers(scope, query),
   });
   managementRoute(app, {
-    method: 'GET', url: '/api/v3/list-role-departments', summary: 'Departments holding a role', tags, querystring: ListRoleDepartmentsQuery,
+    method: 'GET', url: '/api/v3/list-role-departments', audit: 'read', summary: 'Departments holding a role', tags, querystring: ListRoleDepartmentsQuery,
     data: Paginated(RoleDepartment),
     handler: async ({ query, scope }) => roles.listRoleDepartments(scope, query),
   });
   managementRoute(app, {
-    method: 'GET', url: '/api/v3/get-user-roles', summary: "A user's roles in one namespace", tags, querystring: GetUserRolesQuery, data: Paginated(Role),
+    method: 'GET', url: '/api/v3/get-user-roles', audit: 'read', summary: "A user's roles in one namespace", tags, querystring: GetUserRolesQuery, data: Paginated(Role),
     handler: async ({ query, scope }) => roles.getUserRoles(scope, query.userId, query.userIdType, query.namespace),
   });
   managementRoute(app, {
-    method: 'POST', url: '/api/v3/has-any-role', summary: 'Whether a user holds at least one of the roles', tags, body: HasAnyRoleBody,
+    method: 'POST', url: '/api/v3/has-any-role', audit: 'read', summary: 'Whether a user holds at least one of the roles', tags, body: HasAnyRoleBody,
     data: Type.Object({ hasAnyRole: Type.Boolean() }),
     handler: async ({ body, scope }) => roles.hasAnyRole(scope, body.userId, body.roles, body.options?.userIdType),
   });
@@ -79,39 +79,39 @@ export function registerRoleRoutes(app: FastifyInstance): void {
 function registerNamespaceRoutes(app: FastifyInstance): void {
   const tags = ['namespaces'];
   managementRoute(app, {
-    method: 'POST', url: '/api/v3/create-namespace', summary: 'Create a permission namespace', tags, body: CreateNamespaceBody, data: NamespaceView,
+    method: 'POST', url: '/api/v3/create-namespace', audit: 'write', summary: 'Create a permission namespace', tags, body: CreateNamespaceBody, data: NamespaceView,
     handler: async ({ body, scope }) => namespaces.createNamespace(scope, body),
   });
   managementRoute(app, {
-    method: 'POST', url: '/api/v3/create-namespaces-batch', summary: 'Create up to 50 permission namespaces, all or nothing', tags,
+    method: 'POST', url: '/api/v3/create-namespaces-batch', audit: 'write', summary: 'Create up to 50 permission namespaces, all or nothing', tags,
     body: CreateNamespacesBody, data: Success,
     handler: async ({ body, scope }) => namespaces.createNamespaces(scope, body.list),
   });
   managementRoute(app, {
-    method: 'GET', url: '/api/v3/get-namespace', summary: 'Get a permission namespace', tags, querystring: CodeQuery, data: NamespaceView,
+    method: 'GET', url: '/api/v3/get-namespace', audit: 'read', summary: 'Get a permission namespace', tags, querystring: CodeQuery, data: NamespaceView,
     handler: async ({ query, scope }) => namespaces.getNamespace(scope, query.code),
   });
   managementRoute(app, {
-    method: 'GET', url: '/api/v3/get-namespaces-batch', summary: 'Get permission namespaces; unknown codes are left out', tags,
+    method: 'GET', url: '/api/v3/get-namespaces-batch', audit: 'read', summary: 'Get permission namespaces; unknown codes are left out', tags,
     querystring: CodeListQuery, data: Type.Array(NamespaceView),
     handler: async ({ query, scope }) => namespaces.getNamespaces(scope, query.codeList),
   });
   managementRoute(app, {
-    method: 'GET', url: '/api/v3/list-namespaces', summary: 'List permission namespaces', tags, querystring: ListNamespacesQuery,
+    method: 'GET', url: '/api/v3/list-namespaces', audit: 'read', summary: 'List permission namespaces', tags, querystring: ListNamespacesQuery,
     data: Paginated(NamespaceListItem),
     handler: async ({ query, scope }) => namespaces.listNamespaces(scope, query),
   });
   managementRoute(app, {
-    method: 'POST', url: '/api/v3/update-namespace', summary: 'Update a permission namespace; newCode renames it', tags, body: UpdateNamespaceBody,
+    method: 'POST', url: '/api/v3/update-namespace', audit: 'write', summary: 'Update a permission namespace; newCode renames it', tags, body: UpdateNamespaceBody,
     data: UpdatedNamespace,
     handler: async ({ body, scope }) => namespaces.updateNamespace(scope, body),
   });
   managementRoute(app, {
-    method: 'POST', url: '/api/v3/delete-namespace', summary: 'Delete a permission namespace with its roles', tags, body: DeleteNamespaceBody, data: Success,
+    method: 'POST', url: '/api/v3/delete-namespace', audit: 'write', summary: 'Delete a permission namespace with its roles', tags, body: DeleteNamespaceBody, data: Success,
     handler: async ({ body, scope }) => namespaces.deleteNamespace(scope, body.code),
   });
   managementRoute(app, {
-    method: 'POST', url: '/api/v3/delete-namespaces-batch', summary: 'Delete permission namespaces with their roles; unknown codes are skipped', tags,
+    method: 'POST', url: '/api/v3/delete-namespaces-batch', audit: 'write', summary: 'Delete permission namespaces with their roles; unknown codes are skipped', tags,
     body: CodeListBody, data: Success,
     handler: async ({ body, scope }) => namespaces.deleteNamespaces(scope, body.codeList),
   });

@@ -28,12 +28,12 @@ export function registerSignUpRoutes(app: FastifyInstance): void {
   });
 
   managementRoute(app, {
-    method: 'GET', url: '/api/v3/get-security-settings', summary: "The user pool's security settings (registerDisabled)", tags: ['user pool'],
+    method: 'GET', url: '/api/v3/get-security-settings', audit: 'read', summary: "The user pool's security settings (registerDisabled)", tags: ['user pool'],
     data: SecuritySettings,
     handler: async ({ scope }) => getSecuritySettings(scope),
   });
   managementRoute(app, {
-    method: 'POST', url: '/api/v3/update-security-settings', summary: 'Turn self-registration on or off for the user pool', tags: ['user pool'],
+    method: 'POST', url: '/api/v3/update-security-settings', audit: 'write', summary: 'Turn self-registration on or off for the user pool', tags: ['user pool'],
     body: UpdateSecuritySettingsBody, data: SecuritySettings,
     handler: async ({ body, scope }) => updateSecuritySettings(scope, body),
   });

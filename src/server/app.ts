@@ -30,6 +30,13 @@ export interface AppOptions {
   metrics?: { metrics: Metrics; token?: string };
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** What services are built from; attached once when the app is built, for every route. */
+    deps: Deps;
+  }
+}
+
 export const BODY_LIMIT = 1024 * 1024;
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -78,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return json(request, text, done);
   });
 
+  app.decorate('deps', options.deps);
   registerErrorHandling(app);
   registerManagementAuth(app, options);
   registerAuditHook(app);

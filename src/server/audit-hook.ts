@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isReadAction, recordRequest, type AuditEntry } from '../services/audit.js';
+import { recordRequest, type AuditEntry } from '../services/audit.js';
 
 interface EnvelopeLike {
   statusCode?: number;
@@ -45,9 +45,8 @@ function actionOf(request: FastifyRequest): string {
  */
 export function registerAuditHook(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.routeOptions.config.auth !== 'management' || request.method === 'GET' || !request.scope) return payload;
+    if (request.routeOptions.config.audit !== 'write' || !request.scope) return payload;
     const action = actionOf(request);
-    if (!action || isReadAction(action)) return payload;
     let answer: EnvelopeLike = {};
     try {
       answer = typeof payload === 'string' ? (JSON.parse(payload) as EnvelopeLike) : {};

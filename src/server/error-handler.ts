@@ -42,12 +42,14 @@ export function langOf(request: FastifyRequest): Lang {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
-      if (error.httpStatus >= 400) request.log.info({ statusCode: error.statusCode, apiCode: error.apiCode }, error.message);
+      // Business errors answer HTTP 200, so the request log line alone would call them a success.
+      request.log.info({ statusCode: error.statusCode, apiCode: error.apiCode }, error.message);
       return reply.code(error.httpStatus).send(errorEnvelope(request.id, error.statusCode, error.messageIn(langOf(request)), error.apiCode));
     }
     const fe = error as FastifyError;
     if (fe.validation) {
       const message = describeValidation(fe.validation as ValidationItem[], fe.validationContext);
+      request.log.info({ statusCode: 400, apiCode: ApiCode.VALIDATION }, message);
       return reply.code(200).send(errorEnvelope(request.id, 400, message, ApiCode.VALIDATION));
     }
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

@@ -1,4 +1,6 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import type { ConnectionWatch } from '../lib/connection-watch.js';
+import { watchedRedis } from './nonce-store.js';
 
 /** Channels on which a revocation is announced; the message is what the processes cache by. */
 export const ACCESS_KEY_CHANNEL = 'userpool:access-keys:revoked';
@@ -10,11 +12,8 @@ interface RevocableCache {
   clear(): void;
 }
 
-function connection(url: string): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 3000, lazyConnect: true });
-  // ioredis reconnects by itself; without a listener each failed attempt prints a stack.
-  redis.on('error', () => {});
-  return redis;
+function connection(url: string, watch?: ConnectionWatch): Redis {
+  return watchedRedis(url, watch);
 }
 
 /**
@@ -23,13 +22,13 @@ function connection(url: string): Redis {
  * Announcements sent while this process was cut off from Redis are lost, so after a reconnect
  * the whole cache is dropped.
  */
-export async function listenForKeyRevocations(url: string, cache: RevocableCache): Promise<{ close(): Promise<void> }> {
-  return listenForRevocations(url, { [ACCESS_KEY_CHANNEL]: cache });
+export async function listenForKeyRevocations(url: string, cache: RevocableCache, watch?: ConnectionWatch): Promise<{ close(): Promise<void> }> {
+  return listenForRevocations(url, { [ACCESS_KEY_CHANNEL]: cache }, watch);
 }
 
 /** One subscription for every kind of cached credential (access keys, SCIM tokens), each on its channel. */
-export async function listenForRevocations(url: string, caches: Record<string, RevocableCache>): Promise<{ close(): Promise<void> }> {
-  const redis = connection(url);
+export async function listenForRevocations(url: string, caches: Record<string, RevocableCache>, watch?: ConnectionWatch): Promise<{ close(): Promise<void> }> {
+  const redis = connection(url, watch);
   let connectedOnce = false;
   redis.on('ready', () => {
     if (connectedOnce) for (const cache of Object.values(caches)) cache.clear();

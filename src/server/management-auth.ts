@@ -10,6 +10,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     auth?: 'management' | 'none' | 'user';
+    /** Whether a management route changes data (and so leaves an admin audit entry) or only reads. */
+    audit?: 'read' | 'write';
   }
 }
 

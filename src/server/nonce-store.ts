@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import type { ConnectionWatch } from '../lib/connection-watch.js';
 
 /** Remembers signature nonces for the replay window; `claim` is false when one was seen before. */
 export interface NonceStore {
@@ -39,11 +40,8 @@ export function memoryNonceStore(): NonceStore {
  * Shared by every server process that points at the same Redis. `ready` is awaited at start-up
  * so that an unreachable Redis stops the server with a clear line instead of failing requests.
  */
-export function redisNonceStore(url: string, prefix = 'userpool:nonce:'): NonceStore & { ready(): Promise<void> } {
-  const redis = new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 3000, lazyConnect: true });
-  // ioredis reconnects by itself; a command issued while Redis is away fails with its own error
-  // (answered 500 with the request id). Without a listener each failed attempt prints a stack.
-  redis.on('error', () => {});
+export function redisNonceStore(url: string, prefix = 'userpool:nonce:', watch?: ConnectionWatch): NonceStore & { ready(): Promise<void> } {
+  const redis = watchedRedis(url, watch);
   return {
     kind: 'redis',
     async ready() {
@@ -62,4 +60,25 @@ export function redisNonceStore(url: string, prefix = 'userpool:nonce:'): NonceS
       else redis.disconnect();
     },
   };
+}
+
+/**
+ * An ioredis connection whose losses and recoveries the watch logs once each. ioredis reconnects
+ * by itself; a command issued while Redis is away fails with its own error (answered 500 with
+ * the request id). Without an error listener each failed attempt would print a stack.
+ */
+export function watchedRedis(url: string, watch?: ConnectionWatch): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 3000, lazyConnect: true });
+  let connected = false;
+  redis.on('error', (error: Error) => {
+    if (connected) watch?.lost(error);
+  });
+  redis.on('close', () => {
+    if (connected && redis.status !== 'end') watch?.lost(new Error('connection closed'));
+  });
+  redis.on('ready', () => {
+    connected = true;
+    watch?.back();
+  });
+  return redis;
 }

@@ -4,13 +4,6 @@ import { OAuthError, introspect, revoke, userInfo, type ClientCredentials } from
 import { GRANT_TYPES, tokenGrant } from '../services/token-endpoint.js';
 import { publicJwks } from '../services/signing-keys.js';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Services for routes without a management signature (sign-in, /oidc). */
-    deps: Deps;
-  }
-}
-
 type Form = Record<string, string | undefined>;
 
 /** `https://host/oidc`, or OIDC_ISSUER when a proxy in front changes the public address. */
@@ -42,7 +35,6 @@ const form = (request: FastifyRequest): Form => ({ ...((request.query as Form) ?
  * They answer OAuth JSON, not the GenAuth envelope, as the cloud does.
  */
 export function registerOidcRoutes(app: FastifyInstance, deps: Deps): void {
-  app.decorate('deps', deps);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });

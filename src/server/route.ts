@@ -1,13 +1,18 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import { Envelope, envelope } from './envelope.js';
-import type { Scope } from '../services/context.js';
+import type { Deps, Scope } from '../services/context.js';
 
 type In<T> = T extends TSchema ? Static<T> : undefined;
 
 export interface RouteSpec<B, Q, D extends TSchema> {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
+  /**
+   * `write` routes leave an admin audit entry, failures included; `read` routes (list-users is a
+   * POST but only reads) leave none. Declared by each route, never guessed from its name.
+   */
+  audit: 'read' | 'write';
   summary: string;
   tags: string[];
   body?: B;
@@ -28,7 +33,7 @@ export function managementRoute<B extends TSchema | undefined, Q extends TSchema
   app.route({
     method: spec.method,
     url: spec.url,
-    config: { auth: 'management' },
+    config: { auth: 'management', audit: spec.audit },
     schema: {
       summary: spec.summary,
       tags: spec.tags,
@@ -43,6 +48,44 @@ export function managementRoute<B extends TSchema | undefined, Q extends TSchema
         query: request.query as In<Q>,
         scope: request.scope!,
       });
+      return envelope(request.id, data);
+    },
+  });
+}
+
+export interface PublicRouteSpec<B, Q, D extends TSchema> {
+  method: 'GET' | 'POST';
+  url: string;
+  summary: string;
+  tags: string[];
+  body?: B;
+  querystring?: Q;
+  data: D;
+  handler: (input: { body: In<B>; query: In<Q>; deps: Deps; request: FastifyRequest }) => Promise<Static<D>>;
+}
+
+/**
+ * One call declares a route end users' applications call without a management signature
+ * (sign-in): schemas in, one service call, the envelope out. The handler gets the request only
+ * to read transport facts (client credentials, address, issuer) for the service.
+ */
+export function publicRoute<B extends TSchema | undefined, Q extends TSchema | undefined, D extends TSchema>(
+  app: FastifyInstance,
+  spec: PublicRouteSpec<B, Q, D>,
+): void {
+  app.route({
+    method: spec.method,
+    url: spec.url,
+    config: { auth: 'none' },
+    schema: {
+      summary: spec.summary,
+      tags: spec.tags,
+      ...(spec.body ? { body: spec.body } : {}),
+      ...(spec.querystring ? { querystring: spec.querystring } : {}),
+      response: { 200: Envelope(spec.data) },
+    },
+    handler: async (request) => {
+      const data = await spec.handler({ body: request.body as In<B>, query: request.query as In<Q>, deps: app.deps, request });
       return envelope(request.id, data);
     },
   });

@@ -13,6 +13,7 @@ import type { ServerState } from './health.js';
 import { createMetrics } from './metrics.js';
 import { startDeliveryWorker, type DeliveryWorker } from '../delivery/worker.js';
 import type { Deps } from '../services/context.js';
+import { connectionWatch, type ConnectionWatch } from '../lib/connection-watch.js';
 
 export interface RunningServer {
   deps: Deps;
@@ -30,7 +31,9 @@ export interface RunningServer {
 
 /** Opens the database, migrates, makes sure a management key exists, then listens. */
 export async function startServer(config: Config, announce: (line: string) => void = console.log): Promise<RunningServer> {
-  const handle = await connectDatabase(config.databaseUrl, config.databasePoolSize);
+  const databaseWatch = connectionWatch('database');
+  const redisWatch = connectionWatch('redis');
+  const handle = await connectDatabase(config.databaseUrl, config.databasePoolSize, databaseWatch);
   const state: ServerState = { draining: false };
   let nonces: NonceStore | undefined;
   let revocations: { close(): Promise<void> } | undefined;
@@ -54,13 +57,13 @@ export async function startServer(config: Config, announce: (line: string) => vo
     const resolveKey = keyResolver(deps, config.accessKeyCacheSeconds * 1000);
     const scimTokens = scimTokenResolver(deps.db, config.accessKeyCacheSeconds * 1000);
     if (config.redisUrl) {
-      const shared = redisNonceStore(config.redisUrl);
+      const shared = redisNonceStore(config.redisUrl, undefined, redisWatch);
       nonces = shared;
       const unreachable = (error: Error) => {
         throw new ConfigError(`REDIS_URL: cannot reach ${redact(config.redisUrl!)} (${error.message})`);
       };
       await shared.ready().catch(unreachable);
-      revocations = await listenForRevocations(config.redisUrl, { [ACCESS_KEY_CHANNEL]: resolveKey, [SCIM_TOKEN_CHANNEL]: scimTokens }).catch(unreachable);
+      revocations = await listenForRevocations(config.redisUrl, { [ACCESS_KEY_CHANNEL]: resolveKey, [SCIM_TOKEN_CHANNEL]: scimTokens }, redisWatch).catch(unreachable);
     } else {
       nonces = memoryNonceStore();
     }
@@ -83,6 +86,8 @@ export async function startServer(config: Config, announce: (line: string) => vo
       state,
       metrics: metrics && { metrics, token: config.metrics.token },
     });
+    databaseWatch.use(app.log);
+    redisWatch.use(app.log);
     const url = await app.listen({ host: config.host, port: config.port });
     const pruning = schedulePruning(app, deps, config.pruneIntervalSeconds);
     const deliveries = config.delivery.pollMs > 0 ? startDeliveryWorker(deps, config.delivery, app.log) : undefined;
@@ -159,10 +164,10 @@ function redact(url: string): string {
 }
 
 /** Opens the database and makes sure it answers, so a wrong DATABASE_URL is named as such. */
-async function connectDatabase(url: string, poolSize: number): Promise<DatabaseHandle> {
+async function connectDatabase(url: string, poolSize: number, watch: ConnectionWatch): Promise<DatabaseHandle> {
   let handle: DatabaseHandle | undefined;
   try {
-    handle = openDatabase(url, { poolSize });
+    handle = openDatabase(url, { poolSize, watch });
     await ping(handle.db);
     return handle;
   } catch (error) {

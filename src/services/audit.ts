@@ -26,10 +26,6 @@ export interface AuditClient {
   userAgent?: string;
 }
 
-/** Route names that only read, though some are POST (list-users): they leave no entry. */
-const READ_PREFIXES = ['get-', 'list-', 'is-', 'check-', 'search-', 'has-', 'export-'];
-export const isReadAction = (action: string) => READ_PREFIXES.some((p) => action.startsWith(p));
-
 /** GenAuth's operationType, from the verb that starts the route name. */
 const OPERATION_OF_VERB: Record<string, string> = {
   create: 'create', update: 'update', set: 'update', change: 'update', reset: 'update', transfer: 'update', link: 'add', unlink: 'remove',
@@ -99,13 +95,7 @@ export async function recordAudits(trx: Tx, scope: Pick<Scope, 'poolId' | 'actor
  * recorded get the client's address; otherwise one entry records the outcome, failures included.
  */
 export async function recordRequest(db: Db, scope: Pick<Scope, 'poolId' | 'actor' | 'requestId'>, entry: AuditEntry, outcome: AuditOutcome, client: AuditClient): Promise<void> {
-  const completed = await db
-    .updateTable('admin_audit_logs')
-    .set({ client_ip: client.clientIp ?? null, user_agent: client.userAgent ?? null })
-    .where('pool_id', '=', scope.poolId)
-    .where('request_id', '=', scope.requestId)
-    .executeTakeFirst();
-  if (Number(completed.numUpdatedRows) > 0) return;
+  if ((await store.attachClient(db, scope.poolId, scope.requestId, client.clientIp ?? null, client.userAgent ?? null)) > 0) return;
   const row = auditRow(scope, entry, outcome, client);
   await db.transaction().execute((trx) => store.insertAuditLog(trx, row, entry.targetIds ?? []));
 }

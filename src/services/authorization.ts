@@ -1,6 +1,5 @@
 import type { Scope } from './context.js';
 import * as store from '../store/authorizations.js';
-import * as accessRules from '../store/application-access.js';
 import type { AuthorizationRow, Subject, TargetType } from '../store/authorizations.js';
 import * as resources from '../store/resources.js';
 import type { ResourceRow } from '../store/resources.js';
@@ -9,7 +8,7 @@ import { newId } from '../lib/ids.js';
 import { nowIso, parseJson, toJson } from '../store/values.js';
 import { ApiCode, badRequest, notFound } from '../errors.js';
 import { resolveUser, resolveUsers, resolveUsersForNewRelation } from './user-resolver.js';
-import { DEFAULT_NAMESPACE, requireNamespace, resourceHooks } from './resources.js';
+import { DEFAULT_NAMESPACE, requireNamespace } from './resources.js';
 import { namespaceForRead } from './namespaces.js';
 import type { AuthorizeResourcesInput, AuthorizedResourceView } from '../schemas/resources.js';
 
@@ -268,35 +267,3 @@ export async function getResourceAuthorizedTargets(scope: Scope, q: { resource: 
   }));
   return { list, totalCount: total };
 }
-
-/**
- * Removes every grant and application access rule held by the given subjects, in the caller's
- * transaction, when a role, group or department is deleted. Answers the removed grants.
- */
-export async function removeAuthorizationsOfTargets(trx: Tx, poolId: string, targetType: TargetType, targetIds: string[]) {
-  // Application access rules name the same subjects (a department is an ORG there).
-  await accessRules.deleteRulesOfTargets(trx, poolId, targetType === 'DEPARTMENT' ? 'ORG' : targetType, targetIds);
-  const removed = await store.deleteByTargets(trx, poolId, targetType, targetIds);
-  return removed.map((g) => ({
-    namespace: g.namespace,
-    resourceCode: g.resource_code,
-    resourceType: g.resource_type,
-    targetType: g.target_type,
-    targetId: g.target_id,
-    actions: parseJson<string[]>(g.actions, []),
-    effect: g.effect,
-  }));
-}
-
-/** After a resource changes: grants follow its type and lose actions it no longer defines. */
-resourceHooks.afterUpdate = async (trx, poolId, row) => {
-  const defined = parseJson<Array<{ name: string }>>(row.actions, []).map((a) => a.name);
-  const emptied: string[] = [];
-  for (const grant of await store.grantsOfResource(trx, poolId, row.id)) {
-    const actions = parseJson<string[]>(grant.actions, []);
-    const kept = defined.length ? actions.filter((a) => a === WILDCARD || defined.includes(a)) : actions;
-    if (kept.length === 0) emptied.push(grant.id);
-    else await store.updateGrant(trx, poolId, grant.id, { actions: toJson(kept), resource_type: row.type, updated_at: nowIso() });
-  }
-  await store.deleteGrantIds(trx, poolId, emptied);
-};

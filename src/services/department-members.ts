@@ -6,9 +6,7 @@ import { fromBool, nowIso, opt, parseJson, toBool } from '../store/values.js';
 import { badRequest, notFound } from '../errors.js';
 import type { Scope } from './context.js';
 import { resolveAllUsers, resolveUser, resolveUsersForNewRelation } from './user-resolver.js';
-import { relationLoaders, toUserViews, type UserViewOptions } from './user-view.js';
-import { listFilterHooks } from './user-list.js';
-import { userHooks } from './users.js';
+import { toUserViews, type UserViewOptions } from './user-view.js';
 import {
   checkDepartmentIdType, checkPaging, departmentGone, findOrganization, formatError, resolveDepartment, toDepartmentViews,
 } from './org-tree.js';
@@ -192,7 +190,7 @@ export async function setUserDepartments(
  * create-user's departmentIds: no organization is given, so codes and open ids are looked up
  * across the pool and must name exactly one department.
  */
-async function placeInDepartments(trx: Tx, scope: Scope, userId: string, departmentIds: string[], rawType: string | undefined, field: string): Promise<void> {
+export async function placeInDepartments(trx: Tx, scope: Scope, userId: string, departmentIds: string[], rawType: string | undefined, field: string): Promise<void> {
   const type = checkDepartmentIdType(rawType);
   const targets: string[] = [];
   for (const [i, value] of departmentIds.entries()) {
@@ -232,16 +230,11 @@ export async function usersInDepartments(db: Db | Tx, scope: Scope, filters: Dep
   return deptStore.memberIds(db, scope.poolId, [...new Set(ids)]);
 }
 
-userHooks.placeInDepartments = placeInDepartments;
-listFilterHooks.department = async (scope, item, where) => {
+/** list-users' `department` filter item: checks its shape, answers the ids of the users it selects. */
+export async function usersOfDepartmentFilter(scope: Scope, item: { operator: string; value?: unknown }, where: string): Promise<string[]> {
   if (item.operator !== 'IN') throw badRequest(`${where}.operator: the department filter takes IN, not ${item.operator}`);
   const value = item.value;
   const ok = Array.isArray(value) && value.length > 0 && value.every((v) => v && typeof v.organizationCode === 'string' && typeof v.departmentId === 'string');
   if (!ok) throw badRequest(`${where}.value: must be a non-empty array of { organizationCode, departmentId, departmentIdType?, includeChildrenDepartments? }`);
   return usersInDepartments(scope.db, scope, value as DepartmentFilter[]);
-};
-relationLoaders.departmentIds = async (db, poolId, userIds) => {
-  const result = new Map<string, string[]>();
-  for (const m of await deptStore.membershipsOfUsers(db, poolId, userIds)) result.set(m.user_id, [...(result.get(m.user_id) ?? []), m.department_id]);
-  return result;
-};
+}

@@ -45,9 +45,7 @@ export async function resign(scope: Scope, ids: string[], userIdType: string | u
     const snapshots = await removeAllRelations(trx, scope.poolId, pending);
     const at = nowIso();
     if (pending.length) {
-      await trx.updateTable('users')
-        .set({ status: 'Resigned', work_status: 'Closed', status_changed_at: at, updated_at: at })
-        .where('pool_id', '=', scope.poolId).where('id', 'in', pending).execute();
+      await users.markResigned(trx, scope.poolId, pending, at);
       await revokeUserTokens(trx, scope, scope.poolId, pending, action);
     }
     const targetType = kind === 'user' ? 'user' : 'public_account';

@@ -6,7 +6,7 @@ import type { NamespaceRow } from '../store/namespaces.js';
 import { newId } from '../lib/ids.js';
 import { nowIso, opt } from '../store/values.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import { removeAuthorizationsOfTargets } from './authorization.js';
+import { removeAuthorizationsOfTargets } from './grants.js';
 import type { Scope } from './context.js';
 
 /**
@@ -57,7 +57,7 @@ export function checkPaging(page: number | undefined, limit: number | undefined,
  * Removes resource authorizations granted to roles or groups about to be deleted, inside the
  * deleting transaction, so no grant is left pointing at nothing (the resources family owns it).
  */
-export { removeAuthorizationsOfTargets } from './authorization.js';
+export { removeAuthorizationsOfTargets } from './grants.js';
 
 export const namespaceNotFound = (code: string, field = 'namespace') => notFound(`${field}: no permission namespace "${code}" in this user pool (权限组不存在)`);
 

@@ -5,7 +5,7 @@ import type { OrganizationRow } from '../store/organizations.js';
 import type { DepartmentRow } from '../store/departments.js';
 import { opt, parseJson, toBool } from '../store/values.js';
 import { badRequest, notFound } from '../errors.js';
-import { removeAuthorizationsOfTargets } from './authorization.js';
+import { removeAuthorizationsOfTargets } from './grants.js';
 import type { Scope } from './context.js';
 import type { Static } from 'typebox';
 import type { Department } from '../schemas/organizations.js';

@@ -1,4 +1,5 @@
 import type { Tx } from '../store/database.js';
+import * as store from '../store/outbox.js';
 import { newId } from '../lib/ids.js';
 import { nowIso, toJson } from '../store/values.js';
 import type { Scope } from './context.js';
@@ -21,6 +22,6 @@ export async function enqueueEvents(trx: Tx, scope: Pick<Scope, 'poolId' | 'requ
   if (payloads.length === 0) return [];
   const at = nowIso();
   const rows = payloads.map((payload) => ({ id: newId(), pool_id: scope.poolId, type, payload: toJson(payload), request_id: scope.requestId, created_at: at, delivered_at: null }));
-  await trx.insertInto('event_outbox').values(rows).execute();
+  await store.insertEvents(trx, rows);
   return rows.map((r) => r.id);
 }

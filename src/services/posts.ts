@@ -6,7 +6,7 @@ import { isUniqueViolation, type Db, type Tx } from '../store/database.js';
 import { newId } from '../lib/ids.js';
 import { nowIso, opt, parseJson, toJson } from '../store/values.js';
 import { conflict, notFound } from '../errors.js';
-import { relationLoaders, toUserViews, type UserView } from './user-view.js';
+import { toUserViews, type UserView } from './user-view.js';
 import { resolveUser, resolveUsersForNewRelation } from './user-resolver.js';
 import * as users from '../store/users.js';
 import type { ListPostInput } from '../schemas/posts.js';
@@ -207,5 +207,3 @@ export async function removePostsOfUsers(trx: Tx, poolId: string, userIds: strin
   for (const [userId, postIds] of held) await store.removeUserPosts(trx, poolId, userId, postIds);
   return held;
 }
-
-relationLoaders.postIds = (db, poolId, userIds) => store.postIdsOfUsers(db, poolId, userIds);

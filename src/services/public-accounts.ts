@@ -1,7 +1,7 @@
 import type { Db, Tx } from '../store/database.js';
 import type { UserRow } from '../store/users.js';
 import * as bindings from '../store/public-accounts.js';
-import { deleteUsers as deleteUserRows } from '../store/users.js';
+import { deleteUsers as deleteUserRows, setAccountType } from '../store/users.js';
 import { nowIso } from '../store/values.js';
 import { ApiCode, badRequest, notFound } from '../errors.js';
 import type { Scope } from './context.js';
@@ -274,7 +274,7 @@ export async function transferIntoPublicAccount(scope: Scope, userId: string): P
     const [user] = await resolveUsersForNewRelation(trx, scope, [userId], 'user_id', 'userId');
     if (isPublic(user)) return;
     await bindings.deleteBindingsOfUser(trx, scope.poolId, user.id);
-    await trx.updateTable('users').set({ account_type: 'public_account', updated_at: nowIso() }).where('pool_id', '=', scope.poolId).where('id', '=', user.id).execute();
+    await setAccountType(trx, scope.poolId, user.id, 'public_account', nowIso());
     await enqueueEvent(trx, scope, 'user:updated', { userId: user.id, accountType: 'public_account', transferredFromUser: true });
   });
   return { success: true };

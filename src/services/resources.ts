@@ -2,6 +2,7 @@ import type { Scope } from './context.js';
 import * as store from '../store/resources.js';
 import type { ResourceRow } from '../store/resources.js';
 import { namespaceForWrite } from './namespaces.js';
+import { fitGrantsToResource } from './grants.js';
 import { isUniqueViolation, type Db, type Tx } from '../store/database.js';
 import { newId } from '../lib/ids.js';
 import { nowIso, opt, parseJson, toJson } from '../store/values.js';
@@ -151,16 +152,11 @@ export async function updateResource(scope: Scope, input: UpdateResourceInput): 
     if (input.actions !== undefined) changes.actions = normaliseActions(input.actions, 'actions');
     await store.updateResource(trx, scope.poolId, row.id, changes);
     if (changes.actions !== undefined || changes.type !== undefined) {
-      await resourceHooks.afterUpdate(trx, scope.poolId, { ...row, ...changes });
+      await fitGrantsToResource(trx, scope.poolId, { ...row, ...changes });
     }
     return toResourceView({ ...row, ...changes });
   });
 }
-
-/** Set by the authorization service, which owns the grants an update may have to trim. */
-export const resourceHooks: { afterUpdate: (trx: Tx, poolId: string, row: ResourceRow) => Promise<void> } = {
-  afterUpdate: async () => {},
-};
 
 /** Deleting what is not there succeeds (the cloud does the same), so a retry is safe. */
 export async function deleteResource(scope: Scope, code: string, namespace?: string): Promise<{ success: boolean }> {

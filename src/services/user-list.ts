@@ -4,6 +4,7 @@ import type { AccountType } from '../store/tables/foundation.js';
 import { badRequest } from '../errors.js';
 import { USER_STATUSES } from './user-fields.js';
 import type { Scope } from './context.js';
+import { usersOfDepartmentFilter } from './department-members.js';
 import { toUserViews, type UserView, type UserViewOptions } from './user-view.js';
 
 /** Wire field → column, for filters, sorting and fuzzy search. */
@@ -28,14 +29,6 @@ export interface ListUsersInput {
     fuzzySearchOn?: string[];
   };
 }
-
-/**
- * Filters on relations other families own: `department` answers the ids of the users the filter
- * item selects (set by the departments module).
- */
-export const listFilterHooks: {
-  department?: (scope: Scope, item: { operator: string; value?: unknown }, where: string) => Promise<string[]>;
-} = {};
 
 function column(field: string, where: string): keyof UserRow {
   const found = COLUMNS[field];
@@ -116,8 +109,7 @@ export async function listUsers(scope: Scope, input: ListUsersInput, accountType
   filter.equals.push({ column: 'account_type', values: [accountType] });
   for (const [i, item] of (input.advancedFilter ?? []).entries()) {
     if (item.field !== 'department') continue;
-    if (!listFilterHooks.department) throw badRequest(`advancedFilter[${i}].field: filtering on departments is not available`);
-    const ids = await listFilterHooks.department(scope, item, `advancedFilter[${i}]`);
+    const ids = await usersOfDepartmentFilter(scope, item, `advancedFilter[${i}]`);
     if (ids.length === 0) return { list: [], totalCount: 0 };
     filter.equals.push({ column: 'id', values: ids });
   }

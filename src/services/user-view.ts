@@ -1,5 +1,7 @@
 import type { Db, Tx } from '../store/database.js';
 import type { UserRow } from '../store/users.js';
+import * as deptStore from '../store/departments.js';
+import * as postStore from '../store/posts.js';
 import { opt, parseJson, toBool } from '../store/values.js';
 import { PROFILE_FIELDS } from './user-fields.js';
 import type { Static } from 'typebox';
@@ -14,16 +16,12 @@ export interface UserViewOptions {
   flatCustomData?: boolean;
 }
 
-type Loader = (db: Db | Tx, poolId: string, userIds: string[]) => Promise<Map<string, string[]>>;
-
-/**
- * Relation lookups other families provide (department ids, post ids), set when their modules
- * load; until then a user simply has none.
- */
-export const relationLoaders: { departmentIds: Loader; postIds: Loader } = {
-  departmentIds: async () => new Map(),
-  postIds: async () => new Map(),
-};
+/** Each user's department ids, from the memberships table (one query for all of them). */
+async function departmentIdsOfUsers(db: Db | Tx, poolId: string, userIds: string[]): Promise<Map<string, string[]>> {
+  const result = new Map<string, string[]>();
+  for (const m of await deptStore.membershipsOfUsers(db, poolId, userIds)) result.set(m.user_id, [...(result.get(m.user_id) ?? []), m.department_id]);
+  return result;
+}
 
 export type UserView = Static<typeof User>;
 
@@ -61,8 +59,8 @@ export async function toUserViews(db: Db | Tx, poolId: string, rows: UserRow[], 
   const ids = rows.map((r) => r.id);
   const [identities, departments, posts] = await Promise.all([
     options.withIdentities ? listIdentitiesOfUsers(db, poolId, ids) : undefined,
-    options.withDepartmentIds ? relationLoaders.departmentIds(db, poolId, ids) : undefined,
-    options.withPost ? relationLoaders.postIds(db, poolId, ids) : undefined,
+    options.withDepartmentIds ? departmentIdsOfUsers(db, poolId, ids) : undefined,
+    options.withPost ? postStore.postIdsOfUsers(db, poolId, ids) : undefined,
   ]);
   return rows.map((row) => {
     const view: Record<string, unknown> = toUserView(row);

@@ -12,6 +12,7 @@ import { hashPassword, passwordStrength } from './passwords.js';
 import { PROFILE_FIELDS, type ProfileField, type UniqueField, type UserStatus } from './user-fields.js';
 import { identityRows, type IdentityInput } from './identities.js';
 import { resolveAllUsers, resolveUser, resolveUsers } from './user-resolver.js';
+import { placeInDepartments } from './department-members.js';
 import { toUserView, toUserViews, type UserView, type UserViewOptions } from './user-view.js';
 import { enqueueEvent, enqueueEvents } from './outbox.js';
 
@@ -34,14 +35,6 @@ export interface CreateUserOptions {
   resetPasswordOnFirstLogin?: boolean;
   departmentIdType?: string;
 }
-
-/**
- * Hooks other families register: placing new users in departments (create-user's
- * `departmentIds`) and refusing changes to users in a terminal state.
- */
-export const userHooks: {
-  placeInDepartments?: (trx: Tx, scope: Scope, userId: string, departmentIds: string[], idType: string | undefined, field: string) => Promise<void>;
-} = {};
 
 /** The cloud gives every new user this avatar unless one is set; clients show it as is. */
 export const DEFAULT_USER_PHOTO = 'https://files.authing.co/authing-console/default-user-avatar.png';
@@ -168,8 +161,7 @@ export async function createUsers(
           await identityStore.insertIdentities(trx, await identityRows(trx, scope.poolId, rows[i].id, input.identities, `${where(i)}identities`));
         }
         if (input.departmentIds?.length) {
-          if (!userHooks.placeInDepartments) throw badRequest(`${where(i)}departmentIds: departments are not available`);
-          await userHooks.placeInDepartments(trx, scope, rows[i].id, input.departmentIds, options.departmentIdType, `${where(i)}departmentIds`);
+          await placeInDepartments(trx, scope, rows[i].id, input.departmentIds, options.departmentIdType, `${where(i)}departmentIds`);
         }
       }
       const views = await toUserViews(trx, scope.poolId, rows, { withCustomData: true, withIdentities: true, ...view });

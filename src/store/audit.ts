@@ -66,3 +66,9 @@ export async function listAuditLogs(db: Conn, poolId: string, filter: AuditFilte
   const rows = await query.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').offset(filter.offset).limit(filter.limit).execute();
   return { rows, total: Number(total) };
 }
+
+/** Gives the entries a request already recorded the client's address; answers how many there were. */
+export async function attachClient(db: Conn, poolId: string, requestId: string, clientIp: string | null, userAgent: string | null): Promise<number> {
+  const result = await db.updateTable('admin_audit_logs').set({ client_ip: clientIp, user_agent: userAgent }).where('pool_id', '=', poolId).where('request_id', '=', requestId).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Database } from './schema.js';
+import { isConnectionError, type ConnectionWatch } from '../lib/connection-watch.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -24,7 +25,7 @@ pg.types.setTypeParser(1184, (v) => new Date(v).toISOString()); // timestamptz
 pg.types.setTypeParser(20, (v) => Number(v)); // int8 (count(*))
 pg.types.setTypeParser(3802, (v) => v); // jsonb stays text, as in SQLite
 
-export function openDatabase(url: string, options: { poolSize?: number } = {}): DatabaseHandle {
+export function openDatabase(url: string, options: { poolSize?: number; watch?: ConnectionWatch } = {}): DatabaseHandle {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
@@ -38,10 +39,28 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  const watch = options.watch;
   // An idle connection the server ends (restart, failover, a dropped database) must not crash the
-  // process: the pool discards it and the next query opens a new one.
-  pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // process: the pool discards it and the next query opens a new one. The watch says so once.
+  pool.on('error', (error) => watch?.lost(error));
+  if (watch) {
+    // A refused connection never reaches a query, so the query log below would not see it.
+    const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+    (pool as { connect: () => Promise<pg.PoolClient> }).connect = () =>
+      connect().catch((error: unknown) => {
+        watch.lost(error);
+        throw error;
+      });
+  }
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    log: watch
+      ? (event) => {
+          if (event.level === 'query') watch.back();
+          else if (isConnectionError(event.error)) watch.lost(event.error);
+        }
+      : undefined,
+  });
   const max = options.poolSize ?? 10;
   const poolStats = () => ({ max, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
   return { db, dialect: 'postgres', poolStats, close: () => db.destroy() };

@@ -114,3 +114,13 @@ export async function listByStatus(db: Conn, poolId: string, status: string, sin
     .limit(limit).offset((page - 1) * limit).execute();
   return { rows, totalCount: Number(total.count) };
 }
+
+/** Resignation's status change, for the given users at once. */
+export async function markResigned(db: Conn, poolId: string, ids: string[], at: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('users').set({ status: 'Resigned', work_status: 'Closed', status_changed_at: at, updated_at: at }).where('pool_id', '=', poolId).where('id', 'in', ids).execute();
+}
+
+export async function setAccountType(db: Conn, poolId: string, id: string, accountType: UserRow['account_type'], at: string): Promise<void> {
+  await db.updateTable('users').set({ account_type: accountType, updated_at: at }).where('pool_id', '=', poolId).where('id', '=', id).execute();
+}

@@ -9,7 +9,7 @@ export interface ConnectionWatch {
   lost(error: unknown): void;
   /** A command succeeded or a connection opened. */
   back(): void;
-  /** Sends the lines to this log from now on (until then they go to stderr). */
+  /** Starts logging to this log (until then the watch is silent). */
   use(log: WatchLog): void;
 }
 
@@ -18,20 +18,19 @@ export interface ConnectionWatch {
  * instead of a line per failed query or per reconnection attempt (or none at all).
  */
 export function connectionWatch(service: string): ConnectionWatch {
-  let log: WatchLog = {
-    warn: (object, message) => console.error(JSON.stringify({ level: 'warn', ...object, msg: message })),
-    info: (object, message) => console.error(JSON.stringify({ level: 'info', ...object, msg: message })),
-  };
+  // Until the server has a log, failures are start-up failures: start-up reports those itself
+  // (one line naming the variable), so the watch stays quiet and remembers nothing.
+  let log: WatchLog | undefined;
   let lostAt: number | undefined;
   return {
     lost(error) {
-      if (lostAt !== undefined) return;
+      if (!log || lostAt !== undefined) return;
       lostAt = Date.now();
       const reason = error instanceof Error ? error.message : String(error);
       log.warn({ service, reason }, `${service} connection lost`);
     },
     back() {
-      if (lostAt === undefined) return;
+      if (!log || lostAt === undefined) return;
       const downMs = Date.now() - lostAt;
       lostAt = undefined;
       log.info({ service, downMs }, `${service} connection back`);

@@ -6,8 +6,12 @@ import type { Figures } from './measure.js';
 import { scenarios as directoryScenarios, type Row, type Scenario } from './scenarios.js';
 import { signInScenarios } from './signin-scenarios.js';
 import { tokenScenarios } from './token-scenarios.js';
+import { scimProvisioning } from './scim-scenarios.js';
 
-const all: Record<string, Scenario> = { ...directoryScenarios, signin: signInScenarios[0], refresh: signInScenarios[1], 'token-check': tokenScenarios[0], 'code-flow': signInScenarios[2] };
+const all: Record<string, Scenario> = {
+  ...directoryScenarios, signin: signInScenarios[0], refresh: signInScenarios[1], 'token-check': tokenScenarios[0], 'code-flow': signInScenarios[2],
+  scim: scimProvisioning,
+};
 /** BENCH_ONLY=get-user,signin runs a subset; the default is every scenario. */
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
 const scenarios = Object.entries(all).filter(([key]) => !only || only.includes(key)).map(([, scenario]) => scenario);

@@ -1,5 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
-import type { Db, Tx } from './database.js';
+import type { Db, Dialect, Tx } from './database.js';
 import type { Database } from './schema.js';
 import type { UserRow } from './users.js';
 import type { GroupRow } from './groups.js';
@@ -140,28 +140,38 @@ function toExpression(eb: AnyEb, p: ScimPredicate, memberOf: string): Expression
   }
 }
 
-export type ScimUserRow = UserRow & { scim_data: string | null };
+export type ScimUserRow = UserRow & { scim_data: string | null; scim_groups?: unknown };
+
+/**
+ * The user's groups as a JSON array of {id, name}, as a column of the user's row: a SCIM read
+ * is then one query, as get-user is. The JSON functions are the one dialect difference here.
+ */
+function groupsColumn(dialect: Dialect) {
+  return dialect === 'postgres'
+    ? sql<unknown>`(select coalesce(json_agg(json_build_object('id', g.id, 'name', g.name) order by gm.created_at), '[]'::json) from group_members gm join groups g on g.id = gm.group_id where gm.user_id = users.id)`.as('scim_groups')
+    : sql<unknown>`(select json_group_array(json_object('id', g.id, 'name', g.name)) from (select g.id, g.name from group_members gm join groups g on g.id = gm.group_id where gm.user_id = users.id order by gm.created_at) g)`.as('scim_groups');
+}
 
 /**
  * One page of a pool's users matching the filter, oldest first, and the total. When the page is
  * the first and not full, the total is its length and no count is run: a `userName eq` lookup
  * costs one indexed query.
  */
-export async function searchUsers(db: Conn, poolId: string, filter: ScimPredicate | undefined, offset: number, limit: number): Promise<{ rows: ScimUserRow[]; total: number }> {
+export async function searchUsers(db: Conn, dialect: Dialect, poolId: string, filter: ScimPredicate | undefined, offset: number, limit: number): Promise<{ rows: ScimUserRow[]; total: number }> {
   let query = db.selectFrom('users').leftJoin('scim_user_attributes as sa', 'sa.user_id', 'users.id').where('users.pool_id', '=', poolId);
   if (filter) query = query.where((eb) => toExpression(eb as AnyEb, filter, 'users.id'));
-  const rows = limit === 0 ? [] : await query.selectAll('users').select('sa.data as scim_data').orderBy('users.created_at').orderBy('users.id').limit(limit).offset(offset).execute();
+  const rows = limit === 0 ? [] : await query.selectAll('users').select(['sa.data as scim_data', groupsColumn(dialect)]).orderBy('users.created_at').orderBy('users.id').limit(limit).offset(offset).execute();
   if (offset === 0 && rows.length < limit) return { rows: rows as ScimUserRow[], total: rows.length };
   const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
   return { rows: rows as ScimUserRow[], total: Number(total) };
 }
 
-export async function findUser(db: Conn, poolId: string, id: string): Promise<ScimUserRow | undefined> {
+export async function findUser(db: Conn, dialect: Dialect, poolId: string, id: string): Promise<ScimUserRow | undefined> {
   const row = await db
     .selectFrom('users')
     .leftJoin('scim_user_attributes as sa', 'sa.user_id', 'users.id')
     .selectAll('users')
-    .select('sa.data as scim_data')
+    .select(['sa.data as scim_data', groupsColumn(dialect)])
     .where('users.pool_id', '=', poolId)
     .where('users.id', '=', id)
     .executeTakeFirst();
@@ -189,19 +199,6 @@ export async function findGroup(db: Conn, poolId: string, id: string): Promise<S
     .where('groups.id', '=', id)
     .executeTakeFirst();
   return row as ScimGroupRow | undefined;
-}
-
-/** The groups each user is in (id and name), one query for a page of users. */
-export async function groupsOfUsers(db: Conn, poolId: string, userIds: string[]): Promise<Array<{ user_id: string; id: string; name: string }>> {
-  if (userIds.length === 0) return [];
-  return db
-    .selectFrom('group_members')
-    .innerJoin('groups', 'groups.id', 'group_members.group_id')
-    .select(['group_members.user_id', 'groups.id', 'groups.name'])
-    .where('group_members.pool_id', '=', poolId)
-    .where('group_members.user_id', 'in', userIds)
-    .orderBy('group_members.created_at')
-    .execute();
 }
 
 /** The members of each group (id and display names), one query for a page of groups. */

@@ -81,6 +81,8 @@ const ALWAYS = ['schemas', 'id'];
 export function project(resource: Resource, coreSchema: string, attributes?: string, excluded?: string): Resource {
   const list = (text?: string) => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const wanted = list(attributes);
+  const dropped = list(excluded);
+  if (!wanted.length && !dropped.length) return resource;
   let result = resource;
   if (wanted.length) {
     result = {};
@@ -92,7 +94,7 @@ export function project(resource: Resource, coreSchema: string, attributes?: str
   } else {
     result = structuredClone(resource);
   }
-  for (const path of list(excluded)) {
+  for (const path of dropped) {
     const parts = splitAttributePath(path, coreSchema);
     if (parts.length === 1 && ALWAYS.includes(parts[0])) continue;
     drop(result, parts);

@@ -10,7 +10,8 @@ import { fromAppError, mutability, preconditionFailed, scimNotFound } from './er
 import { parseScimFilter } from './filter.js';
 import { applyPatch, readPatch } from './patch.js';
 import { LIST_SCHEMA, USER_SCHEMA, project, versionOf, type Resource } from './resources.js';
-import { fromScimUser, toScimUser, type UserFromScim } from './user-mapping.js';
+import { fromScimUser, toScimUser, type UserFromScim, type UserGroupRef } from './user-mapping.js';
+import { parseJson } from '../../store/values.js';
 import { getScimSettings } from './settings.js';
 import { matches, paging, type ListQuery, type ScimContext } from './context.js';
 
@@ -30,15 +31,13 @@ async function scimErrors<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-async function resources(ctx: ScimContext, rows: ScimUserRow[]): Promise<Resource[]> {
-  const groups = await scimStore.groupsOfUsers(ctx.scope.db, ctx.scope.poolId, rows.map((r) => r.id));
-  return rows.map((row) => toScimUser(row, groups.filter((g) => g.user_id === row.id), ctx.baseUrl));
-}
+/** The row's groups come with it (one query): a JSON array, text on SQLite, parsed on PostgreSQL. */
+const resourceOf = (ctx: ScimContext, row: ScimUserRow) => toScimUser(row, parseJson<UserGroupRef[]>(row.scim_groups, []), ctx.baseUrl);
 
 async function readUser(ctx: ScimContext, id: string): Promise<Resource> {
-  const row = await scimStore.findUser(ctx.scope.db, ctx.scope.poolId, id);
+  const row = await scimStore.findUser(ctx.scope.db, ctx.scope.dialect, ctx.scope.poolId, id);
   if (!row) throw scimNotFound(`User "${id}" not found`);
-  return (await resources(ctx, [row]))[0];
+  return resourceOf(ctx, row);
 }
 
 export interface Answer {
@@ -80,8 +79,8 @@ export async function getScimUser(ctx: ScimContext, id: string, query: ListQuery
 export async function listScimUsers(ctx: ScimContext, query: ListQuery) {
   const filter = parseScimFilter('User', query.filter);
   const { offset, limit, startIndex } = paging(query);
-  const { rows, total } = await scimStore.searchUsers(ctx.scope.db, ctx.scope.poolId, filter, offset, limit);
-  const list = await resources(ctx, rows);
+  const { rows, total } = await scimStore.searchUsers(ctx.scope.db, ctx.scope.dialect, ctx.scope.poolId, filter, offset, limit);
+  const list = rows.map((row) => resourceOf(ctx, row));
   return {
     schemas: [LIST_SCHEMA],
     totalResults: total,
@@ -109,11 +108,10 @@ async function writeUser(ctx: ScimContext, id: string, ifMatch: string | undefin
     try {
       await scope.db.transaction().execute(async (trx) => {
         await lockRows(trx, scope.dialect, 'users', [id]);
-        const row = await scimStore.findUser(trx, scope.poolId, id);
+        const row = await scimStore.findUser(trx, scope.dialect, scope.poolId, id);
         if (!row) throw scimNotFound(`User "${id}" not found`);
         if (!matches(ifMatch, versionOf(row.updated_at))) throw preconditionFailed(`If-Match: the User changed since version ${ifMatch}; it is now ${versionOf(row.updated_at)}`);
-        const groups = await scimStore.groupsOfUsers(trx, scope.poolId, [id]);
-        const user = fromScimUser(next(toScimUser(row, groups, ctx.baseUrl)));
+        const user = fromScimUser(next(resourceOf(ctx, row)));
         let status: UserStatus | undefined;
         if (user.active === true && row.status !== 'Activated') {
           if (row.status === 'Resigned') throw mutability(`active: user "${id}" has resigned; a resigned user cannot be re-activated, only deleted`);
@@ -168,7 +166,7 @@ export async function patchScimUser(ctx: ScimContext, id: string, body: unknown,
 /** DELETE: resigns (default: relations removed, record kept, audited) or deletes, as the pool's setting says. */
 export async function deleteScimUser(ctx: ScimContext, id: string, ifMatch?: string): Promise<void> {
   const { scope } = ctx;
-  const row = await scimStore.findUser(scope.db, scope.poolId, id);
+  const row = await scimStore.findUser(scope.db, scope.dialect, scope.poolId, id);
   if (!row) throw scimNotFound(`User "${id}" not found`);
   if (!matches(ifMatch, versionOf(row.updated_at))) throw preconditionFailed(`If-Match: the User changed since version ${ifMatch}; it is now ${versionOf(row.updated_at)}`);
   const settings = await getScimSettings(scope.db, scope.poolId);

@@ -140,6 +140,15 @@ function toExpression(eb: AnyEb, p: ScimPredicate, memberOf: string): Expression
   }
 }
 
+/**
+ * Pages are in creation order. SQLite would walk the (pool_id, created_at) index to avoid the sort
+ * and test every user of the pool against the filter; a unary plus keeps the order but not that
+ * index, so a selective filter (userName eq) uses its own index and sorts the few rows found.
+ */
+function creationOrder(dialect: Dialect, table: 'users' | 'groups', column: 'created_at' | 'id') {
+  return dialect === 'sqlite' ? sql`+${sql.ref(`${table}.${column}`)}` : sql.ref(`${table}.${column}`);
+}
+
 export type ScimUserRow = UserRow & { scim_data: string | null; scim_groups?: unknown };
 
 /**
@@ -160,7 +169,7 @@ function groupsColumn(dialect: Dialect) {
 export async function searchUsers(db: Conn, dialect: Dialect, poolId: string, filter: ScimPredicate | undefined, offset: number, limit: number): Promise<{ rows: ScimUserRow[]; total: number }> {
   let query = db.selectFrom('users').leftJoin('scim_user_attributes as sa', 'sa.user_id', 'users.id').where('users.pool_id', '=', poolId);
   if (filter) query = query.where((eb) => toExpression(eb as AnyEb, filter, 'users.id'));
-  const rows = limit === 0 ? [] : await query.selectAll('users').select(['sa.data as scim_data', groupsColumn(dialect)]).orderBy('users.created_at').orderBy('users.id').limit(limit).offset(offset).execute();
+  const rows = limit === 0 ? [] : await query.selectAll('users').select(['sa.data as scim_data', groupsColumn(dialect)]).orderBy(creationOrder(dialect, 'users', 'created_at')).orderBy(creationOrder(dialect, 'users', 'id')).limit(limit).offset(offset).execute();
   if (offset === 0 && rows.length < limit) return { rows: rows as ScimUserRow[], total: rows.length };
   const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
   return { rows: rows as ScimUserRow[], total: Number(total) };
@@ -180,10 +189,10 @@ export async function findUser(db: Conn, dialect: Dialect, poolId: string, id: s
 
 export type ScimGroupRow = GroupRow & { external_id: string | null; scim_data: string | null };
 
-export async function searchGroups(db: Conn, poolId: string, filter: ScimPredicate | undefined, offset: number, limit: number): Promise<{ rows: ScimGroupRow[]; total: number }> {
+export async function searchGroups(db: Conn, dialect: Dialect, poolId: string, filter: ScimPredicate | undefined, offset: number, limit: number): Promise<{ rows: ScimGroupRow[]; total: number }> {
   let query = db.selectFrom('groups').leftJoin('scim_group_attributes as ga', 'ga.group_id', 'groups.id').where('groups.pool_id', '=', poolId);
   if (filter) query = query.where((eb) => toExpression(eb as AnyEb, filter, 'groups.id'));
-  const rows = limit === 0 ? [] : await query.selectAll('groups').select(['ga.external_id', 'ga.data as scim_data']).orderBy('groups.created_at').orderBy('groups.id').limit(limit).offset(offset).execute();
+  const rows = limit === 0 ? [] : await query.selectAll('groups').select(['ga.external_id', 'ga.data as scim_data']).orderBy(creationOrder(dialect, 'groups', 'created_at')).orderBy(creationOrder(dialect, 'groups', 'id')).limit(limit).offset(offset).execute();
   if (offset === 0 && rows.length < limit) return { rows: rows as ScimGroupRow[], total: rows.length };
   const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
   return { rows: rows as ScimGroupRow[], total: Number(total) };

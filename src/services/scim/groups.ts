@@ -142,7 +142,7 @@ export async function getScimGroup(ctx: ScimContext, id: string, query: ListQuer
 export async function listScimGroups(ctx: ScimContext, query: ListQuery) {
   const filter = parseScimFilter('Group', query.filter);
   const { offset, limit, startIndex } = paging(query);
-  const { rows, total } = await scimStore.searchGroups(ctx.scope.db, ctx.scope.poolId, filter, offset, limit);
+  const { rows, total } = await scimStore.searchGroups(ctx.scope.db, ctx.scope.dialect, ctx.scope.poolId, filter, offset, limit);
   const list = await resources(ctx, rows, wantsMembers(query));
   return {
     schemas: [LIST_SCHEMA],

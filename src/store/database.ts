@@ -43,6 +43,9 @@ export function openDatabase(url: string, options: { poolSize?: number; watch?: 
   // An idle connection the server ends (restart, failover, a dropped database) must not crash the
   // process: the pool discards it and the next query opens a new one. The watch says so once.
   pool.on('error', (error) => watch?.lost(error));
+  // A connection ended while checked out (between acquiring it and its query) emits on the client
+  // itself, where the pool's listener is not: without one the process would die of it.
+  pool.on('connect', (client) => client.on('error', (error) => watch?.lost(error)));
   if (watch) {
     // A refused connection never reaches a query, so the query log below would not see it.
     const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;

@@ -1,16 +1,46 @@
 import { Redis } from 'ioredis';
 import type { ConnectionWatch } from '../lib/connection-watch.js';
+import { ping, type Db } from '../store/database.js';
+import { claimNonce, pruneNonces } from '../store/nonces.js';
 
 /** Remembers signature nonces for the replay window; `claim` is false when one was seen before. */
 export interface NonceStore {
   claim(keyId: string, nonce: string, ttlMs: number): Promise<boolean>;
   /** Resolves when the store answers; rejects with the reason when it does not. */
   ping(): Promise<void>;
-  /** What /health calls this store: `memory` or `redis`. */
-  readonly kind: 'memory' | 'redis';
+  /** Where the nonces live: `memory` (tests of the plugins alone), `database` or `redis`. */
+  readonly kind: 'memory' | 'database' | 'redis';
   close(): Promise<void>;
 }
 
+/** How often a process removes expired nonces from the database as it claims new ones. */
+const NONCE_SWEEP_MS = 60_000;
+
+/**
+ * Nonces in the shared database, for servers without Redis: they outlive a restart, and every
+ * process on the same database sees them. Costs one write per signed request; expired rows are
+ * removed at most once a minute by each process (and by `userpool prune`).
+ */
+export function databaseNonceStore(db: Db): NonceStore {
+  let nextSweep = 0;
+  return {
+    kind: 'database',
+    async ping() {
+      await ping(db);
+    },
+    async claim(keyId, nonce, ttlMs) {
+      const now = Date.now();
+      if (now >= nextSweep) {
+        nextSweep = now + NONCE_SWEEP_MS;
+        await pruneNonces(db, new Date(now).toISOString());
+      }
+      return claimNonce(db, keyId, nonce, new Date(now).toISOString(), new Date(now + ttlMs).toISOString());
+    },
+    async close() {},
+  };
+}
+
+/** Nonces in this process only: forgotten at a restart, so only for tests of the plugins alone. */
 export function memoryNonceStore(): NonceStore {
   const seen = new Map<string, number>();
   let lastSweep = Date.now();

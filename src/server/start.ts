@@ -4,7 +4,7 @@ import { ConfigError } from '../config.js';
 import { openDatabase, ping, type DatabaseHandle } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { ensureBootstrapKey, generateFirstKey, keyResolver } from '../services/access-keys.js';
-import { memoryNonceStore, redisNonceStore, type NonceStore } from './nonce-store.js';
+import { databaseNonceStore, redisNonceStore, type NonceStore } from './nonce-store.js';
 import { ACCESS_KEY_CHANNEL, announceKeyRevocation, listenForRevocations, SCIM_TOKEN_CHANNEL } from './key-revocations.js';
 import { scimTokenResolver } from '../services/scim/tokens.js';
 import { pruneExpired } from '../services/retention.js';
@@ -65,7 +65,8 @@ export async function startServer(config: Config, announce: (line: string) => vo
       await shared.ready().catch(unreachable);
       revocations = await listenForRevocations(config.redisUrl, { [ACCESS_KEY_CHANNEL]: resolveKey, [SCIM_TOKEN_CHANNEL]: scimTokens }, redisWatch).catch(unreachable);
     } else {
-      nonces = memoryNonceStore();
+      // Without Redis the database keeps them, so a restart does not reopen the replay window.
+      nonces = databaseNonceStore(handle.db);
     }
     // A key stopped over the API is forgotten here at once and, with Redis, everywhere else.
     let app: FastifyInstance | undefined;

@@ -2,6 +2,7 @@ import * as store from '../store/retention.js';
 import { pruneDelivered, pruneDispatchedEvents } from '../store/deliveries.js';
 import * as codes from '../store/authorization-codes.js';
 import * as providers from '../store/provider-sessions.js';
+import { pruneNonces } from '../store/nonces.js';
 import { MAX_TOKEN_SECONDS } from '../schemas/applications.js';
 import type { Deps } from './context.js';
 
@@ -21,6 +22,8 @@ export interface Pruned {
   /** Hosted sign-in: authorization codes a day past expiry, provider sessions a day past their end. */
   authorizationCodes: number;
   providerSessions: number;
+  /** Signature nonces whose date window closed (kept in the database when there is no Redis). */
+  signatureNonces: number;
 }
 
 /**
@@ -28,8 +31,8 @@ export interface Pruned {
  * for, login history older than LOGIN_HISTORY_DAYS (0 keeps it), and wrong-password counters
  * of unlocked accounts after a quiet day. Used refresh tokens stay until they expire, since a
  * replay of one is how a stolen token is noticed. Delivered events and their delivery logs go
- * after DELIVERY_RETENTION_DAYS (0 keeps them); dead deliveries stay until sent again. Audit
- * logs are never pruned.
+ * after DELIVERY_RETENTION_DAYS (0 keeps them); dead deliveries stay until sent again. Signature
+ * nonces go as soon as their window closed. Audit logs are never pruned.
  * Safe to run from several processes at once: each statement deletes what is still there.
  */
 export async function pruneExpired(deps: Deps, now = Date.now()): Promise<Pruned> {
@@ -44,5 +47,6 @@ export async function pruneExpired(deps: Deps, now = Date.now()): Promise<Pruned
   const events = keep > 0 ? await pruneDispatchedEvents(deps.db, at(now - keep * DAY)) : 0;
   const authorizationCodes = await codes.pruneCodes(deps.db, at(now - GRACE));
   const providerSessions = await providers.pruneProviderSessions(deps.db, at(now - GRACE));
-  return { refreshTokens, sessions, loginHistory, signinFailures, deliveries, events, authorizationCodes, providerSessions };
+  const signatureNonces = await pruneNonces(deps.db, at(now));
+  return { refreshTokens, sessions, loginHistory, signinFailures, deliveries, events, authorizationCodes, providerSessions, signatureNonces };
 }

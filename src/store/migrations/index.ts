@@ -13,6 +13,7 @@ import { deliveries } from './0011_deliveries.js';
 import { scim } from './0012_scim.js';
 import { accessKeyOwners } from './0013_access_key_owners.js';
 import { selfService } from './0016_self_service.js';
+import { signatureNonces } from './0018_signature_nonces.js';
 
 /** Every migration in order; names never change once released. */
 export function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -30,5 +31,6 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '0012_scim': scim(dialect),
     '0013_access_key_owners': accessKeyOwners(),
     '0016_self_service': selfService(),
+    '0018_signature_nonces': signatureNonces(dialect),
   };
 }

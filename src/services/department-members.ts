@@ -10,6 +10,7 @@ import { toUserViews, type UserViewOptions } from './user-view.js';
 import {
   checkDepartmentIdType, checkPaging, departmentGone, findOrganization, formatError, resolveDepartment, toDepartmentViews,
 } from './org-tree.js';
+import { enqueueEvent } from './outbox.js';
 
 interface DepartmentRef {
   organizationCode: string;
@@ -17,9 +18,28 @@ interface DepartmentRef {
   departmentIdType?: string;
 }
 
-async function departmentOf(db: Db | Tx, scope: Scope, ref: DepartmentRef): Promise<DepartmentRow> {
+async function departmentOf(db: Db | Tx, scope: Scope, ref: DepartmentRef): Promise<DepartmentRow & { organizationCode: string }> {
   const org = await findOrganization(db, scope, ref.organizationCode);
-  return resolveDepartment(db, scope, org, ref.departmentId, ref.departmentIdType);
+  return { ...(await resolveDepartment(db, scope, org, ref.departmentId, ref.departmentIdType)), organizationCode: org.code };
+}
+
+/** Which of these users are members of the department already. */
+async function membersAmong(trx: Tx, scope: Scope, departmentId: string, userIds: string[]): Promise<Set<string>> {
+  const rows = await deptStore.membershipsOfUsers(trx, scope.poolId, userIds);
+  return new Set(rows.filter((m) => m.department_id === departmentId).map((m) => m.user_id));
+}
+
+/**
+ * Announces memberships that really changed, one event per department: `userIds` never names a
+ * user who was already a member (added) or was not one (removed).
+ */
+async function announceMembers(trx: Tx, scope: Scope, change: 'added' | 'removed', departmentIds: string[], userIds: string[]): Promise<void> {
+  if (departmentIds.length === 0 || userIds.length === 0) return;
+  const departments = await deptStore.findByIds(trx, scope.poolId, departmentIds);
+  const codes = new Map((await orgStore.findByIds(trx, scope.poolId, [...new Set(departments.map((d) => d.organization_id))])).map((o) => [o.id, o.code]));
+  for (const d of departments) {
+    await enqueueEvent(trx, scope, change === 'added' ? 'organization:member-added' : 'organization:member-removed', { organizationCode: codes.get(d.organization_id) ?? null, departmentId: d.id, userIds });
+  }
 }
 
 /**
@@ -28,10 +48,12 @@ async function departmentOf(db: Db | Tx, scope: Scope, ref: DepartmentRef): Prom
  */
 export async function setLeaders(trx: Tx, scope: Scope, departmentId: string, userIds: string[], field: string): Promise<void> {
   const users = await resolveUsersForNewRelation(trx, scope, userIds, 'user_id', field);
+  const already = await membersAmong(trx, scope, departmentId, users.map((u) => u.id));
   await deptStore.clearLeaders(trx, scope.poolId, departmentId);
   const now = nowIso();
   await deptStore.addMembers(trx, users.map((u) => ({ pool_id: scope.poolId, department_id: departmentId, user_id: u.id, is_leader: 1, is_main_department: 0, joined_at: now })));
   for (const user of users) await deptStore.setMemberFlags(trx, scope.poolId, departmentId, user.id, { is_leader: 1 });
+  await announceMembers(trx, scope, 'added', [departmentId], users.map((u) => u.id).filter((id) => !already.has(id)));
 }
 
 /** Adds users (all or nothing; resigned users are refused); members already there stay as they are. */
@@ -41,8 +63,10 @@ export async function addMembers(scope: Scope, input: DepartmentRef & { userIds:
     .execute(async (trx) => {
       const dept = await departmentOf(trx, scope, input);
       const users = await resolveUsersForNewRelation(trx, scope, input.userIds, 'user_id', 'userIds');
+      const already = await membersAmong(trx, scope, dept.id, users.map((u) => u.id));
       const now = nowIso();
       await deptStore.addMembers(trx, users.map((u) => ({ pool_id: scope.poolId, department_id: dept.id, user_id: u.id, is_leader: 0, is_main_department: 0, joined_at: now })));
+      await announceMembers(trx, scope, 'added', [dept.id], users.map((u) => u.id).filter((id) => !already.has(id)));
     })
     .catch(departmentGone);
   return { success: true };
@@ -52,7 +76,9 @@ export async function removeMembers(scope: Scope, input: DepartmentRef & { userI
   await scope.db.transaction().execute(async (trx) => {
     const dept = await departmentOf(trx, scope, input);
     const users = await resolveAllUsers(trx, scope.poolId, input.userIds, 'user_id', 'userIds');
+    const were = await membersAmong(trx, scope, dept.id, users.map((u) => u.id));
     await deptStore.removeMembers(trx, scope.poolId, [dept.id], users.map((u) => u.id));
+    await announceMembers(trx, scope, 'removed', [dept.id], users.map((u) => u.id).filter((id) => were.has(id)));
   });
   return { success: true };
 }
@@ -181,6 +207,13 @@ export async function setUserDepartments(
       const flags = { is_leader: fromBool(d.isLeader), is_main_department: fromBool(d.isMainDepartment) };
       await deptStore.addMembers(trx, [{ pool_id: scope.poolId, department_id: d.departmentId, user_id: user.id, ...flags, joined_at: now }]);
       await deptStore.setMemberFlags(trx, scope.poolId, d.departmentId, user.id, flags);
+    }
+    const had = new Set(current.map((m) => m.department_id));
+    const added = ids.filter((id) => !had.has(id));
+    for (const id of added) await announceMembers(trx, scope, 'added', [id], [user.id]);
+    for (const id of stale) await announceMembers(trx, scope, 'removed', [id], [user.id]);
+    if (added.length || stale.length) {
+      await enqueueEvent(trx, scope, 'user:organization-node-update', { userId: user.id, departmentIds: ids, addedDepartmentIds: added, removedDepartmentIds: stale });
     }
   }).catch(departmentGone);
   return { success: true };

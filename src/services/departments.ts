@@ -12,6 +12,7 @@ import {
 } from './org-tree.js';
 import { changeOrganizationCode } from './organizations.js';
 import { setLeaders } from './department-members.js';
+import { enqueueEvent } from './outbox.js';
 
 export interface CreateDepartmentInput {
   organizationCode: string;
@@ -62,7 +63,9 @@ export async function createDepartment(scope: Scope, input: CreateDepartmentInpu
       };
       await deptStore.insertDepartment(trx, row);
       if (input.leaderUserIds?.length) await setLeaders(trx, scope, row.id, input.leaderUserIds, 'leaderUserIds');
-      return (await toDepartmentViews(trx, scope, [row], { withCustomData: true }))[0];
+      const department = (await toDepartmentViews(trx, scope, [row], { withCustomData: true }))[0];
+      await enqueueEvent(trx, scope, 'organization:node-added', { organizationCode: org.code, departmentId: row.id, parentDepartmentId: parent.id, department });
+      return department;
     });
   } catch (error) {
     return translateUnique(error);
@@ -151,7 +154,13 @@ export async function updateDepartment(scope: Scope, input: UpdateDepartmentInpu
       await deptStore.updateDepartment(trx, scope.poolId, dept.id, changes);
       if (input.leaderUserIds) await setLeaders(trx, scope, dept.id, input.leaderUserIds, 'leaderUserIds');
       const updated = (await deptStore.findByIds(trx, scope.poolId, [dept.id]))[0];
-      return (await toDepartmentViews(trx, scope, [updated], { withCustomData: true }))[0];
+      const department = (await toDepartmentViews(trx, scope, [updated], { withCustomData: true }))[0];
+      const organizationCode = department.organizationCode;
+      await enqueueEvent(trx, scope, 'organization:node-updated', { organizationCode, departmentId: dept.id, isRoot, department });
+      if (changes.parent_id !== undefined && changes.parent_id !== dept.parent_id) {
+        await enqueueEvent(trx, scope, 'organization:node-moved', { organizationCode, departmentId: dept.id, previousParentDepartmentId: dept.parent_id, parentDepartmentId: changes.parent_id });
+      }
+      return department;
     });
   } catch (error) {
     return translateUnique(error);
@@ -165,8 +174,10 @@ export async function deleteDepartment(scope: Scope, input: { organizationCode: 
     const dept = await resolveDepartment(trx, scope, org, input.departmentId, input.departmentIdType);
     if (dept.parent_id === null) throw badRequest('departmentId: the root department is the organization; delete the organization instead');
     const ids = await deptStore.subtreeIds(trx, scope.poolId, [dept.id]);
+    const memberUserIds = await deptStore.memberIds(trx, scope.poolId, ids);
     await removeDepartmentRelations(trx, scope, ids);
     await deptStore.deleteDepartments(trx, scope.poolId, ids);
+    await enqueueEvent(trx, scope, 'organization:node-deleted', { organizationCode: org.code, departmentId: dept.id, parentDepartmentId: dept.parent_id, departmentIds: ids, memberUserIds });
   });
   return { success: true };
 }

@@ -10,6 +10,7 @@ import {
   checkCode, checkPaging, findOrganization, formatError, removeDepartmentRelations, toOrganizationViews,
 } from './org-tree.js';
 import { setLeaders } from './department-members.js';
+import { enqueueEvent } from './outbox.js';
 
 export interface CreateOrganizationInput {
   organizationCode?: string;
@@ -43,7 +44,9 @@ export async function createOrganization(scope: Scope, input: CreateOrganization
       if (await orgStore.findByCode(trx, scope.poolId, code)) throw codeTaken(code, 'organizationCode');
       await orgStore.insertOrganization(trx, { id, pool_id: scope.poolId, code, created_at: now, updated_at: now });
       await deptStore.insertDepartment(trx, root);
-      return (await toOrganizationViews(trx, scope, [(await orgStore.findByCode(trx, scope.poolId, code))!]))[0];
+      const organization = (await toOrganizationViews(trx, scope, [(await orgStore.findByCode(trx, scope.poolId, code))!]))[0];
+      await enqueueEvent(trx, scope, 'organization:created', { organizationCode: code, departmentId: id, organization });
+      return organization;
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw codeTaken(code, 'organizationCode');
@@ -120,7 +123,11 @@ export async function updateOrganization(scope: Scope, input: UpdateOrganization
       await orgStore.updateOrganization(trx, scope.poolId, org.id, { updated_at: changes.updated_at });
       if (input.leaderUserIds) await setLeaders(trx, scope, org.id, input.leaderUserIds, 'leaderUserIds');
       const updated = (await orgStore.findByIds(trx, scope.poolId, [org.id]))[0];
-      return (await toOrganizationViews(trx, scope, [updated]))[0];
+      const organization = (await toOrganizationViews(trx, scope, [updated]))[0];
+      // The organization is its root department: GenAuth has no organization:updated, so its
+      // changes are announced as the root node's.
+      await enqueueEvent(trx, scope, 'organization:node-updated', { organizationCode: updated.code, previousOrganizationCode: org.code, departmentId: org.id, isRoot: true, organization });
+      return organization;
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict('openDepartmentId: already used by another department of this organization');
@@ -133,9 +140,11 @@ export async function deleteOrganization(scope: Scope, code: string): Promise<{ 
   await scope.db.transaction().execute(async (trx) => {
     const org = await findOrganization(trx, scope, code, { emptyIsMalformed: true });
     const ids = await deptStore.subtreeIds(trx, scope.poolId, [org.id]);
+    const memberUserIds = await deptStore.memberIds(trx, scope.poolId, ids);
     await removeDepartmentRelations(trx, scope, ids);
     await deptStore.deleteDepartments(trx, scope.poolId, ids);
     await orgStore.deleteOrganization(trx, scope.poolId, org.id);
+    await enqueueEvent(trx, scope, 'organization:deleted', { organizationCode: org.code, departmentId: org.id, departmentIds: ids, memberUserIds });
   });
   return { success: true };
 }

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import { startTestServer, type TestServer } from './helpers/server.js';
+import { startReceiver, type Received } from './helpers/receiver.js';
+import { ok } from './helpers/fixtures.js';
+import { uniq } from './helpers/apps.js';
+
+/**
+ * One test per family of events: each change is made through the official SDK, and every
+ * request the real receiver gets must verify with the `standardwebhooks` package under the
+ * webhook's secret (and fail under another). A refused write sends nothing.
+ */
+
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
+
+let t: TestServer;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  t = await startTestServer({ DELIVERY_POLL_MS: '50', DELIVERY_TIMEOUT_MS: '2000' });
+});
+afterAll(async () => {
+  await t?.close();
+  await receiver?.close();
+});
+
+export interface Event {
+  eventName: string;
+  eventId: string;
+  userPoolId: string;
+  requestId: string | null;
+  data: Record<string, any>;
+}
+
+interface Hook {
+  path: string;
+  secret: string;
+  /** Waits for exactly `count` events (and a moment for any extra one), each verified with the secret. */
+  events(count: number): Promise<Event[]>;
+}
+
+async function subscribe(events: string[]): Promise<Hook> {
+  const path = `/events-${uniq()}`;
+  const created = ok<{ secret: string }>(
+    await t.management.createWebhook({ name: `events ${uniq()}`, url: receiver.url + path, contentType: 'application/json', events } as never),
+    'create-webhook');
+  return {
+    path,
+    secret: created.secret,
+    async events(count) {
+      await receiver.waitFor(count, 20_000, (r) => r.path === path);
+      await new Promise((r) => setTimeout(r, 400));
+      const got = receiver.received.filter((r) => r.path === path);
+      return got.map((request) => verified(request, created.secret));
+    },
+  };
+}
+
+function verified(request: Received, secret: string): Event {
+  const headers = request.headers as Record<string, string>;
+  // Control first: another secret does not verify the request.
+  expect(() => new StandardWebhook('another-secret-entirely', { format: 'raw' }).verify(request.body, headers)).toThrow(/No matching signature/);
+  return new StandardWebhook(secret, { format: 'raw' }).verify(request.body, headers) as Event;
+}
+
+const named = (events: Event[], name: string) => events.filter((e) => e.eventName === name);
+const one = (events: Event[], name: string) => {
+  const found = named(events, name);
+  expect(found, name).toHaveLength(1);
+  return found[0];
+};
+
+async function person(prefix = 'ev') {
+  const s = uniq();
+  return ok<{ userId: string }>(await t.management.createUser({ username: `${prefix}_${s}`, password: 'Passw0rd-for-events', email: `${prefix}_${s}@corp.example` } as never), 'create-user');
+}
+
+describe('organization events', () => {
+  it('announce organizations, departments (added, updated, moved, deleted) and their members', async () => {
+    const hook = await subscribe(['organization:created', 'organization:deleted', 'organization:node-added', 'organization:node-updated', 'organization:node-moved', 'organization:node-deleted', 'organization:member-added', 'organization:member-removed', 'user:organization-node-update']);
+    const s = uniq();
+    const [ann, bob] = [await person(), await person()];
+    const org = ok<{ departmentId: string; organizationCode: string }>(await t.management.createOrganization({ organizationCode: `org_${s}`, organizationName: `Org ${s}` } as never), 'create-organization');
+    const sales = ok<{ departmentId: string }>(await t.management.createDepartment({ organizationCode: org.organizationCode, parentDepartmentId: org.departmentId, name: 'Sales', code: `sales_${s}` } as never), 'create-department');
+    const east = ok<{ departmentId: string }>(await t.management.createDepartment({ organizationCode: org.organizationCode, parentDepartmentId: org.departmentId, name: 'East', code: `east_${s}` } as never), 'create-department');
+    ok(await t.management.updateOrganization({ organizationCode: org.organizationCode, organizationName: 'Renamed org' } as never), 'update-organization');
+    ok(await t.management.updateDepartment({ organizationCode: org.organizationCode, departmentId: east.departmentId, parentDepartmentId: sales.departmentId, name: 'East sales' } as never), 'update-department');
+    ok(await t.management.addDepartmentMembers({ organizationCode: org.organizationCode, departmentId: sales.departmentId, userIds: [ann.userId, bob.userId] } as never), 'add-department-members');
+    // Adding members already there changes nothing, and announces nothing.
+    ok(await t.management.addDepartmentMembers({ organizationCode: org.organizationCode, departmentId: sales.departmentId, userIds: [ann.userId] } as never), 'add-department-members again');
+    ok(await t.management.removeDepartmentMembers({ organizationCode: org.organizationCode, departmentId: sales.departmentId, userIds: [bob.userId] } as never), 'remove-department-members');
+    ok(await t.management.setUserDepartments({ userId: ann.userId, departments: [{ departmentId: east.departmentId }] } as never), 'set-user-departments');
+    // Refused (unknown parent): nothing changes and nothing is announced.
+    expect((await t.management.createDepartment({ organizationCode: org.organizationCode, parentDepartmentId: 'ffffffffffffffffffffffff', name: 'Nowhere' } as never)).statusCode).toBe(404);
+    ok(await t.management.deleteDepartment({ organizationCode: org.organizationCode, departmentId: sales.departmentId } as never), 'delete-department');
+    ok(await t.management.deleteOrganization({ organizationCode: org.organizationCode } as never), 'delete-organization');
+
+    const events = await hook.events(13);
+    expect(events).toHaveLength(13);
+    expect(one(events, 'organization:created').data).toMatchObject({ organizationCode: org.organizationCode, departmentId: org.departmentId, organization: { organizationName: `Org ${s}` } });
+    expect(named(events, 'organization:node-added').map((e) => e.data.departmentId).sort()).toEqual([sales.departmentId, east.departmentId].sort());
+    expect(named(events, 'organization:node-added')[0].data).toMatchObject({ organizationCode: org.organizationCode, parentDepartmentId: org.departmentId });
+    const updates = named(events, 'organization:node-updated');
+    expect(updates.find((e) => e.data.isRoot)!.data).toMatchObject({ departmentId: org.departmentId, organization: { organizationName: 'Renamed org' } });
+    expect(updates.find((e) => !e.data.isRoot)!.data).toMatchObject({ departmentId: east.departmentId, department: { name: 'East sales', parentDepartmentId: sales.departmentId } });
+    expect(one(events, 'organization:node-moved').data).toEqual({ organizationCode: org.organizationCode, departmentId: east.departmentId, previousParentDepartmentId: org.departmentId, parentDepartmentId: sales.departmentId });
+    const added = named(events, 'organization:member-added');
+    expect(added.map((e) => e.data)).toEqual([
+      { organizationCode: org.organizationCode, departmentId: sales.departmentId, userIds: [ann.userId, bob.userId] },
+      { organizationCode: org.organizationCode, departmentId: east.departmentId, userIds: [ann.userId] },
+    ]);
+    const removed = named(events, 'organization:member-removed');
+    expect(removed.map((e) => e.data)).toEqual([
+      { organizationCode: org.organizationCode, departmentId: sales.departmentId, userIds: [bob.userId] },
+      { organizationCode: org.organizationCode, departmentId: sales.departmentId, userIds: [ann.userId] },
+    ]);
+    expect(one(events, 'user:organization-node-update').data).toEqual({ userId: ann.userId, departmentIds: [east.departmentId], addedDepartmentIds: [east.departmentId], removedDepartmentIds: [sales.departmentId] });
+    const nodeDeleted = one(events, 'organization:node-deleted').data;
+    expect(nodeDeleted).toMatchObject({ organizationCode: org.organizationCode, departmentId: sales.departmentId, parentDepartmentId: org.departmentId, memberUserIds: [ann.userId] });
+    expect(nodeDeleted.departmentIds.sort()).toEqual([sales.departmentId, east.departmentId].sort());
+    expect(one(events, 'organization:deleted').data).toEqual({ organizationCode: org.organizationCode, departmentId: org.departmentId, departmentIds: [org.departmentId], memberUserIds: [] });
+    // One pool, and each event carries the request that made it.
+    expect(new Set(events.map((e) => e.userPoolId)).size).toBe(1);
+    expect(events.every((e) => typeof e.requestId === "string")).toBe(true);
+  });
+});

@@ -255,8 +255,10 @@ describe('department members, in both directions', () => {
     expect(bad.message).toBe('存在不合法的 departmentId: nope');
     expect((await t.management.getUserDepartments({ userId: u.userId })).data.totalCount).toBe(2);
 
-    expect((await t.management.setUserDepartments({ userId: u.userId, departments: [] } as never)).statusCode).toBe(200);
-    expect((await t.management.getUserDepartments({ userId: u.userId })).data.totalCount).toBe(0);
+    const empty = await t.management.setUserDepartments({ userId: u.userId, departments: [] } as never);
+    expect(empty.statusCode).toBe(400);
+    expect(empty.message).toMatch(/^invalid body: departments: /);
+    expect((await t.management.getUserDepartments({ userId: u.userId })).data.totalCount).toBe(2);
   });
 
   it('places a new user in departments given by code at creation', async () => {

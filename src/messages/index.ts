@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { ApiCode, AppError } from '../errors.js';
 
 /**
  * Each API family keeps its error messages in one frozen table (`src/messages/<family>.ts`):
@@ -12,4 +12,13 @@ export function fail(statusCode: number, apiCode: number | undefined, en: string
 
 export function table<T extends Record<string, (...args: never[]) => AppError>>(entries: T): Readonly<T> {
   return Object.freeze(entries);
+}
+
+/**
+ * A malformed parameter. Ours names the field and the reason; the cloud answers
+ * `参数 <field> 格式错误` with the bare field name (`status`, not `advancedFilter[0].value`),
+ * which `cloudField` gives when the two differ.
+ */
+export function invalidParam(field: string, reason: string, cloudField = field.replace(/\[\d+\]/g, '').split('.').pop()!): AppError {
+  return fail(400, ApiCode.VALIDATION, `${field}: ${reason}`, `参数 ${cloudField} 格式错误`);
 }

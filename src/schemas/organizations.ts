@@ -242,7 +242,8 @@ export const SetUserDepartmentsBody = Type.Object({
   userId: Type.String({ minLength: 1 }),
   departments: Type.Array(
     Type.Object({ departmentId: Type.String(), isLeader: OptionalFlag, isMainDepartment: OptionalFlag }),
-    { maxItems: 50 },
+    // The cloud refuses an empty list (400 "参数 departments 格式错误"); remove-department-members empties.
+    { minItems: 1, maxItems: 50 },
   ),
   options: Type.Optional(Type.Object({ userIdType: UserIdType })),
 });

@@ -89,7 +89,7 @@ export const AuthorizedResource = Type.Object({
 export type AuthorizedResourceView = Static<typeof AuthorizedResource>;
 
 export const UserAuthorizedResourcesQuery = Type.Object({
-  userId: Type.String(),
+  userId: Type.String({ minLength: 1 }),
   userIdType: UserIdType,
   namespace: Namespace,
   resourceType: Type.Optional(ResourceType),

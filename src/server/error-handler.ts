@@ -29,6 +29,20 @@ export function describeValidation(items: ValidationItem[], context: string | un
   return `invalid ${context ?? 'request'}: ${[...new Set(parts)].join('; ')}`;
 }
 
+/**
+ * The cloud's wording for a request its schema refuses: `参数 <field> 格式错误`, naming the
+ * innermost field (the cloud says `limit`, not `options.pagination.limit`), and
+ * `limit must less than N` for a page size above the maximum, word for word as the cloud answers.
+ */
+export function describeValidationZh(items: ValidationItem[], context: string | undefined): string {
+  const first = items[0] ?? {};
+  const path = (first.instancePath ?? '').split('/').filter((part) => part !== '' && !/^\d+$/.test(part));
+  const named =
+    first.keyword === 'required' && first.params?.missingProperty ? String(first.params.missingProperty) : path[path.length - 1] ?? context ?? 'request';
+  if (named === 'limit' && first.keyword === 'maximum' && first.params?.limit !== undefined) return `limit must less than ${String(first.params.limit)}`;
+  return `参数 ${named} 格式错误`;
+}
+
 /** The language the caller asks for: the SDK sends `x-authing-lang` (zh-CN unless told otherwise). */
 export function langOf(request: FastifyRequest): Lang {
   return request.headers['x-authing-lang'] === 'zh-CN' ? 'zh-CN' : 'en-US';
@@ -48,9 +62,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const fe = error as FastifyError;
     if (fe.validation) {
-      const message = describeValidation(fe.validation as ValidationItem[], fe.validationContext);
+      const items = fe.validation as ValidationItem[];
+      const message = describeValidation(items, fe.validationContext);
       request.log.info({ statusCode: 400, apiCode: ApiCode.VALIDATION }, message);
-      return reply.code(200).send(errorEnvelope(request.id, 400, message, ApiCode.VALIDATION));
+      const answer = langOf(request) === 'zh-CN' ? describeValidationZh(items, fe.validationContext) : message;
+      return reply.code(200).send(errorEnvelope(request.id, 400, answer, ApiCode.VALIDATION));
     }
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply.code(413).send(errorEnvelope(request.id, 413, 'request body is larger than 1 MiB', ApiCode.BODY_TOO_LARGE));

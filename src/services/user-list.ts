@@ -2,6 +2,7 @@ import * as store from '../store/users.js';
 import type { UserRow } from '../store/users.js';
 import type { AccountType } from '../store/tables/foundation.js';
 import { badRequest } from '../errors.js';
+import { userErrors } from '../messages/users.js';
 import { USER_STATUSES } from './user-fields.js';
 import type { Scope } from './context.js';
 import { usersOfDepartmentFilter } from './department-members.js';
@@ -49,7 +50,7 @@ function checkEnumValue(item: { field: string; value?: unknown }, where: string)
   const allowed = ENUM_VALUES[item.field];
   if (!allowed || item.value === undefined || item.value === null) return;
   const bad = (Array.isArray(item.value) ? item.value : [item.value]).find((v) => !allowed.includes(String(v)));
-  if (bad !== undefined) throw badRequest(`${where}.value: ${item.field} must be one of ${allowed.join(', ')} (got "${String(bad)}")`);
+  if (bad !== undefined) throw userErrors.notOneOf(where, item.field, allowed, bad);
 }
 
 function buildFilter(input: ListUsersInput): store.ListFilter {

@@ -1,7 +1,7 @@
 import { lockRows, type Db, type Dialect, type Tx } from '../store/database.js';
 import * as users from '../store/users.js';
 import type { UserRow } from '../store/users.js';
-import { ApiCode, badRequest, notFound } from '../errors.js';
+import { userErrors } from '../messages/users.js';
 import { USER_ID_TYPES, type UserIdType } from './user-fields.js';
 
 const COLUMN: Partial<Record<UserIdType, users.UserKeyColumn>> = {
@@ -20,14 +20,14 @@ const COMPOUND_FORM: Partial<Record<UserIdType, string>> = {
 export function checkUserIdType(type: string | undefined, field = 'userIdType'): UserIdType {
   const value = type ?? 'user_id';
   if (!(USER_ID_TYPES as readonly string[]).includes(value)) {
-    throw badRequest(`${field}: unknown type "${value}"; expected one of ${USER_ID_TYPES.join(', ')}`);
+    throw userErrors.unknownIdType(field, value, USER_ID_TYPES);
   }
   return value as UserIdType;
 }
 
 function splitCompound(id: string, type: UserIdType, field: string): [string, string] {
   const at = id.indexOf(':');
-  if (at <= 0 || at === id.length - 1) throw badRequest(`${field}: "${id}" is not in the form ${COMPOUND_FORM[type]} that userIdType ${type} needs`);
+  if (at <= 0 || at === id.length - 1) throw userErrors.notCompound(field, id, type, COMPOUND_FORM[type]!);
   return [id.slice(0, at), id.slice(at + 1)];
 }
 
@@ -41,7 +41,7 @@ const SHAPE: Partial<Record<UserIdType, { pattern: RegExp; what: string }>> = {
 function checkShape(ids: string[], type: UserIdType, field: string): void {
   const shape = SHAPE[type];
   const bad = shape && ids.find((id) => !shape.pattern.test(id));
-  if (bad !== undefined) throw badRequest(`${field}: "${bad}" is not ${shape!.what} (userIdType ${type})`);
+  if (bad !== undefined) throw userErrors.badShape(field, bad, shape!.what, type);
 }
 
 /**
@@ -77,7 +77,7 @@ export async function resolveUsers(db: Db | Tx, poolId: string, ids: string[], r
 
 export async function resolveUser(db: Db | Tx, poolId: string, id: string, type: string | undefined, field = 'userId'): Promise<UserRow> {
   const found = (await resolveUsers(db, poolId, [id], type, field)).get(id);
-  if (!found) throw notFound(`${field}: no user "${id}" (userIdType ${type ?? 'user_id'}) in this user pool`, ApiCode.USER_NOT_FOUND);
+  if (!found) throw userErrors.notFound(field, id, type ?? 'user_id');
   return found;
 }
 
@@ -86,7 +86,7 @@ export async function resolveAllUsers(db: Db | Tx, poolId: string, ids: string[]
   const found = await resolveUsers(db, poolId, ids, type, field);
   const missing = [...new Set(ids)].filter((id) => !found.has(id));
   if (missing.length) {
-    throw notFound(`${field}: no user in this user pool for ${missing.map((m) => `"${m}"`).join(', ')} (userIdType ${type ?? 'user_id'})`, ApiCode.USER_NOT_FOUND);
+    throw userErrors.someNotFound(field, missing, type ?? 'user_id');
   }
   return ids.map((id) => found.get(id)!);
 }
@@ -109,10 +109,7 @@ export async function resolveUsersForNewRelation(
   const fresh = await users.findManyBy(trx, scope.poolId, 'id', rows.map((r) => r.id));
   const resigned = fresh.filter((r) => r.status === 'Resigned');
   if (resigned.length) {
-    throw badRequest(
-      `${field}: ${resigned.map((r) => `"${r.id}"`).join(', ')} ${resigned.length === 1 ? 'has' : 'have'} resigned; a resigned user cannot be given new relations`,
-      ApiCode.USER_RESIGNED,
-    );
+    throw userErrors.resigned(field, resigned.map((r) => r.id));
   }
   return rows;
 }

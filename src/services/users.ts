@@ -15,6 +15,7 @@ import { resolveAllUsers, resolveUser, resolveUsers } from './user-resolver.js';
 import { placeInDepartments } from './department-members.js';
 import { toUserView, toUserViews, type UserView, type UserViewOptions } from './user-view.js';
 import { enqueueEvent, enqueueEvents } from './outbox.js';
+import { userErrors } from '../messages/users.js';
 
 export type CreateUserInput = Partial<Record<ProfileField, string>> & {
   status?: UserStatus;
@@ -264,7 +265,7 @@ export async function deleteUsers(scope: Scope, userIds: string[], userIdType?: 
 
 export async function isUserExists(scope: Scope, query: Partial<Record<UniqueField, string>>): Promise<{ exists: boolean }> {
   const given = (Object.keys(UNIQUE_COLUMN) as UniqueField[]).filter((f) => query[f]);
-  if (given.length === 0) throw badRequest('username: give at least one of username, email, phone or externalId');
+  if (given.length === 0) throw userErrors.noIdentifierGiven();
   for (const field of given) {
     const column = UNIQUE_COLUMN[field] as store.UserKeyColumn;
     if ((await store.findManyBy(scope.db, scope.poolId, column, [uniqueValue(field, query[field]!)])).length) return { exists: true };

@@ -1,0 +1,24 @@
+import { ApiCode } from '../errors.js';
+import { fail, invalidParam, table } from './index.js';
+
+/** Errors of the users family: finding people by any of their identifiers. */
+export const userErrors = table({
+  notFound: (field: string, id: string, type: string) =>
+    fail(404, ApiCode.USER_NOT_FOUND, `${field}: no user "${id}" (userIdType ${type}) in this user pool`, '用户不存在'),
+  someNotFound: (field: string, ids: string[], type: string) =>
+    fail(404, ApiCode.USER_NOT_FOUND, `${field}: no user in this user pool for ${ids.map((m) => `"${m}"`).join(', ')} (userIdType ${type})`, '用户不存在'),
+  unknownIdType: (field: string, value: string, known: readonly string[]) => invalidParam(field, `unknown type "${value}"; expected one of ${known.join(', ')}`),
+  notCompound: (field: string, id: string, type: string, form: string) => invalidParam(field, `"${id}" is not in the form ${form} that userIdType ${type} needs`),
+  badShape: (field: string, id: string, what: string, type: string) => invalidParam(field, `"${id}" is not ${what} (userIdType ${type})`),
+  resigned: (field: string, ids: string[]) =>
+    fail(
+      400,
+      ApiCode.USER_RESIGNED,
+      `${field}: ${ids.map((id) => `"${id}"`).join(', ')} ${ids.length === 1 ? 'has' : 'have'} resigned; a resigned user cannot be given new relations`,
+      '用户已离职',
+    ),
+  noIdentifierGiven: () =>
+    fail(400, ApiCode.VALIDATION, 'username: give at least one of username, email, phone or externalId', '参数 username, email, phone, externalId 格式错误'),
+  notOneOf: (where: string, field: string, allowed: readonly string[], got: unknown) =>
+    invalidParam(`${where}.value`, `${field} must be one of ${allowed.join(', ')} (got "${String(got)}")`, field),
+});

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './helpers/server.js';
+
+// The SDK sends `x-authing-lang: zh-CN` by default: those callers read the cloud's wording,
+// en-US callers read ours, which names the field and the reason. Status and apiCode never change.
+describe('messages in the caller language', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => t?.close());
+
+  it('answers a schema refusal with 参数 <field> 格式错误, naming the innermost field', async () => {
+    const zh = await t.zh.listUsers({ options: { pagination: { page: 0 } } } as never);
+    const en = await t.management.listUsers({ options: { pagination: { page: 0 } } } as never);
+    expect(zh).toMatchObject({ statusCode: 400, apiCode: 4600, message: '参数 page 格式错误' });
+    expect(en).toMatchObject({ statusCode: 400, apiCode: 4600, message: 'invalid body: options.pagination.page: must be >= 1' });
+    expect(await t.zh.getUserGroups({ userId: '' })).toMatchObject({ statusCode: 400, message: '参数 userId 格式错误' });
+    expect(await t.zh.getUserBatch({ userIds: [] })).toMatchObject({ statusCode: 400, message: '参数 userIds 格式错误' });
+  });
+
+  it('answers a page size above the maximum as the cloud words it', async () => {
+    expect(await t.zh.listUsers({ options: { pagination: { limit: 220 } } } as never)).toMatchObject({ statusCode: 400, message: 'limit must less than 50' });
+    expect(await t.management.listUsers({ options: { pagination: { limit: 220 } } } as never)).toMatchObject({
+      statusCode: 400,
+      message: 'invalid body: options.pagination.limit: must be <= 50',
+    });
+  });
+
+  it('says 用户不存在 for an unknown user and 参数 userId 格式错误 for a malformed one', async () => {
+    expect(await t.zh.getUser({ userId: 'nobody' })).toMatchObject({ statusCode: 404, apiCode: 2004, message: '用户不存在' });
+    expect(await t.management.getUser({ userId: 'nobody' })).toMatchObject({
+      statusCode: 404,
+      apiCode: 2004,
+      message: 'userId: no user "nobody" (userIdType user_id) in this user pool',
+    });
+    expect(await t.zh.getUser({ userId: 'test#x.com', userIdType: 'email' })).toMatchObject({ statusCode: 400, message: '参数 userId 格式错误' });
+    expect(await t.zh.isUserExists({})).toMatchObject({ statusCode: 400, message: '参数 username, email, phone, externalId 格式错误' });
+  });
+
+  it('names the filtered field, not its place in the filter, for a value outside its set', async () => {
+    const body = { advancedFilter: [{ field: 'status', operator: 'EQUAL', value: 'invalid' }] } as never;
+    expect(await t.zh.listUsers(body)).toMatchObject({ statusCode: 400, message: '参数 status 格式错误' });
+    expect((await t.management.listUsers(body)).message).toBe(
+      'advancedFilter[0].value: status must be one of Activated, Suspended, Deactivated, Resigned, Archived (got "invalid")',
+    );
+  });
+
+  it('refuses an empty department list for set-user-departments in both languages, changing nothing', async () => {
+    const user = (await t.management.createUser({ username: `lang_${Date.now()}` } as never)).data;
+    expect(await t.zh.setUserDepartments({ userId: user.userId, departments: [] })).toMatchObject({ statusCode: 400, message: '参数 departments 格式错误' });
+    expect((await t.management.getUserDepartments({ userId: user.userId })).data.totalCount).toBe(0);
+  });
+});

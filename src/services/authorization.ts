@@ -11,6 +11,7 @@ import { resolveUser, resolveUsers, resolveUsersForNewRelation } from './user-re
 import { DEFAULT_NAMESPACE, requireNamespace } from './resources.js';
 import { namespaceForRead } from './namespaces.js';
 import type { AuthorizeResourcesInput, AuthorizedResourceView } from '../schemas/resources.js';
+import { enqueueEvent } from './outbox.js';
 
 const WILDCARD = '*';
 const LABEL: Record<TargetType, string> = { USER: 'user', ROLE: 'role', GROUP: 'group', DEPARTMENT: 'department' };
@@ -62,9 +63,12 @@ export async function authorizeResources(scope: Scope, input: AuthorizeResources
     const codes = input.list.flatMap((item) => item.resources.map((r) => r.code)).filter((c) => c !== WILDCARD);
     const byCode = new Map((await resources.findByCodes(trx, scope.poolId, namespace, [...new Set(codes)])).map((r) => [r.code, r]));
     const upserts: AuthorizationRow[] = [];
+    // The API's name for each target (user id, role or group code, department id), for the events.
+    const identifierOf = new Map<string, string>();
     const removals: Parameters<typeof store.deleteGrants>[2] = [];
     for (const [i, item] of input.list.entries()) {
       const targets = await resolveTargets(trx, scope, item.targetType, item.targetIdentifiers, namespace, `list[${i}].targetIdentifiers`);
+      for (const target of targets) identifierOf.set(`${item.targetType}:${target.id}`, target.identifier);
       for (const [j, grant] of item.resources.entries()) {
         const row = byCode.get(grant.code);
         checkGrant(grant, row, namespace, `list[${i}].resources[${j}]`);
@@ -94,8 +98,14 @@ export async function authorizeResources(scope: Scope, input: AuthorizeResources
         }
       }
     }
-    await store.deleteGrants(trx, scope.poolId, removals);
+    const revoked = await store.deleteGrants(trx, scope.poolId, removals);
     await store.upsertGrants(trx, upserts);
+    const grant = (r: AuthorizationRow) => ({
+      targetType: r.target_type, targetIdentifier: identifierOf.get(`${r.target_type}:${r.target_id}`) ?? r.target_id,
+      resourceCode: r.resource_code, resourceType: r.resource_type, actions: parseJson<string[]>(r.actions, []), effect: r.effect,
+    });
+    if (upserts.length) await enqueueEvent(trx, scope, 'permission:add', { namespace, authorizations: upserts.map(grant) });
+    if (revoked.length) await enqueueEvent(trx, scope, 'permission:revoke', { namespace, authorizations: revoked.map(grant) });
   });
   return { success: true };
 }

@@ -8,6 +8,7 @@ import { nowIso, opt } from '../store/values.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { removeAuthorizationsOfTargets } from './grants.js';
 import type { Scope } from './context.js';
+import { enqueueEvent, enqueueEvents } from './outbox.js';
 
 /**
  * Permission namespaces (权限分组) and the rules roles and groups share with them: code format,
@@ -132,6 +133,7 @@ async function insertNamespaces(scope: Scope, inputs: NamespaceInput[], where: (
     } catch (error) {
       translateDuplicate(error, inputs[0].code, 'code');
     }
+    await enqueueEvents(trx, scope, 'privilege-namespace:created', rows.map((r) => ({ namespaceId: r.id, code: r.code, namespace: toView(r) })));
     return rows;
   });
 }
@@ -190,16 +192,20 @@ export async function updateNamespace(scope: Scope, input: { code: string; newCo
       translateDuplicate(error, input.newCode ?? input.code, 'newCode');
     }
     if (changes.code) await store.renameInResources(trx, scope.poolId, row.code, changes.code);
-    return { ...toView({ ...row, ...changes }), ...(input.newCode ? { newCode: input.newCode } : {}) };
+    const view = toView({ ...row, ...changes });
+    await enqueueEvent(trx, scope, 'privilege-namespace:updated', { namespaceId: row.id, code: view.code, previousCode: row.code, namespace: view });
+    return { ...view, ...(input.newCode ? { newCode: input.newCode } : {}) };
   });
 }
 
 /** Deletes namespaces with their roles, resources and every authorization inside them. */
-async function removeNamespaces(trx: Tx, poolId: string, rows: NamespaceRow[]): Promise<void> {
+async function removeNamespaces(trx: Tx, scope: Scope, rows: NamespaceRow[]): Promise<void> {
+  const poolId = scope.poolId;
   const ids = rows.map((r) => r.id);
   await removeAuthorizationsOfTargets(trx, poolId, 'ROLE', await roleStore.idsInNamespaces(trx, poolId, ids));
   await store.removeResourcesOf(trx, poolId, rows.map((r) => r.code));
   await store.remove(trx, poolId, ids); // roles, then their assignments, cascade
+  await enqueueEvents(trx, scope, 'privilege-namespace:deleted', rows.map((r) => ({ namespaceId: r.id, code: r.code })));
 }
 
 export async function deleteNamespace(scope: Scope, code: string): Promise<{ success: boolean }> {
@@ -209,7 +215,7 @@ export async function deleteNamespace(scope: Scope, code: string): Promise<{ suc
     const row = await store.findByCode(trx, scope.poolId, code);
     // GenAuth's exact wording; the SDK's specs compare it verbatim.
     if (!row) throw notFound('权限组不存在');
-    await removeNamespaces(trx, scope.poolId, [row]);
+    await removeNamespaces(trx, scope, [row]);
     return { success: true };
   });
 }
@@ -219,7 +225,7 @@ export async function deleteNamespaces(scope: Scope, codes: string[]): Promise<{
   checkList(codes, 'codeList');
   if (codes.includes(DEFAULT_NAMESPACE)) throw builtInError('codeList');
   return scope.db.transaction().execute(async (trx) => {
-    await removeNamespaces(trx, scope.poolId, await store.findByCodes(trx, scope.poolId, codes));
+    await removeNamespaces(trx, scope, await store.findByCodes(trx, scope.poolId, codes));
     return { success: true };
   });
 }

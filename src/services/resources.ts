@@ -1,4 +1,5 @@
 import type { Scope } from './context.js';
+import { enqueueEvents, enqueueEvent } from './outbox.js';
 import * as store from '../store/resources.js';
 import type { ResourceRow } from '../store/resources.js';
 import { namespaceForWrite } from './namespaces.js';
@@ -111,7 +112,9 @@ export async function createResources(scope: Scope, inputs: ResourceInputType[],
       if (isUniqueViolation(error)) throw conflict(`code: a resource with one of these codes was created meanwhile in namespace "${namespace}"`);
       throw error;
     }
-    return rows.map(toResourceView);
+    const views = rows.map(toResourceView);
+    await enqueueEvents(trx, scope, 'resource:created', views.map((resource, i) => ({ resourceId: rows[i].id, namespace, code: rows[i].code, resource })));
+    return views;
   });
 }
 
@@ -154,7 +157,9 @@ export async function updateResource(scope: Scope, input: UpdateResourceInput): 
     if (changes.actions !== undefined || changes.type !== undefined) {
       await fitGrantsToResource(trx, scope.poolId, { ...row, ...changes });
     }
-    return toResourceView({ ...row, ...changes });
+    const resource = toResourceView({ ...row, ...changes });
+    await enqueueEvent(trx, scope, 'resource:updated', { resourceId: row.id, namespace, code: row.code, resource });
+    return resource;
   });
 }
 
@@ -170,7 +175,10 @@ export async function deleteResources(scope: Scope, q: { namespace?: string; cod
   await scope.db.transaction().execute(async (trx) => {
     const byCode = await store.findByCodes(trx, scope.poolId, namespace, q.codeList ?? []);
     const byId = await store.findByIds(trx, scope.poolId, q.ids ?? []);
-    await store.deleteResources(trx, scope.poolId, [...new Set([...byCode, ...byId].map((r) => r.id))]);
+    const found = [...new Map([...byCode, ...byId].map((r) => [r.id, r])).values()];
+    await store.deleteResources(trx, scope.poolId, found.map((r) => r.id));
+    // GenAuth's name for this one is resource:delete (not :deleted).
+    await enqueueEvents(trx, scope, 'resource:delete', found.map((r) => ({ resourceId: r.id, namespace: r.namespace, code: r.code })));
   });
   return { success: true };
 }

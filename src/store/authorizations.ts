@@ -24,9 +24,10 @@ export async function deleteGrants(
   db: Conn,
   poolId: string,
   keys: Array<{ namespace: string; resourceCode: string; targetType: TargetType; targetId: string; effect: AuthorizationRow['effect'] }>,
-): Promise<void> {
+): Promise<AuthorizationRow[]> {
+  const removed: AuthorizationRow[] = [];
   for (const k of keys) {
-    await db
+    const rows = await db
       .deleteFrom('authorizations')
       .where('pool_id', '=', poolId)
       .where('namespace', '=', k.namespace)
@@ -34,8 +35,11 @@ export async function deleteGrants(
       .where('target_type', '=', k.targetType)
       .where('target_id', '=', k.targetId)
       .where('effect', '=', k.effect)
+      .returningAll()
       .execute();
+    removed.push(...rows);
   }
+  return removed;
 }
 
 export async function deleteByTargets(db: Conn, poolId: string, targetType: TargetType, targetIds: string[]): Promise<AuthorizationRow[]> {

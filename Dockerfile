@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Userpool's production image: compiled in one stage, run from dist/ in a slim one as the
 # unprivileged `node` user. Not built by the test suite (its machines have no container daemon);
-# it runs the same commands the tests do: `npm ci`, `npm run build`, `node dist/cli/main.js serve`,
+# it runs the same commands the tests do: `npm ci`, `npm run build` (the server and the console), `node dist/cli/main.js serve`,
 # readiness at /health/ready, graceful stop on SIGTERM.
 ARG NODE_VERSION=24
 
@@ -14,6 +14,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/build.mjs scripts/build.mjs
 COPY src src
+COPY console console
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:${NODE_VERSION}-bookworm-slim

@@ -1,14 +1,47 @@
-// Builds `dist/` from `src/` with tsc when it is missing or older than the sources, so that
-// `npm start`, the `userpool` bin and the tests that spawn servers always run the current code.
-// A deployment without `src/` (the container image) runs `dist/` as it is.
+// Builds `dist/` when it is missing or older than its sources, so that `npm start`, the
+// `userpool` bin and the tests that spawn servers always run the current code:
+// - the server: `src/` compiled by tsc into `dist/`;
+// - the admin console: `console/` bundled by Vite into `dist/console/`, which the server serves at /console.
+// Each part has its own stamp, so a change to one does not rebuild the other.
+// A deployment without `src/` and `console/` (the container image) runs `dist/` as it is.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const STAMP = join(ROOT, 'dist', '.build-stamp');
-const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+
+const PARTS = {
+  server: {
+    stamp: join(ROOT, 'dist', '.build-stamp'),
+    source: 'src',
+    inputs: ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json'],
+    tool: join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+    args: (tool) => [tool, '-p', join(ROOT, 'tsconfig.build.json')],
+    label: 'tsc -p tsconfig.build.json',
+  },
+  console: {
+    // Inside dist/console/, which Vite empties and refills at every build.
+    stamp: join(ROOT, 'dist', 'console', '.build-stamp'),
+    source: 'console',
+    inputs: ['console', 'package.json'],
+    tool: join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+    args: (tool) => [tool, 'build', '--config', join(ROOT, 'console', 'vite.config.ts'), '--logLevel', 'warn'],
+    label: 'vite build (console/)',
+    after: compressAssets,
+  },
+};
+
+/** gzip and brotli copies of the console's scripts and styles, served as they are (preCompressed). */
+function compressAssets() {
+  const dir = join(ROOT, 'dist', 'console', 'assets');
+  for (const name of readdirSync(dir).filter((n) => /\.(js|css|svg)$/.test(n))) {
+    const content = readFileSync(join(dir, name));
+    writeFileSync(join(dir, `${name}.gz`), gzipSync(content, { level: 9 }));
+    writeFileSync(join(dir, `${name}.br`), brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+  }
+}
 
 function newestChange(path) {
   const stat = statSync(path);
@@ -16,29 +49,40 @@ function newestChange(path) {
   return readdirSync(path).reduce((newest, name) => Math.max(newest, newestChange(join(path, name))), stat.mtimeMs);
 }
 
-/** True when `dist/` was built after the last change to the sources and build settings. */
-export function isBuildFresh() {
-  if (!existsSync(STAMP)) return false;
-  if (!existsSync(join(ROOT, 'src'))) return true;
-  const built = statSync(STAMP).mtimeMs;
-  return INPUTS.every((input) => !existsSync(join(ROOT, input)) || newestChange(join(ROOT, input)) <= built);
+function partIsFresh(part) {
+  const hasSource = existsSync(join(ROOT, part.source));
+  // The server has no stamp only when it was never built; a checkout without console/ has nothing to build.
+  if (!existsSync(part.stamp)) return part === PARTS.console && !hasSource;
+  if (!hasSource) return true;
+  const built = statSync(part.stamp).mtimeMs;
+  return part.inputs.every((input) => !existsSync(join(ROOT, input)) || newestChange(join(ROOT, input)) <= built);
 }
 
-/** Compiles `src/` into `dist/`; throws with tsc's output when the code does not compile. */
-export function build() {
-  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  if (!existsSync(tsc)) throw new Error('dist/ is missing or stale and TypeScript is not installed: run `npm install` (with dev dependencies) and `npm run build`');
+function buildPart(part) {
+  if (!existsSync(part.tool)) throw new Error(`dist/ is missing or stale and ${part.label.split(' ')[0]} is not installed: run \`npm install\` (with dev dependencies) and \`npm run build\``);
   const started = Date.now();
-  const result = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`build failed (tsc -p tsconfig.build.json):\n${result.stdout}${result.stderr}`);
-  writeFileSync(STAMP, `${new Date(started).toISOString()}\n`);
+  const result = spawnSync(process.execPath, part.args(part.tool), { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`build failed (${part.label}):\n${result.stdout}${result.stderr}`);
+  part.after?.();
+  writeFileSync(part.stamp, `${new Date(started).toISOString()}\n`);
 }
 
-/** Builds only when needed; returns whether it did. */
+/** True when every part of `dist/` was built after the last change to its sources and settings. */
+export function isBuildFresh() {
+  return Object.values(PARTS).every(partIsFresh);
+}
+
+/** Builds the server and the console; throws with the tool's output when one does not build. */
+export function build() {
+  buildPart(PARTS.server);
+  if (existsSync(join(ROOT, PARTS.console.source))) buildPart(PARTS.console);
+}
+
+/** Builds only the parts that need it; returns whether it built anything. */
 export function ensureBuilt() {
-  if (isBuildFresh()) return false;
-  build();
-  return true;
+  const stale = Object.values(PARTS).filter((part) => !partIsFresh(part));
+  for (const part of stale) buildPart(part);
+  return stale.length > 0;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

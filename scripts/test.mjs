@@ -27,7 +27,7 @@ async function postgresAnswers() {
 }
 
 const results = [];
-results.push(['typecheck', run('typecheck (tsc --noEmit)', 'npx', ['tsc', '--noEmit', '-p', '.'])]);
+results.push(['typecheck', run('typecheck (tsc --noEmit)', 'npx', ['tsc', '--noEmit', '-p', '.']) && run('typecheck of the console (tsc --noEmit -p console)', 'npx', ['tsc', '--noEmit', '-p', 'console'])]);
 results.push(['sqlite', run('suite on SQLite', 'npx', ['vitest', 'run', ...extra], { TEST_DB: 'sqlite' })]);
 if (await postgresAnswers()) {
   results.push(['postgres', run(`suite on PostgreSQL (${new URL(adminUrl).host})`, 'npx', ['vitest', 'run', ...extra], { TEST_DB: 'postgres', TEST_PG_URL: adminUrl })]);

@@ -15,6 +15,7 @@ import { scimTokenResolver, type ScimTokenResolver } from '../services/scim/toke
 import { registerHealthRoutes, type ServerState } from './health.js';
 import { registerMetrics, type Metrics } from './metrics.js';
 import { registerHostedRoutes } from './hosted/routes.js';
+import { registerConsole } from './console.js';
 
 export interface AppOptions {
   deps: Deps;
@@ -96,6 +97,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerOidcRoutes(app, options.deps);
   registerHostedRoutes(app, options.deps, { prefix: '' });
+  // The admin console: static files built from console/, talking to the API above like any client.
+  await registerConsole(app);
   await registerApi(app);
   // SCIM 2.0 is a room of its own: bearer tokens instead of signatures, SCIM's error format.
   await app.register(scimRoutes, { prefix: '/scim/v2', deps: options.deps, resolveToken: options.scimTokens ?? scimTokenResolver(options.deps.db, 0) });

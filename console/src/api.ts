@@ -1,0 +1,58 @@
+// Every console action is a call to the server's public management API, authorized by the
+// administrator's access token: the same endpoints the GenAuth SDKs call, plus ours.
+import { currentTokens, forgetTokens } from './auth';
+
+export class ApiError extends Error {
+  constructor(message: string, readonly statusCode: number, readonly apiCode?: number, readonly requestId?: string) {
+    super(message);
+  }
+}
+
+/** The token was refused or ran out: the console shows sign-in again. */
+export class SignedOut extends Error {}
+
+type Query = Record<string, string | number | boolean | string[] | undefined>;
+
+function queryString(query: Query): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) value.forEach((v) => params.append(key, v));
+    else params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+async function send<T>(method: 'GET' | 'POST', name: string, input: Query | object): Promise<T> {
+  const tokens = currentTokens();
+  if (!tokens) throw new SignedOut('Your session ended. Sign in again.');
+  const url = `/api/v3/${name}${method === 'GET' ? queryString(input as Query) : ''}`;
+  const response = await fetch(url, {
+    method,
+    headers: {
+      authorization: `Bearer ${tokens.accessToken}`,
+      'x-authing-lang': 'en-US',
+      ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
+    },
+    body: method === 'POST' ? JSON.stringify(input) : undefined,
+  });
+  if (response.status === 401) {
+    forgetTokens();
+    throw new SignedOut('Your session ended. Sign in again.');
+  }
+  const body = (await response.json().catch(() => undefined)) as
+    | { statusCode: number; message: string; apiCode?: number; requestId?: string; data: T }
+    | undefined;
+  if (!body) throw new ApiError(`The server answered ${response.status} without a readable body.`, response.status);
+  if (body.statusCode !== 200) throw new ApiError(body.message, body.statusCode, body.apiCode, body.requestId);
+  return body.data;
+}
+
+export const get = <T>(name: string, query: Query = {}) => send<T>('GET', name, query);
+export const post = <T>(name: string, body: object = {}) => send<T>('POST', name, body);
+
+export interface Page<T> {
+  list: T[];
+  totalCount: number;
+}

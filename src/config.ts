@@ -111,6 +111,14 @@ function oidcIssuer(env: Env): string | undefined {
   return issuer;
 }
 
+function publicUrl(env: Env): string | undefined {
+  const url = env.PUBLIC_URL || undefined;
+  if (url && (!validUrl(url, /^https?:\/\/[^/]/) || url.endsWith('/') || /[?#]/.test(url) || new URL(url).pathname !== '/')) {
+    throw new ConfigError(`PUBLIC_URL must be an http(s) origin without a path, trailing slash, query or fragment, e.g. https://id.example.com (got "${url}")`);
+  }
+  return url;
+}
+
 function metrics(env: Env): Config['metrics'] {
   const mode = env.METRICS || 'off';
   if (mode !== 'off' && mode !== 'on') throw new ConfigError(`METRICS must be off or on (got "${mode}")`);
@@ -171,6 +179,7 @@ export function loadConfig(env: Env = process.env): Config {
       // Keys are kept published for 400 days (the longest refresh-token lifetime), so rotation must come sooner.
       signingKeyRotateDays: integer(env, 'SIGNING_KEY_ROTATE_DAYS', DEFAULT_POLICY.signingKeyRotateDays, 1, 365),
       oidcIssuer: oidcIssuer(env),
+      publicUrl: publicUrl(env),
       loginHistoryDays: integer(env, 'LOGIN_HISTORY_DAYS', DEFAULT_POLICY.loginHistoryDays, 0, 36_500),
       hostedSessionSeconds: integer(env, 'HOSTED_SESSION_SECONDS', DEFAULT_POLICY.hostedSessionSeconds, 60, 31_536_000),
     },

@@ -58,6 +58,10 @@ export const ApiCode = {
   // Access keys.
   LAST_ACCESS_KEY: 4630,
   UNSUPPORTED: 4631,
+  // The console and its administrators.
+  NOT_ADMIN: 4640,
+  NOT_CONSOLE_TOKEN: 4641,
+  RESERVED: 4642,
   // The end user's own endpoints.
   SIGNUP_DISABLED: 4660,
   SIGNUP_UNSUPPORTED: 4661,

@@ -15,6 +15,7 @@ import { registerWebhookRoutes } from './webhooks.js';
 import { registerAccessKeyRoutes } from './access-keys.js';
 import { registerSelfServiceRoutes } from './self-service.js';
 import { registerSignUpRoutes } from './signup.js';
+import { registerConsoleRoutes } from './console.js';
 
 /** Every GenAuth API family; one module each. */
 export async function registerApi(app: FastifyInstance): Promise<void> {
@@ -34,4 +35,5 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
   registerAccessKeyRoutes(app);
   registerSelfServiceRoutes(app);
   registerSignUpRoutes(app);
+  registerConsoleRoutes(app);
 }

@@ -239,6 +239,55 @@ scimTokenCommand
     });
   });
 
+const adminCommand = program.command('admins').description('administrators: users who may use the console (role admin in the reserved namespace userpool)');
+
+/** Runs an admins subcommand; a refusal (unknown user, resigned, not an admin) is one line and exit code 1. */
+async function adminsAction(work: (admins: typeof import('../services/administrators.js'), deps: Deps) => Promise<void>): Promise<void> {
+  const [admins, { AppError }] = await Promise.all([import('../services/administrators.js'), import('../errors.js')]);
+  await withDatabase(async (deps) => {
+    try {
+      await work(admins, deps);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      console.error(`userpool: ${error.message}`);
+      process.exitCode = 1;
+    }
+  });
+}
+
+adminCommand
+  .command('add <user>')
+  .description('make a user (id, email or username) an administrator of the pool')
+  .option('--pool <pool>', 'user pool id or name', 'default')
+  .action(async (who: string, options: { pool: string }) => {
+    await adminsAction(async (admins, deps) => {
+      const admin = await admins.addAdmin(deps, options.pool, who, deps.policy.publicUrl);
+      console.log(`administrator ${admin.userId} ${admin.email ?? admin.username ?? admin.name ?? ''}`.trimEnd());
+    });
+  });
+
+adminCommand
+  .command('list')
+  .description('list the administrators of the pool: user id, email, name, status, granted at')
+  .option('--pool <pool>', 'user pool id or name', 'default')
+  .action(async (options: { pool: string }) => {
+    await adminsAction(async (admins, deps) => {
+      const { admins: list } = await admins.listAdmins(deps, options.pool);
+      for (const a of list) console.log([a.userId, a.email ?? '', a.name ?? a.username ?? '', a.status, a.grantedAt ?? ''].join('\t'));
+    });
+  });
+
+adminCommand
+  .command('remove <user>')
+  .description('take the admin role away; their console tokens are refused from their next call')
+  .option('--pool <pool>', 'user pool id or name', 'default')
+  .action(async (who: string, options: { pool: string }) => {
+    await adminsAction(async (admins, deps) => {
+      const admin = await admins.removeAdmin(deps, options.pool, who);
+      console.log(`removed administrator ${admin.userId}`);
+    });
+  });
+
 program
   .command('scim-settings')
   .description('show, or change with the options, what SCIM deprovisioning does in a pool')

@@ -38,6 +38,8 @@ export const AdminAuditLog = Type.Object({
   geoip: Type.Object({}, { additionalProperties: true }),
   timestamp: Type.String(),
   requestId: Type.String(),
+  actorType: Type.String({ description: 'access_key, admin (a person signed in to the console), user, scim_token or system' }),
+  actorName: Type.Optional(Type.String({ description: "the administrator's name or email when a person acted" })),
   action: Type.String(),
   targetType: Type.Optional(Type.String()),
   targetIds: Type.Array(Type.String()),

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiCode, unauthorized } from '../errors.js';
 import type { Deps, Scope } from '../services/context.js';
+import { authenticateAdmin } from '../services/administrators.js';
 import type { NonceStore } from './nonce-store.js';
 import { parseAuthorization, verifySignature } from './signature.js';
 
@@ -38,7 +39,8 @@ function absentArrayParams(request: FastifyRequest, given: Record<string, unknow
 }
 
 /**
- * Verifies the SDK's request signature. It runs as `preValidation`, on the body and query as
+ * Verifies the SDK's request signature, or, with `Authorization: Bearer <token>`, an
+ * administrator's console access token (checked in full at every call). It runs as `preValidation`, on the body and query as
  * they arrived, because validation may coerce, default or strip the fields that were signed.
  * Order matters: the signature is checked before the nonce is claimed, so unsigned traffic
  * cannot burn the nonces of genuine requests.
@@ -47,8 +49,13 @@ export function registerManagementAuth(app: FastifyInstance, options: Management
   app.addHook('preValidation', async (request) => {
     if (request.routeOptions.config.auth !== 'management') return;
     const header = request.headers.authorization;
+    // An administrator in the console calls with their access token instead of a signature.
+    if (typeof header === 'string' && /^bearer\s/i.test(header)) {
+      request.scope = await authenticateAdmin(options.deps, header, request.id);
+      return;
+    }
     const parsed = parseAuthorization(typeof header === 'string' ? header : undefined);
-    if (!parsed) throw unauthorized('missing or malformed authorization header: expected "authing <accessKeyId>:<signature>"', ApiCode.NOT_SIGNED_IN);
+    if (!parsed) throw unauthorized('missing or malformed authorization header: expected "authing <accessKeyId>:<signature>" or "Bearer <console access token>"', ApiCode.NOT_SIGNED_IN);
 
     const key = await options.resolveKey(parsed.keyId);
     if (!key) throw unauthorized('unknown or revoked access key', ApiCode.ACCESS_KEY_UNKNOWN);
@@ -79,6 +86,6 @@ export function registerManagementAuth(app: FastifyInstance, options: Management
       throw unauthorized('x-authing-signature-nonce was already used', ApiCode.SIGNATURE_REPLAYED);
     }
 
-    request.scope = { ...options.deps, poolId: key.poolId, actor: parsed.keyId, requestId: request.id };
+    request.scope = { ...options.deps, poolId: key.poolId, actor: parsed.keyId, actorType: 'access_key', requestId: request.id };
   });
 }

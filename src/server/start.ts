@@ -7,6 +7,7 @@ import { ensureBootstrapKey, generateFirstKey, keyResolver } from '../services/a
 import { databaseNonceStore, redisNonceStore, type NonceStore } from './nonce-store.js';
 import { ACCESS_KEY_CHANNEL, announceKeyRevocation, listenForRevocations, SCIM_TOKEN_CHANNEL } from './key-revocations.js';
 import { scimTokenResolver } from '../services/scim/tokens.js';
+import { ensureConsoles } from '../services/administrators.js';
 import { pruneExpired } from '../services/retention.js';
 import { buildApp } from './app.js';
 import type { ServerState } from './health.js';
@@ -52,6 +53,8 @@ export async function startServer(config: Config, announce: (line: string) => vo
         announce(`  USERPOOL_ACCESS_KEY_SECRET=${first.secret}`);
       }
     }
+    // Every pool's reserved admin role and built-in console client (idempotent, like the key).
+    await ensureConsoles(baseDeps, config.policy.publicUrl);
     const metrics = config.metrics.enabled ? createMetrics(handle) : undefined;
     const deps: Deps = { ...baseDeps, observer: metrics?.observer };
     const resolveKey = keyResolver(deps, config.accessKeyCacheSeconds * 1000);

@@ -4,7 +4,9 @@ import * as store from '../store/applications.js';
 import type { ApplicationRow } from '../store/applications.js';
 import { isUniqueViolation, type Db, type Tx } from '../store/database.js';
 import { fromBool, nowIso, opt, parseJson, toBool, toJson } from '../store/values.js';
-import { AppError, badRequest, conflict, notFound } from '../errors.js';
+import { ApiCode, AppError, badRequest, conflict, notFound } from '../errors.js';
+import { CONSOLE_IDENTIFIER } from '../store/administrators.js';
+import { isConsoleClient } from './console-client.js';
 import {
   SETTINGS_KEYS, type ApplicationView, type CreateApplicationInput, type ListApplicationsInput, type OidcConfigInput, type UpdateApplicationInput,
 } from '../schemas/applications.js';
@@ -123,7 +125,14 @@ export async function findApplicationOrThrow(db: Db | Tx, poolId: string, appId:
   return row;
 }
 
+/** The console's identifier is reserved, and the built-in console client is not edited or deleted over the API. */
+function refuseReserved(appIdentifier: string | undefined, row?: ApplicationRow): void {
+  if (appIdentifier === CONSOLE_IDENTIFIER) throw new AppError(400, ApiCode.RESERVED, `appIdentifier: "${CONSOLE_IDENTIFIER}" is reserved for the built-in console client`);
+  if (row && isConsoleClient(row)) throw new AppError(403, ApiCode.RESERVED, `appId: "${row.id}" is the built-in console client; it cannot be changed or deleted over the API`);
+}
+
 export async function createApplication(scope: Scope, input: CreateApplicationInput): Promise<ApplicationView> {
+  refuseReserved(input.appIdentifier);
   if (!input.template && !input.appIdentifier) throw badRequest('appIdentifier: is required for a self-built application (one without template)');
   checkUriFields(input);
   const now = nowIso();
@@ -182,6 +191,7 @@ export async function updateApplication(scope: Scope, input: UpdateApplicationIn
   try {
     await scope.db.transaction().execute(async (trx) => {
       const row = await findApplicationOrThrow(trx, scope.poolId, input.appId);
+      refuseReserved(input.appIdentifier, row);
       const now = nowIso();
       const changes: Partial<ApplicationRow> = { updated_at: now, settings: toJson(pickSettings(input, parseJson(row.settings, {}))) };
       if (input.appName !== undefined) changes.app_name = input.appName;
@@ -210,6 +220,7 @@ export async function updateApplication(scope: Scope, input: UpdateApplicationIn
 
 /** Deleting an application ends its sessions: they and their refresh tokens cascade. */
 export async function deleteApplication(scope: Scope, appId: string): Promise<{ success: boolean }> {
+  refuseReserved(undefined, await findApplicationOrThrow(scope.db, scope.poolId, appId));
   if (!(await store.deleteApplication(scope.db, scope.poolId, appId))) throw notFound(`appId: no application "${appId}" in this user pool`);
   return { success: true };
 }

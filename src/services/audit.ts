@@ -6,6 +6,9 @@ import { nowIso, opt, parseJson, toJson } from '../store/values.js';
 import { badRequest } from '../errors.js';
 import type { Scope } from './context.js';
 
+/** Who acts and where, as the audit log records it. */
+export type AuditScope = Pick<Scope, 'poolId' | 'actor' | 'requestId' | 'actorType' | 'actorName'>;
+
 export interface AuditEntry {
   /** The route name, e.g. `resign-user`. */
   action: string;
@@ -54,11 +57,13 @@ export function resourceTypeOf(action: string): string {
   return RESOURCE_OF_NOUN.find(([pattern]) => pattern.test(action))?.[1] ?? 'userpool';
 }
 
-function auditRow(scope: Pick<Scope, 'poolId' | 'actor' | 'requestId'>, entry: AuditEntry, outcome: AuditOutcome, client: AuditClient): AuditRow {
+function auditRow(scope: AuditScope, entry: AuditEntry, outcome: AuditOutcome, client: AuditClient): AuditRow {
   return {
     id: newId(),
     pool_id: scope.poolId,
     actor: scope.actor,
+    actor_type: scope.actorType ?? null,
+    actor_name: scope.actorName ?? null,
     action: entry.action,
     operation_type: operationTypeOf(entry.action),
     resource_type: resourceTypeOf(entry.action),
@@ -81,12 +86,12 @@ function auditRow(scope: Pick<Scope, 'poolId' | 'actor' | 'requestId'>, entry: A
  * the entry commits with the change or not at all. The request's audit hook then sees the
  * entry and does not record the request a second time.
  */
-export async function recordAudit(trx: Tx, scope: Pick<Scope, 'poolId' | 'actor' | 'requestId'>, entry: AuditEntry): Promise<void> {
+export async function recordAudit(trx: Tx, scope: AuditScope, entry: AuditEntry): Promise<void> {
   await recordAudits(trx, scope, [entry]);
 }
 
 /** recordAudit for several entries at once (one per user of a batch). */
-export async function recordAudits(trx: Tx, scope: Pick<Scope, 'poolId' | 'actor' | 'requestId'>, entries: AuditEntry[]): Promise<void> {
+export async function recordAudits(trx: Tx, scope: AuditScope, entries: AuditEntry[]): Promise<void> {
   await store.insertAuditLogs(trx, entries.map((entry) => ({ row: auditRow(scope, entry, { statusCode: 200 }, {}), targetIds: entry.targetIds ?? [] })));
 }
 
@@ -94,7 +99,7 @@ export async function recordAudits(trx: Tx, scope: Pick<Scope, 'poolId' | 'actor
  * Called once per management write when its answer is known. Entries the service already
  * recorded get the client's address; otherwise one entry records the outcome, failures included.
  */
-export async function recordRequest(db: Db, scope: Pick<Scope, 'poolId' | 'actor' | 'requestId'>, entry: AuditEntry, outcome: AuditOutcome, client: AuditClient): Promise<void> {
+export async function recordRequest(db: Db, scope: AuditScope, entry: AuditEntry, outcome: AuditOutcome, client: AuditClient): Promise<void> {
   if ((await store.attachClient(db, scope.poolId, scope.requestId, client.clientIp ?? null, client.userAgent ?? null)) > 0) return;
   const row = auditRow(scope, entry, outcome, client);
   await db.transaction().execute((trx) => store.insertAuditLog(trx, row, entry.targetIds ?? []));
@@ -121,12 +126,15 @@ function timeBound(value: number | undefined, field: string): string | undefined
   return date.toISOString();
 }
 
+/** Rows written before actor types were recorded: SCIM tokens are recognisable by their actor. */
+const actorTypeOf = (row: AuditRow) => row.actor_type ?? (row.actor.startsWith('scim-token:') ? 'scim_token' : 'access_key');
+
 function toView(row: AuditRow) {
   const targetIds = parseJson<string[]>(row.target_ids, []);
   return {
     adminUserId: row.actor,
     adminUserAvatar: '',
-    adminUserDisplayName: row.actor,
+    adminUserDisplayName: row.actor_name ?? row.actor,
     clientIp: opt(row.client_ip),
     operationType: row.operation_type,
     resourceType: row.resource_type,
@@ -138,7 +146,9 @@ function toView(row: AuditRow) {
     geoip: {},
     timestamp: row.created_at,
     requestId: row.request_id,
-    // Userpool's own fields: the exact route, the targets and the full outcome.
+    // Userpool's own fields: who acted, the exact route, the targets and the full outcome.
+    actorType: actorTypeOf(row),
+    actorName: opt(row.actor_name),
     action: row.action,
     targetType: opt(row.target_type),
     targetIds,

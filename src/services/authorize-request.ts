@@ -4,6 +4,7 @@ import type { ApplicationRow } from '../store/applications.js';
 import { decryptSecret, encryptSecret } from '../lib/secrets.js';
 import { parseJson } from '../store/values.js';
 import { isPublicClient } from './applications.js';
+import { consoleRedirects } from './console-client.js';
 import type { Deps } from './context.js';
 
 /** The parameters of an authorization request as they arrive (query or form). */
@@ -50,14 +51,14 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
  * every error is an AuthorizePageError (never redirected, or the provider would be an open
  * redirector). The redirect_uri must equal a registered one exactly, character for character.
  */
-export async function resolveClient(deps: Deps, raw: RawAuthorizeParams, poolId: string | undefined): Promise<{ app: ApplicationRow; redirectUri: string }> {
+export async function resolveClient(deps: Deps, raw: RawAuthorizeParams, poolId: string | undefined, issuer?: string): Promise<{ app: ApplicationRow; redirectUri: string }> {
   const clientId = raw.client_id;
   if (!clientId) throw new AuthorizePageError('invalid_request', 'client_id is missing');
   const app = await applications.findApplicationByClientId(deps.db, clientId);
   if (!app || (poolId !== undefined && app.pool_id !== poolId)) throw new AuthorizePageError('invalid_client', `client_id "${clientId}" is not an application of this user pool`);
   const redirectUri = raw.redirect_uri;
   if (!redirectUri) throw new AuthorizePageError('invalid_request', 'redirect_uri is missing');
-  const registered = parseJson<string[]>(app.redirect_uris, []);
+  const registered = [...parseJson<string[]>(app.redirect_uris, []), ...consoleRedirects(app, issuer).login];
   if (!registered.includes(redirectUri)) throw new AuthorizePageError('invalid_request', `redirect_uri "${redirectUri}" is not registered for this application`);
   return { app, redirectUri };
 }

@@ -10,6 +10,8 @@ export interface Policy {
   signingKeyRotateDays: number;
   /** The `iss` of issued tokens when a proxy changes the public address; else from the request. */
   oidcIssuer?: string;
+  /** Where browsers reach this server (PUBLIC_URL): the console's redirect URIs are registered there. */
+  publicUrl?: string;
   /** Days of login history kept; 0 keeps it forever. */
   loginHistoryDays: number;
   /** Days delivered events and their delivery logs are kept; 0 keeps them forever. */
@@ -66,4 +68,10 @@ export interface Scope extends Deps {
   poolId: string;
   actor: string;
   requestId: string;
+  /** What kind of caller `actor` names; absent means an access key (or the caller's own id for end users). */
+  actorType?: ActorType;
+  /** A person's name for the audit log, when a person acts (an administrator in the console). */
+  actorName?: string;
 }
+
+export type ActorType = 'access_key' | 'admin' | 'user' | 'scim_token' | 'system';

@@ -123,7 +123,7 @@ export async function authorize(deps: Deps, ctx: HostedContext, raw: RawAuthoriz
   let app: ApplicationRow;
   let redirectUri: string;
   try {
-    ({ app, redirectUri } = await resolveClient(deps, raw, ctx.poolId));
+    ({ app, redirectUri } = await resolveClient(deps, raw, ctx.poolId, ctx.issuer));
   } catch (error) {
     if (error instanceof AuthorizePageError) return { kind: 'error', error: error.error, description: error.message };
     throw error;

@@ -1,3 +1,4 @@
+import { consoleRedirects } from './console-client.js';
 import { compactVerify } from 'jose';
 import * as applications from '../store/applications.js';
 import type { ApplicationRow } from '../store/applications.js';
@@ -101,7 +102,7 @@ export async function endSessionRequest(deps: Deps, ctx: LogoutContext, raw: Rec
   let redirect: string | undefined;
   if (raw.post_logout_redirect_uri !== undefined) {
     if (!app) return { kind: 'error', error: 'invalid_request', description: 'post_logout_redirect_uri: needs id_token_hint or client_id to know the application' };
-    if (!parseJson<string[]>(app.logout_redirect_uris, []).includes(raw.post_logout_redirect_uri)) {
+    if (![...parseJson<string[]>(app.logout_redirect_uris, []), ...consoleRedirects(app, ctx.issuer).logout].includes(raw.post_logout_redirect_uri)) {
       return { kind: 'error', error: 'invalid_request', description: `post_logout_redirect_uri: "${raw.post_logout_redirect_uri}" is not registered for this application` };
     }
     redirect = withState(raw.post_logout_redirect_uri, raw.state);

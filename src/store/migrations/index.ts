@@ -14,6 +14,7 @@ import { scim } from './0012_scim.js';
 import { accessKeyOwners } from './0013_access_key_owners.js';
 import { selfService } from './0016_self_service.js';
 import { signatureNonces } from './0018_signature_nonces.js';
+import { auditActors } from './0021_audit_actors.js';
 
 /** Every migration in order; names never change once released. */
 export function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -32,5 +33,6 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '0013_access_key_owners': accessKeyOwners(),
     '0016_self_service': selfService(),
     '0018_signature_nonces': signatureNonces(dialect),
+    '0021_audit_actors': auditActors(),
   };
 }

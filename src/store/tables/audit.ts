@@ -2,8 +2,12 @@
 export interface AdminAuditLogsTable {
   id: string;
   pool_id: string;
-  /** The access key id that signed the request. */
+  /** Who acted: the access key id that signed the request, or the administrator's user id. */
   actor: string;
+  /** `access_key`, `admin`, `user`, `scim_token` or `system` (migration 0021); NULL on older rows. */
+  actor_type: string | null;
+  /** The administrator's name (or email) when a person acted; NULL for keys and tokens. */
+  actor_name: string | null;
   /** The route name, e.g. `create-user`. */
   action: string;
   /** GenAuth's AdminAuditLogDto.operationType (create, update, delete, resign, ...). */

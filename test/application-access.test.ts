@@ -146,7 +146,7 @@ describe('application access rules', () => {
     ok(await authorize(app.appId, [{ targetType: 'USER', targetIdentifier: [user.userId], effect: 'DENY' }]), 'authorize');
     expect(await client.introspectToken(tokens.access_token)).toEqual({ active: false });
     expect(await client.introspectToken(tokens.refresh_token)).toEqual({ active: false });
-    expect(await httpStatusOf(client.getUserInfoByAccessToken(tokens.access_token))).toBe(401);
+    expect(await httpStatusOf(client.getUserInfoByAccessToken(tokens.access_token, { method: 'GET', tokenPlace: 'header' }))).toBe(401);
 
     // The session ended with the DENY (and its application was told): lifting it restores nothing.
     ok(await revoke(app.appId, [{ targetType: 'USER', targetIdentifier: [user.userId] }]), 'revoke');

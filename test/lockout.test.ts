@@ -30,7 +30,7 @@ async function signedInUser() {
 async function expectLockedOut(s: Awaited<ReturnType<typeof signedInUser>>) {
   expect(await s.client.introspectToken(s.tokens.access_token)).toEqual({ active: false });
   expect(await s.client.introspectToken(s.tokens.refresh_token)).toEqual({ active: false });
-  expect(await httpStatusOf(s.client.getUserInfoByAccessToken(s.tokens.access_token))).toBe(401);
+  expect(await httpStatusOf(s.client.getUserInfoByAccessToken(s.tokens.access_token, { method: 'GET', tokenPlace: 'header' }))).toBe(401);
   expect(await httpStatusOf(s.client.getNewAccessTokenByRefreshToken(s.tokens.refresh_token))).toBe(400);
   const again = await signIn(s.client, s.user.username).catch((e) => e.response?.data);
   expect(again.statusCode).not.toBe(200);
@@ -79,7 +79,7 @@ describe('resignation locks the account out at once', () => {
       ok(await t.client(t.keyId, t.secret).resignUser({ userId: user.userId }), 'resign-user');
       for (const client of [here, there]) {
         expect(await client.introspectToken(tokens.access_token)).toEqual({ active: false });
-        expect(await httpStatusOf(client.getUserInfoByAccessToken(tokens.access_token))).toBe(401);
+        expect(await httpStatusOf(client.getUserInfoByAccessToken(tokens.access_token, { method: 'GET', tokenPlace: 'header' }))).toBe(401);
         expect(await httpStatusOf(client.getNewAccessTokenByRefreshToken(tokens.refresh_token))).toBe(400);
       }
     } finally {

@@ -26,7 +26,7 @@ async function signedIn(target = app) {
 async function expectDead(client: ReturnType<typeof authClient>, tokens: { access_token: string; refresh_token: string }) {
   expect(await client.introspectToken(tokens.access_token)).toEqual({ active: false });
   expect(await client.introspectToken(tokens.refresh_token)).toEqual({ active: false });
-  expect(await httpStatusOf(client.getUserInfoByAccessToken(tokens.access_token))).toBe(401);
+  expect(await httpStatusOf(client.getUserInfoByAccessToken(tokens.access_token, { method: 'GET', tokenPlace: 'header' }))).toBe(401);
   expect(await httpStatusOf(client.getNewAccessTokenByRefreshToken(tokens.refresh_token))).toBe(400);
 }
 
@@ -41,11 +41,13 @@ describe('OIDC endpoints through the official AuthenticationClient', () => {
     expect((await client.parseAccessToken(tokens.access_token)).iss).toBe(`${t.url}/oidc`);
   });
 
-  it('answers userinfo for a live access token by query and by bearer header', async () => {
+  it('answers userinfo for a live access token by bearer header and by form body, never by query', async () => {
     const { user, client, tokens } = await signedIn();
-    const info = await client.getUserInfoByAccessToken(tokens.access_token);
+    const info = await client.getUserInfoByAccessToken(tokens.access_token, { method: 'GET', tokenPlace: 'header' });
     expect(info).toMatchObject({ sub: user.userId, name: 'Grace', email: user.email });
-    expect(await client.getUserInfoByAccessToken(tokens.access_token, { method: 'GET', tokenPlace: 'header' })).toMatchObject({ sub: user.userId });
+    expect(await client.getUserInfoByAccessToken(tokens.access_token, { method: 'POST', tokenPlace: 'body' })).toMatchObject({ sub: user.userId });
+    // The SDK's default puts the token in the query string (RFC 6750 §2.3 says not to): refused.
+    expect(await httpStatusOf(client.getUserInfoByAccessToken(tokens.access_token))).toBe(400);
   });
 
   it('introspects live access and refresh tokens as active', async () => {
@@ -142,7 +144,7 @@ describe('OIDC endpoints through the official AuthenticationClient', () => {
     const { client, tokens } = await signedIn(temp);
     expect((await t.management.deleteApplication({ appId: temp.appId })).statusCode).toBe(200);
     expect(await httpStatusOf(client.introspectToken(tokens.access_token))).toBe(401);
-    expect(await httpStatusOf(client.getUserInfoByAccessToken(tokens.access_token))).toBe(401);
+    expect(await httpStatusOf(client.getUserInfoByAccessToken(tokens.access_token, { method: 'GET', tokenPlace: 'header' }))).toBe(401);
   });
 });
 

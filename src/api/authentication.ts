@@ -17,7 +17,7 @@ export function registerAuthenticationRoutes(app: FastifyInstance): void {
         body,
         credentials: clientCredentials(request, {}),
         issuer: issuerOf(request, deps),
-        clientIp: body.options?.clientIp ?? request.ip,
+        clientIp: request.ip,
         userAgent: request.headers['user-agent'],
       }),
   });

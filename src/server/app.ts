@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { randomUUID } from 'node:crypto';
@@ -8,6 +8,7 @@ import { registerManagementAuth } from './management-auth.js';
 import { registerAuditHook } from './audit-hook.js';
 import type { NonceStore } from './nonce-store.js';
 import { parseQueryString } from './query-string.js';
+import { loggedUrl } from './credentials-in-url.js';
 import { registerApi } from '../api/index.js';
 import { registerOidcRoutes } from './oidc.js';
 import { scimRoutes } from '../api/scim/index.js';
@@ -45,6 +46,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: {
       level: options.logLevel,
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+      serializers: {
+        // Fastify's own request serializer, but with the query string of credential-bearing endpoints left out.
+        req: (request) => ({
+          method: request.method,
+          url: loggedUrl(request as unknown as FastifyRequest),
+          version: request.headers?.['accept-version'] as string | undefined,
+          host: request.host,
+          remoteAddress: request.ip,
+          remotePort: request.socket?.remotePort,
+        }),
+      },
     },
     bodyLimit: BODY_LIMIT,
     genReqId: () => randomUUID(),

@@ -3,6 +3,7 @@ import type { Deps } from '../services/context.js';
 import { OAuthError, introspect, revoke, userInfo, type ClientCredentials } from '../services/tokens.js';
 import { GRANT_TYPES, tokenGrant } from '../services/token-endpoint.js';
 import { publicJwks } from '../services/signing-keys.js';
+import { credentialInQuery, credentialInQueryMessage } from './credentials-in-url.js';
 
 type Form = Record<string, string | undefined>;
 
@@ -27,7 +28,16 @@ function oauthFailure(reply: FastifyReply, error: unknown) {
   return reply.code(error.httpStatus).header('cache-control', 'no-store').send({ error: error.error, error_description: error.message });
 }
 
-const form = (request: FastifyRequest): Form => ({ ...((request.query as Form) ?? {}), ...((request.body as Form) ?? {}) });
+/**
+ * The parameters of a token-endpoint style request: the form-encoded body only. Credentials in
+ * the query string are refused by name (RFC 6749 §2.3.1, RFC 6750 §2.3): a URL ends up in logs.
+ */
+function form(request: FastifyRequest): Form {
+  const inQuery = credentialInQuery(request);
+  if (inQuery) throw new OAuthError(400, 'invalid_request', credentialInQueryMessage(inQuery));
+  const body = request.body;
+  return body && typeof body === 'object' ? (body as Form) : {};
+}
 
 /**
  * The OIDC provider endpoints the AuthenticationClient calls, implemented with jose: discovery,
@@ -75,8 +85,8 @@ export function registerOidcRoutes(app: FastifyInstance, deps: Deps): void {
   app.get('/oidc/.well-known/jwks.json', { config, schema: { summary: 'Public keys that sign access and id tokens', tags } }, async () => publicJwks(deps));
 
   app.post('/oidc/token', { config, schema: { summary: 'Token endpoint (authorization_code, refresh_token and client_credentials grants)', tags } }, async (request, reply) => {
-    const input = form(request);
     try {
+      const input = form(request);
       const tokens = await tokenGrant(deps, issuerOf(request, deps), clientCredentials(request, input), input);
       return reply.header('cache-control', 'no-store').send(tokens);
     } catch (error) {
@@ -85,8 +95,8 @@ export function registerOidcRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   app.post('/oidc/token/introspection', { config, schema: { summary: 'Token introspection (RFC 7662)', tags } }, async (request, reply) => {
-    const input = form(request);
     try {
+      const input = form(request);
       return reply.header('cache-control', 'no-store').send(await introspect(deps, clientCredentials(request, input), input.token));
     } catch (error) {
       return oauthFailure(reply, error);
@@ -94,8 +104,8 @@ export function registerOidcRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   app.post('/oidc/token/revocation', { config, schema: { summary: 'Token revocation (RFC 7009)', tags } }, async (request, reply) => {
-    const input = form(request);
     try {
+      const input = form(request);
       await revoke(deps, clientCredentials(request, input), input.token);
       return reply.code(200).send();
     } catch (error) {
@@ -107,7 +117,9 @@ export function registerOidcRoutes(app: FastifyInstance, deps: Deps): void {
     const header = request.headers.authorization;
     const bearer = typeof header === 'string' && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
     try {
-      return reply.header('cache-control', 'no-store').send(await userInfo(deps, bearer ?? form(request).access_token));
+      // RFC 6750: the authorization header, or (POST only) the form-encoded body; never the query.
+      const input = form(request);
+      return reply.header('cache-control', 'no-store').send(await userInfo(deps, bearer ?? input.access_token));
     } catch (error) {
       return oauthFailure(reply, error);
     }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import { Envelope, envelope } from './envelope.js';
 import type { Deps, Scope } from '../services/context.js';
+import { refuseCredentialsInQuery } from './credentials-in-url.js';
 
 type In<T> = T extends TSchema ? Static<T> : undefined;
 
@@ -77,6 +78,8 @@ export function publicRoute<B extends TSchema | undefined, Q extends TSchema | u
     method: spec.method,
     url: spec.url,
     config: { auth: 'none' },
+    // Public routes take client credentials (sign-in): never from the query string.
+    preValidation: refuseCredentialsInQuery,
     schema: {
       summary: spec.summary,
       tags: spec.tags,

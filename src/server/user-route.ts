@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import { Envelope, envelope } from './envelope.js';
 import { authenticateEndUser, type Me } from '../services/end-user.js';
+import { refuseCredentialsInQuery } from './credentials-in-url.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -51,6 +52,7 @@ export function userRoute<B extends TSchema | undefined, Q extends TSchema | und
       response: { 200: Envelope(spec.data) },
     },
     preValidation: async (request) => {
+      await refuseCredentialsInQuery(request);
       const params = request.params as { poolId?: string } | undefined;
       request.me = await authenticateEndUser(app.deps, {
         authorization: header(request, 'authorization'),

@@ -10,7 +10,7 @@ import { nowIso } from '../store/values.js';
 import type { LoginHistoryInput, SignInInput } from '../schemas/authentication.js';
 import { verifyPassword } from './passwords.js';
 import { mayUseApplication } from './application-access.js';
-import { OAuthError, authenticateClient, newRefreshToken, signTokens, type ClientCredentials, type TokenSet } from './tokens.js';
+import { OAuthError, authenticateClient, newRefreshToken, presentsSecret, signTokens, type ClientCredentials, type TokenSet } from './tokens.js';
 import { resolveUser } from './user-resolver.js';
 import type { Deps, Scope } from './context.js';
 
@@ -18,6 +18,7 @@ export interface SignInRequest {
   body: SignInInput;
   credentials: ClientCredentials;
   issuer: string;
+  /** The address the request came from. */
   clientIp: string;
   userAgent?: string;
 }
@@ -148,12 +149,18 @@ function signInError(check: Exclude<PasswordCheck, { kind: 'ok' }>, app: Applica
 /** Password sign-in (`POST /api/v3/signin`, connection PASSWORD). */
 export async function signIn(deps: Deps, req: SignInRequest): Promise<TokenSet> {
   let app: ApplicationRow;
+  const credentials = { ...req.credentials, clientId: req.body.client_id ?? req.credentials.clientId, clientSecret: req.body.client_secret };
   try {
-    app = await authenticateClient(deps, { ...req.credentials, clientId: req.body.client_id ?? req.credentials.clientId, clientSecret: req.body.client_secret }, 'token_endpoint_auth_method');
+    app = await authenticateClient(deps, credentials, 'token_endpoint_auth_method');
   } catch (error) {
     if (error instanceof OAuthError) throw new AppError(401, ApiCode.INVALID_CLIENT, error.message, 401);
     throw error;
   }
+  // options.clientIp lets a back end that signs people in on their behalf name their address.
+  // Only a confidential client (it proved itself with its secret) is believed: from a public
+  // client anyone could write any address into the login history.
+  const claimedIp = req.body.options?.clientIp;
+  if (claimedIp && presentsSecret(credentials)) req = { ...req, clientIp: claimedIp };
   if (req.body.connection !== 'PASSWORD') throw badRequest(`connection: ${req.body.connection} is not supported; use PASSWORD`, ApiCode.SIGNIN_UNSUPPORTED);
   const payload = req.body.passwordPayload;
   if (!payload) throw badRequest('passwordPayload: is required when connection is PASSWORD');

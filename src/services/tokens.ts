@@ -52,6 +52,14 @@ function parseBasic(header: string | undefined): { id: string; secret: string } 
 const decryptAppSecret = cachedDecrypter();
 
 /**
+ * Whether the request carries a client secret (client_secret_basic or client_secret_post). Once
+ * authenticateClient accepted it, the caller is a confidential client that proved who it is.
+ */
+export function presentsSecret(creds: ClientCredentials): boolean {
+  return (parseBasic(creds.authorization)?.secret ?? creds.clientSecret) !== undefined;
+}
+
+/**
  * client_secret_basic, client_secret_post, or no secret when the application allows `none` for
  * this endpoint. Unknown client and wrong secret give the same answer.
  */
@@ -310,7 +318,9 @@ export async function introspect(deps: Deps, creds: ClientCredentials, token: st
   if (row) {
     if (row.pool_id !== app.pool_id || row.used_at || row.expires_at <= nowIso()) return { active: false };
     const state = await tokens.findSessionState(deps.db, row.pool_id, row.session_id);
-    if (!state || !(await sessionMayBeUsed(deps.db, state))) return { active: false };
+    // A refresh token is a secret between its client and the server: another client, even of
+    // the same pool, learns nothing about it (not even that it is alive).
+    if (!state || state.session.app_id !== app.id || !(await sessionMayBeUsed(deps.db, state))) return { active: false };
     return {
       active: true,
       token_type: 'refresh_token',

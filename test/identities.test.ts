@@ -179,3 +179,28 @@ describe('identities and deletion', () => {
     expect(rel.statusCode).toBe(200);
   });
 });
+
+describe('identities a user signs in with, and second factors', () => {
+  it('lists each identity the user holds with the name of its source', async () => {
+    const idp = await newIdp('Feishu', 'lark');
+    const user = await newUser({ identities: [{ extIdpId: idp.id, provider: 'lark', userIdInIdp: `ou_${uniq()}` }] });
+    const answer = await t.management.getUserLoggedinIdentities({ userId: user.userId });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.data).toEqual([{ identityId: expect.any(String), idpId: idp.id, idpName: 'Feishu', idpNameEn: 'Feishu', idpLogo: '' }]);
+    const bare = await newUser();
+    expect((await t.management.getUserLoggedinIdentities({ userId: bare.userId })).data).toEqual([]);
+    expect(await t.management.getUserLoggedinIdentities({ userId: 'nobody' })).toMatchObject({ statusCode: 404, apiCode: ApiCode.USER_NOT_FOUND });
+    expect(await t.zh.getUserLoggedinIdentities({ userId: '' })).toMatchObject({ statusCode: 400, message: '参数 userId 格式错误' });
+  });
+
+  it('answers every second factor disabled for a user who exists, and 404 for one who does not', async () => {
+    const user = await newUser();
+    expect((await t.management.getUserMfaInfo({ userId: user.username!, userIdType: 'username' })).data).toEqual({
+      totpStatus: 'disabled',
+      faceMfaStatus: 'disabled',
+      smsMfaStatus: 'disabled',
+      emailMfaStatus: 'disabled',
+    });
+    expect(await t.management.getUserMfaInfo({ userId: 'nobody' })).toMatchObject({ statusCode: 404, apiCode: ApiCode.USER_NOT_FOUND });
+  });
+});

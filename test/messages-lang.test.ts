@@ -46,6 +46,17 @@ describe('messages in the caller language', () => {
     );
   });
 
+  it('says 角色不存在, 分组不存在 and 权限组不存在 for unknown roles, groups and namespaces', async () => {
+    expect(await t.zh.getRole({ code: 'nope' })).toMatchObject({ statusCode: 404, message: '角色不存在' });
+    expect(await t.zh.listRoleDepartments({ code: 'nope' } as never)).toMatchObject({ statusCode: 404, message: '角色不存在' });
+    expect(await t.zh.getGroup({ code: 'nope' })).toMatchObject({ statusCode: 404, message: '分组不存在' });
+    expect(await t.zh.getRole({ code: 'nope', namespace: 'nowhere' })).toMatchObject({ statusCode: 404, message: '权限组不存在' });
+    expect(await t.management.getGroup({ code: 'nope' })).toMatchObject({ statusCode: 404, message: 'code: no group "nope" in this user pool' });
+    const emptyCode = { list: [{ code: '', name: 'n' }] } as never;
+    expect(await t.zh.createNamespacesBatch(emptyCode)).toMatchObject({ statusCode: 400, message: 'namespace name must not be empty' });
+    expect(await t.management.createNamespacesBatch(emptyCode)).toMatchObject({ statusCode: 400, message: 'list[0].code: namespace code must not be empty' });
+  });
+
   it('refuses an empty department list for set-user-departments in both languages, changing nothing', async () => {
     const user = (await t.management.createUser({ username: `lang_${Date.now()}` } as never)).data;
     expect(await t.zh.setUserDepartments({ userId: user.userId, departments: [] })).toMatchObject({ statusCode: 400, message: '参数 departments 格式错误' });

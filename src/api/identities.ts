@@ -22,6 +22,14 @@ const SyncRelation = Type.Object({
   createdAt: Type.String(),
 });
 
+const LoggedInIdentity = Type.Object({
+  identityId: Type.String(),
+  idpId: Type.String(),
+  idpName: Type.String(),
+  idpNameEn: Type.String(),
+  idpLogo: Type.String(),
+});
+
 export function registerIdentityRoutes(app: FastifyInstance): void {
   managementRoute(app, {
     method: 'POST', url: '/api/v3/create-ext-idp', audit: 'write', summary: 'Create an external identity source', tags,
@@ -42,6 +50,13 @@ export function registerIdentityRoutes(app: FastifyInstance): void {
     querystring: Type.Object({ id: Id, tenantId: Type.Optional(Type.String()), appId: Type.Optional(Type.String()), type: Type.Optional(Type.String()) }),
     data: ExtIdp,
     handler: async ({ query, scope }) => identities.getExtIdp(scope, query.id),
+  });
+
+  managementRoute(app, {
+    method: 'GET', url: '/api/v3/get-user-logged-in-identities', audit: 'read', summary: 'The identity sources a user signs in with', tags,
+    querystring: Type.Object({ userId: Id, userIdType: UserIdType }),
+    data: Type.Array(LoggedInIdentity),
+    handler: async ({ query, scope }) => identities.getUserLoggedInIdentities(scope, query.userId, query.userIdType),
   });
 
   managementRoute(app, {

@@ -6,7 +6,7 @@ import { listUsers } from '../services/user-list.js';
 import { Paginated, Success } from '../schemas/common.js';
 import {
   ArchivedUser, CreateUserBody, CreateUsersBatchBody, DeleteUsersBody, GetUserBatchQuery, GetUserQuery, IsUserExistsBody,
-  ListArchivedUsersQuery, ListUsersBody, UpdateUserBody, User,
+  ListArchivedUsersQuery, ListUsersBody, UpdateUserBody, User, UserMfaInfo,
 } from '../schemas/users.js';
 
 const tags = ['users'];
@@ -64,5 +64,11 @@ export function registerUserRoutes(app: FastifyInstance): void {
     method: 'GET', url: '/api/v3/list-archived-users', audit: 'read', summary: 'Users whose status is Archived, the latest first', tags,
     querystring: ListArchivedUsersQuery, data: Paginated(ArchivedUser),
     handler: async ({ query, scope }) => users.listArchivedUsers(scope, query),
+  });
+
+  managementRoute(app, {
+    method: 'GET', url: '/api/v3/get-user-mfa-info', audit: 'read', summary: "Which second factors a user has bound (none: Userpool has no MFA)", tags,
+    querystring: GetUserQuery, data: UserMfaInfo,
+    handler: async ({ query, scope }) => users.getUserMfaInfo(scope, query.userId, query.userIdType),
   });
 }

@@ -166,3 +166,6 @@ export const ListArchivedUsersQuery = Type.Object({
   startAt: Type.Optional(Type.Integer({ minimum: 0, description: 'only users archived at or after this moment, epoch milliseconds' })),
 });
 export const ArchivedUser = Type.Object({ userId: Type.String(), archivedAt: Type.String() });
+
+const MfaStatus = StringEnum(['enabled', 'disabled'] as const);
+export const UserMfaInfo = Type.Object({ totpStatus: MfaStatus, faceMfaStatus: MfaStatus, smsMfaStatus: MfaStatus, emailMfaStatus: MfaStatus });

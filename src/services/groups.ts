@@ -10,6 +10,7 @@ import { resolveAllUsers, resolveUser, resolveUsersForNewRelation } from './user
 import { toUserView, toUserViews, type UserView, type UserViewOptions } from './user-view.js';
 import { removeAuthorizationsOfTargets, checkCode, checkList, checkLookupCode, checkPaging, formatError } from './namespaces.js';
 import { enqueueEvent, enqueueEvents } from './outbox.js';
+import { groupErrors } from '../messages/groups.js';
 
 /** Groups (用户分组): a pool-wide code, a name, free custom data, and users as members. */
 
@@ -40,7 +41,7 @@ function toGroupView(row: GroupRow, options: ViewOptions = {}, members: UserView
   return options.flatCustomData ? { ...custom, ...view } : { ...view, customData: custom };
 }
 
-const groupNotFound = (code: string, field = 'code') => notFound(`${field}: no group "${code}" in this user pool (分组不存在)`);
+const groupNotFound = groupErrors.notFound;
 const duplicate = (code: string, field: string) => conflict(`${field}: group "${code}" already exists in this user pool (分组标识符已存在)`);
 
 async function findGroup(db: Db | Tx, poolId: string, code: string, field = 'code'): Promise<GroupRow> {

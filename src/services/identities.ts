@@ -122,6 +122,20 @@ export async function getUserIdentities(scope: Scope, userId: string, userIdType
   return (await listIdentitiesOfUsers(scope.db, scope.poolId, [user.id])).get(user.id) ?? [];
 }
 
+/**
+ * get-user-logged-in-identities. Userpool has no federated sign-in of its own: an identity exists
+ * because it was linked or imported as one the person signs in with elsewhere, so every identity
+ * the user holds is listed, named after its source. There are no logos to give.
+ */
+export async function getUserLoggedInIdentities(scope: Scope, userId: string, userIdType?: string) {
+  const user = await resolveUser(scope.db, scope.poolId, userId, userIdType);
+  const rows = await store.identitiesWithSources(scope.db, scope.poolId, user.id);
+  return rows.map((row) => {
+    const name = row.idpName ?? row.provider;
+    return { identityId: row.identityId, idpId: row.idpId, idpName: name, idpNameEn: name, idpLogo: '' };
+  });
+}
+
 export async function linkIdentity(scope: Scope, input: { userId: string; extIdpId: string; userIdInIdp: string; type?: string }) {
   await scope.db.transaction().execute(async (trx) => {
     const user = await resolveUser(trx, scope.poolId, input.userId, 'user_id');

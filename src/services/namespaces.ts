@@ -9,6 +9,7 @@ import { badRequest, conflict, notFound } from '../errors.js';
 import { removeAuthorizationsOfTargets } from './grants.js';
 import type { Scope } from './context.js';
 import { enqueueEvent, enqueueEvents } from './outbox.js';
+import { namespaceErrors } from '../messages/namespaces.js';
 
 /**
  * Permission namespaces (权限分组) and the rules roles and groups share with them: code format,
@@ -60,7 +61,7 @@ export function checkPaging(page: number | undefined, limit: number | undefined,
  */
 export { removeAuthorizationsOfTargets } from './grants.js';
 
-export const namespaceNotFound = (code: string, field = 'namespace') => notFound(`${field}: no permission namespace "${code}" in this user pool (权限组不存在)`);
+export const namespaceNotFound = namespaceErrors.notFound;
 
 function defaultRow(poolId: string): NamespaceRow {
   const now = nowIso();
@@ -146,7 +147,7 @@ export async function createNamespace(scope: Scope, input: NamespaceInput): Prom
 export async function createNamespaces(scope: Scope, list: NamespaceInput[]): Promise<{ success: boolean }> {
   checkList(list, 'list');
   list.forEach((item, i) => {
-    if (item.code.length === 0) throw badRequest(`list[${i}].code: namespace code must not be empty`);
+    if (item.code.length === 0) throw namespaceErrors.emptyCode(`list[${i}].code`);
     if (item.code.length > MAX_CODE || !CODE.test(item.code)) throw badRequest(`invalid namespace code: ${item.code}`);
   });
   await insertNamespaces(scope, list, (i) => `list[${i}].`);

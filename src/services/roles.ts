@@ -10,6 +10,7 @@ import type { Scope } from './context.js';
 import { resolveAllUsers, resolveUser, resolveUsersForNewRelation } from './user-resolver.js';
 import { toUserViews, type UserView, type UserViewOptions } from './user-view.js';
 import { enqueueEvent, enqueueEvents } from './outbox.js';
+import { roleErrors } from '../messages/roles.js';
 import {
   removeAuthorizationsOfTargets, checkBatchCode, checkCode, checkList, checkLookupCode, checkPaging, formatError, namespaceForRead, namespaceForWrite,
 } from './namespaces.js';
@@ -42,7 +43,7 @@ export function toRoleView(row: RoleWithNamespace): RoleView {
   };
 }
 
-const roleNotFound = (code: string, namespace: string, field = 'code') => notFound(`${field}: no role "${code}" in namespace "${namespace}" (角色不存在)`);
+const roleNotFound = roleErrors.notFound;
 
 /** Appends GenAuth's phrase to the resolver's message so clients matching on it keep working. */
 async function withUserPhrase<T>(work: () => Promise<T>): Promise<T> {
@@ -174,7 +175,7 @@ export async function deleteRoles(scope: Scope, codes: string[], namespace?: str
     const ns = await namespaceForRead(trx, scope.poolId, namespace);
     const rows = await store.findByCodes(trx, scope.poolId, ns.id, codes);
     const missing = [...new Set(codes)].filter((c) => !rows.some((r) => r.code === c));
-    if (missing.length) throw notFound(`codeList: no role ${missing.map((m) => `"${m}"`).join(', ')} in namespace "${ns.code}" (角色不存在)`);
+    if (missing.length) throw roleErrors.someNotFound(missing, ns.code);
     await removeRoles(trx, scope.poolId, rows.map((r) => r.id));
     await enqueueEvents(trx, scope, 'role:deleted', rows.map((r) => ({ roleId: r.id, code: r.code, namespace: ns.code })));
     return { success: true };
@@ -213,7 +214,7 @@ async function resolveTargets(trx: Tx, scope: Scope, targets: TargetInput[], for
   if (departmentIds.length) {
     const found = await store.existingDepartmentIds(trx, scope.poolId, departmentIds);
     const missing = [...new Set(departmentIds)].filter((id) => !found.has(id));
-    if (missing.length) throw notFound(`targets: no department ${missing.map((m) => `"${m}"`).join(', ')} in this user pool (部门不存在)`);
+    if (missing.length) throw roleErrors.departmentsNotFound(missing);
   }
   return targets.map((t) => ({ type: t.targetType as RoleTargetType, id: t.targetIdentifier }));
 }

@@ -279,3 +279,9 @@ export async function listArchivedUsers(scope: Scope, q: { page?: number; limit?
   const { rows, totalCount } = await store.listByStatus(scope.db, scope.poolId, 'Archived', since, q.page ?? 1, q.limit ?? 10);
   return { totalCount, list: rows.map((r) => ({ userId: r.id, archivedAt: r.status_changed_at ?? r.updated_at })) };
 }
+
+/** get-user-mfa-info: Userpool has no second factors yet, so every one reads disabled for a user who exists. */
+export async function getUserMfaInfo(scope: Scope, userId: string, userIdType?: string) {
+  await resolveUser(scope.db, scope.poolId, userId, userIdType);
+  return { totpStatus: 'disabled', faceMfaStatus: 'disabled', smsMfaStatus: 'disabled', emailMfaStatus: 'disabled' } as const;
+}

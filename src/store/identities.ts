@@ -20,6 +20,19 @@ export async function listExtIdps(db: Conn, poolId: string, tenantId?: string): 
   return query.orderBy('created_at').orderBy('id').execute();
 }
 
+/** A user's identities with the name of the source each came from, oldest first. */
+export async function identitiesWithSources(db: Conn, poolId: string, userId: string) {
+  return db
+    .selectFrom('user_identities as i')
+    .leftJoin('ext_idps as e', (join) => join.onRef('e.id', '=', 'i.ext_idp_id').onRef('e.pool_id', '=', 'i.pool_id'))
+    .select(['i.id as identityId', 'i.ext_idp_id as idpId', 'i.provider as provider', 'e.name as idpName'])
+    .where('i.pool_id', '=', poolId)
+    .where('i.user_id', '=', userId)
+    .orderBy('i.created_at')
+    .orderBy('i.id')
+    .execute();
+}
+
 export async function insertIdentities(db: Conn, rows: IdentityRow[]): Promise<void> {
   if (rows.length) await db.insertInto('user_identities').values(rows).execute();
 }

@@ -3,7 +3,9 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { startReceiver, type Received } from './helpers/receiver.js';
 import { ok } from './helpers/fixtures.js';
-import { uniq } from './helpers/apps.js';
+import { AuthenticationClient } from 'authing-node-sdk';
+import { authClient, createApp, signIn, uniq } from './helpers/apps.js';
+import { Agent, authorizeUrl, redirectParams } from './helpers/hosted.js';
 
 /**
  * One test per family of events: each change is made through the official SDK, and every
@@ -176,5 +178,71 @@ describe('permission events', () => {
     expect(one(events, 'resource:delete').data).toEqual({ resourceId, namespace: `ns_${s}`, code: `invoice_${s}` });
     expect(one(events, 'privilege-namespace:updated').data).toMatchObject({ namespaceId, code: `ns2_${s}`, previousCode: `ns_${s}` });
     expect(one(events, 'privilege-namespace:deleted').data).toEqual({ namespaceId, code: `ns2_${s}` });
+  });
+});
+
+describe('application events', () => {
+  it('announce applications created, updated, deleted and their secrets refreshed, never the secret', async () => {
+    const hook = await subscribe(['application:created', 'application:updated', 'application:deleted', 'application:secret-refreshed']);
+    const identifier = `app-${uniq()}`;
+    const app = ok<{ appId: string }>(await t.management.createApplication({ appName: 'Payroll', appIdentifier: identifier } as never), 'create-application');
+    ok(await t.management.updateApplication({ appId: app.appId, appName: 'Payroll 2' } as never), 'update-application');
+    const { secret } = ok<{ secret: string }>(await t.management.refreshApplicationSecret({ appId: app.appId } as never), 'refresh-application-secret');
+    // Refused (the identifier is taken): no event.
+    expect((await t.management.createApplication({ appName: 'Again', appIdentifier: identifier } as never)).statusCode).not.toBe(200);
+    ok(await t.management.deleteApplication({ appId: app.appId } as never), 'delete-application');
+    expect((await t.management.deleteApplication({ appId: app.appId } as never)).statusCode).toBe(404);
+
+    const events = await hook.events(4);
+    expect(events.map((e) => e.eventName).sort()).toEqual(['application:created', 'application:deleted', 'application:secret-refreshed', 'application:updated']);
+    expect(one(events, 'application:created').data).toMatchObject({ appId: app.appId, application: { appId: app.appId, appName: 'Payroll', appIdentifier: identifier } });
+    expect(one(events, 'application:updated').data).toMatchObject({ appId: app.appId, application: { appName: 'Payroll 2' } });
+    expect(one(events, 'application:secret-refreshed').data).toEqual({ appId: app.appId });
+    expect(one(events, 'application:deleted').data).toEqual({ appId: app.appId, appIdentifier: identifier, appName: 'Payroll 2' });
+    const raw = receiver.received.filter((r) => r.path === hook.path).map((r) => r.body).join('\n');
+    expect(raw).not.toContain(secret);
+  });
+});
+
+describe('sign-in and account events', () => {
+  it('announce password and hosted sign-ins, kicks, password changes, registration, blocking and linked accounts', async () => {
+    const hook = await subscribe(['login', 'kick', 'user:password-changed', 'register', 'user:blocked', 'user:unblocked', 'user:email-verified', 'user:link-account']);
+    const callback = 'https://rp.example.com/callback';
+    const app = await createApp(t, { redirectUris: [callback] });
+    const s = uniq();
+    const ann = ok<{ userId: string; username: string }>(await t.management.createUser({ username: `ann_${s}`, email: `ann_${s}@corp.example`, password: 'Correct-horse-1' } as never), 'create-user');
+    const client = authClient(t, app);
+    const tokens = ok<{ access_token: string }>(await signIn(client, ann.username), 'signin');
+    // A wrong password is no sign-in.
+    expect((await signIn(authClient(t, app), ann.username, 'Wrong-horse-9')).statusCode).not.toBe(200);
+    const agent = new Agent(t.url);
+    const url = authorizeUrl(t.url, { client_id: app.appId, redirect_uri: callback, response_type: 'code', scope: 'openid', state: 'st' });
+    expect(redirectParams(await agent.signIn(url, `ann_${s}@corp.example`, 'Correct-horse-1')).get('code')).toBeTruthy();
+    client.setAccessToken(tokens.access_token);
+    ok(await client.updatePassword({ oldPassword: 'Correct-horse-1', newPassword: 'Another-horse-2' } as never), 'update-password');
+    ok(await t.management.kickUsers({ userId: ann.userId, appIds: [app.appId] } as never), 'kick-users');
+    ok(await t.management.updateUser({ userId: ann.userId, status: 'Suspended' } as never), 'update-user (suspend)');
+    ok(await t.management.updateUser({ userId: ann.userId, status: 'Activated', emailVerified: true } as never), 'update-user (activate)');
+    const idp = ok<{ id: string }>(await t.management.createExtIdp({ name: `idp ${s}`, type: 'oidc' } as never), 'create-ext-idp');
+    ok(await t.management.linkIdentity({ userId: ann.userId, extIdpId: idp.id, userIdInIdp: `ext-${s}` } as never), 'link-identity');
+    ok(await t.management.updateSecuritySettings({ registerDisabled: false } as never), 'update-security-settings');
+    const newcomer = ok<{ userId: string }>(await new AuthenticationClient({ appId: app.appId, appHost: t.url, tokenEndPointAuthMethod: 'none', timeout: 30000 } as never)
+      .signUpByEmailPassword({ email: `new_${s}@corp.example`, password: 'Correct-horse-1' }), 'signup');
+
+    const events = await hook.events(9);
+    expect(events.map((e) => e.eventName).sort()).toEqual(['kick', 'login', 'login', 'register', 'user:blocked', 'user:email-verified', 'user:link-account', 'user:password-changed', 'user:unblocked']);
+    const logins = named(events, 'login').map((e) => e.data);
+    expect(logins.map((l) => l.via).sort()).toEqual(['hosted', 'password']);
+    for (const login of logins) expect(login).toMatchObject({ userId: ann.userId, appId: app.appId, sessionId: expect.stringMatching(/^[0-9a-f]{24}$/), clientIp: '127.0.0.1' });
+    const kick = one(events, 'kick').data;
+    expect(kick).toMatchObject({ userId: ann.userId, appIds: [app.appId], actor: t.keyId });
+    // The password session was kept by the password change; the kick ended it (the hosted one ended with the change).
+    expect(kick.sessionIds).toEqual([logins.find((l) => l.via === 'password')!.sessionId]);
+    expect(one(events, 'user:password-changed').data).toMatchObject({ userId: ann.userId, accountType: 'user', changedBy: 'self' });
+    expect(one(events, 'user:blocked').data).toEqual({ userId: ann.userId, accountType: 'user', status: 'Suspended', previousStatus: 'Activated' });
+    expect(one(events, 'user:unblocked').data).toEqual({ userId: ann.userId, accountType: 'user', status: 'Activated', previousStatus: 'Suspended' });
+    expect(one(events, 'user:email-verified').data).toEqual({ userId: ann.userId, accountType: 'user', email: `ann_${s}@corp.example` });
+    expect(one(events, 'user:link-account').data).toEqual({ userId: ann.userId, extIdpId: idp.id, userIdInIdp: `ext-${s}`, type: null });
+    expect(one(events, 'register').data).toEqual({ userId: newcomer.userId, appId: app.appId, connection: 'PASSWORD' });
   });
 });

@@ -19,6 +19,7 @@ export function registerAuthenticationRoutes(app: FastifyInstance): void {
         issuer: issuerOf(request, deps),
         clientIp: request.ip,
         userAgent: request.headers['user-agent'],
+        requestId: request.id,
       }),
   });
 

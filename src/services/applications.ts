@@ -11,6 +11,7 @@ import {
   SETTINGS_KEYS, type ApplicationView, type CreateApplicationInput, type ListApplicationsInput, type OidcConfigInput, type UpdateApplicationInput,
 } from '../schemas/applications.js';
 import type { Scope } from './context.js';
+import { enqueueEvent } from './outbox.js';
 
 /** Lifetimes when an application does not set its own (seconds). */
 export const DEFAULT_OIDC = {
@@ -159,13 +160,17 @@ export async function createApplication(scope: Scope, input: CreateApplicationIn
     created_at: now,
     updated_at: now,
   };
+  const application = toApplicationView(row);
   try {
-    await store.insertApplication(scope.db, row);
+    await scope.db.transaction().execute(async (trx) => {
+      await store.insertApplication(trx, row);
+      await enqueueEvent(trx, scope, 'application:created', { appId: row.id, application });
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw identifierTaken(row.app_identifier);
     throw error;
   }
-  return toApplicationView(row);
+  return application;
 }
 
 export async function getApplication(scope: Scope, appId: string): Promise<ApplicationView> {
@@ -210,6 +215,7 @@ export async function updateApplication(scope: Scope, input: UpdateApplicationIn
         changes.oidc_config = toJson({ ...parseJson<OidcConfigInput>(row.oidc_config, {}), ...input.oidcConfig });
       }
       await store.updateApplication(trx, scope.poolId, row.id, changes);
+      await enqueueEvent(trx, scope, 'application:updated', { appId: row.id, application: toApplicationView({ ...row, ...changes }) });
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw identifierTaken(input.appIdentifier ?? '');
@@ -220,8 +226,12 @@ export async function updateApplication(scope: Scope, input: UpdateApplicationIn
 
 /** Deleting an application ends its sessions: they and their refresh tokens cascade. */
 export async function deleteApplication(scope: Scope, appId: string): Promise<{ success: boolean }> {
-  refuseReserved(undefined, await findApplicationOrThrow(scope.db, scope.poolId, appId));
-  if (!(await store.deleteApplication(scope.db, scope.poolId, appId))) throw notFound(`appId: no application "${appId}" in this user pool`);
+  await scope.db.transaction().execute(async (trx) => {
+    const row = await findApplicationOrThrow(trx, scope.poolId, appId);
+    refuseReserved(undefined, row);
+    await store.deleteApplication(trx, scope.poolId, appId);
+    await enqueueEvent(trx, scope, 'application:deleted', { appId, appIdentifier: row.app_identifier, appName: row.app_name });
+  });
   return { success: true };
 }
 
@@ -232,9 +242,13 @@ export async function getApplicationSecret(scope: Scope, appId: string): Promise
 
 /** The old secret stops working at once; tokens already issued stay valid until they expire. */
 export async function refreshApplicationSecret(scope: Scope, appId: string): Promise<{ secret: string }> {
-  await findApplicationOrThrow(scope.db, scope.poolId, appId);
   const secret = randomSecret(24);
-  await store.updateApplication(scope.db, scope.poolId, appId, { secret_enc: encryptSecret(scope.masterKey, secret), updated_at: nowIso() });
+  await scope.db.transaction().execute(async (trx) => {
+    await findApplicationOrThrow(trx, scope.poolId, appId);
+    await store.updateApplication(trx, scope.poolId, appId, { secret_enc: encryptSecret(scope.masterKey, secret), updated_at: nowIso() });
+    // Never the secret itself: a receiver that needs it asks get-application-secret.
+    await enqueueEvent(trx, scope, 'application:secret-refreshed', { appId });
+  });
   return { secret };
 }
 

@@ -13,14 +13,12 @@ import { mayUseApplication } from './application-access.js';
 import { OAuthError, authenticateClient, newRefreshToken, presentsSecret, signTokens, type ClientCredentials, type TokenSet } from './tokens.js';
 import { resolveUser } from './user-resolver.js';
 import type { Deps, Scope } from './context.js';
+import { enqueueEvent } from './outbox.js';
 
-export interface SignInRequest {
+export interface SignInRequest extends SignInContext {
   body: SignInInput;
   credentials: ClientCredentials;
   issuer: string;
-  /** The address the request came from. */
-  clientIp: string;
-  userAgent?: string;
 }
 
 const wrongCredentials = () => badRequest('account or password is wrong', ApiCode.WRONG_CREDENTIALS);
@@ -47,6 +45,8 @@ function refusal(status: string): AppError {
 export interface SignInContext {
   clientIp: string;
   userAgent?: string;
+  /** The request that signs in, carried by the `login` event. */
+  requestId?: string;
 }
 
 async function recordFailure(trx: Tx, app: ApplicationRow, user: UserRow, req: SignInContext, reason: string): Promise<void> {
@@ -122,14 +122,20 @@ export async function checkPassword(deps: Deps, app: ApplicationRow, payload: Ac
   return { kind: 'ok', user };
 }
 
-/** A successful sign-in, in the caller's transaction: failures forgotten, history and counters written. */
-export async function recordSignIn(trx: Tx, app: ApplicationRow, user: UserRow, req: SignInContext, at: string): Promise<void> {
+/**
+ * A successful sign-in, in the caller's transaction: failures forgotten, history and counters
+ * written, and the `login` event announced. `via` says where the password was given.
+ */
+export async function recordSignIn(trx: Tx, app: ApplicationRow, user: UserRow, req: SignInContext, at: string, via: 'password' | 'hosted', sessionId: string): Promise<void> {
   await history.clearFailures(trx, app.pool_id, user.id);
   await history.insertLogin(trx, {
     id: newId(), pool_id: app.pool_id, user_id: user.id, app_id: app.id, client_ip: req.clientIp, user_agent: req.userAgent ?? null,
     success: 1, failure_reason: null, created_at: at,
   });
   await users.updateUser(trx, app.pool_id, user.id, { logins_count: user.logins_count + 1, last_login: at, last_ip: req.clientIp });
+  await enqueueEvent(trx, { poolId: app.pool_id, requestId: req.requestId ?? null }, 'login', {
+    userId: user.id, appId: app.id, via, sessionId, loginAt: at, clientIp: req.clientIp, userAgent: req.userAgent ?? null,
+  });
 }
 
 /** The management API's answer to a refused password check. */
@@ -184,7 +190,7 @@ export async function signIn(deps: Deps, req: SignInRequest): Promise<TokenSet> 
   await deps.db.transaction().execute(async (trx) => {
     await tokens.insertSession(trx, session);
     if (refresh) await tokens.insertRefreshToken(trx, refresh.row);
-    await recordSignIn(trx, app, user, req, now);
+    await recordSignIn(trx, app, user, req, now, 'password', session.id);
   });
   deps.observer?.signIn('success');
   return signTokens(deps, req.issuer, app, user, session, { refreshToken: refresh?.value });

@@ -196,7 +196,7 @@ export async function submitSignIn(deps: Deps, ctx: HostedContext, input: { form
       session = fresh.row;
       cookie = { value: fresh.value, maxAge: deps.policy.hostedSessionSeconds };
     }
-    await recordSignIn(trx, app, user as UserRow, ctx, now);
+    await recordSignIn(trx, app, user as UserRow, ctx, now, 'hosted', session.id);
     await grantConsent(trx, app.pool_id, user.id, app.id, request.scope);
     return { code: await issueCode(trx, request, session, user.id), cookie };
   });

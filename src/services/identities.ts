@@ -7,6 +7,7 @@ import { nowIso, parseJson, toJson, opt } from '../store/values.js';
 import { assertThat, badRequest, conflict, notFound } from '../errors.js';
 import type { Scope } from './context.js';
 import { resolveUser } from './user-resolver.js';
+import { enqueueEvent } from './outbox.js';
 
 export interface IdentityView {
   identityId: string;
@@ -141,6 +142,7 @@ export async function linkIdentity(scope: Scope, input: { userId: string; extIdp
     const user = await resolveUser(trx, scope.poolId, input.userId, 'user_id');
     const rows = await identityRows(trx, scope.poolId, user.id, [input], '');
     await insertOrConflict(() => store.insertIdentities(trx, rows), `userIdInIdp: identity ${input.extIdpId}:${input.userIdInIdp} already belongs to a user`);
+    await enqueueEvent(trx, scope, 'user:link-account', { userId: user.id, extIdpId: input.extIdpId, userIdInIdp: input.userIdInIdp, type: input.type ?? null });
   });
   return { success: true };
 }

@@ -11,6 +11,7 @@ import type { Me } from './end-user.js';
 import { hashPassword, passwordStrength, verifyPassword } from './passwords.js';
 import { translateUniqueViolation, updateResolvedUser } from './users.js';
 import { toUserViews, type UserViewOptions } from './user-view.js';
+import { enqueueEvent } from './outbox.js';
 
 /** The user's own account: profile, password and security summary. */
 
@@ -111,6 +112,7 @@ export async function updatePassword(me: Me, input: UpdatePasswordInput): Promis
     await history.clearFailures(trx, me.scope.poolId, user.id);
     const ended = await tokens.revokeOtherSessionsOfUser(trx, me.scope.poolId, user.id, me.sessionId, now, 'password changed');
     await recordAudit(trx, me.scope, { action: 'update-password', targetType: 'user', targetIds: [user.id], detail: { otherSessionsEnded: ended } });
+    await enqueueEvent(trx, me.scope, 'user:password-changed', { userId: user.id, accountType: user.account_type, changedBy: 'self', otherSessionsEnded: ended });
   });
   return { success: true };
 }

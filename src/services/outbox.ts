@@ -2,7 +2,6 @@ import type { Tx } from '../store/database.js';
 import * as store from '../store/outbox.js';
 import { newId } from '../lib/ids.js';
 import { nowIso, toJson } from '../store/values.js';
-import type { Scope } from './context.js';
 import type { EventName } from './event-catalogue.js';
 
 /**
@@ -13,12 +12,12 @@ import type { EventName } from './event-catalogue.js';
  * ids a receiver can act on. The delivery worker fans committed events out to the webhooks that
  * subscribe to them and stamps `delivered_at`.
  */
-export async function enqueueEvent(trx: Tx, scope: Pick<Scope, 'poolId' | 'requestId'>, type: EventName, payload: unknown): Promise<string> {
+export async function enqueueEvent(trx: Tx, scope: { poolId: string; requestId: string | null }, type: EventName, payload: unknown): Promise<string> {
   return (await enqueueEvents(trx, scope, type, [payload]))[0];
 }
 
 /** Several events of one type in one statement. */
-export async function enqueueEvents(trx: Tx, scope: Pick<Scope, 'poolId' | 'requestId'>, type: EventName, payloads: unknown[]): Promise<string[]> {
+export async function enqueueEvents(trx: Tx, scope: { poolId: string; requestId: string | null }, type: EventName, payloads: unknown[]): Promise<string[]> {
   if (payloads.length === 0) return [];
   const at = nowIso();
   const rows = payloads.map((payload) => ({ id: newId(), pool_id: scope.poolId, type, payload: toJson(payload), request_id: scope.requestId, created_at: at, delivered_at: null }));

@@ -13,6 +13,7 @@ import * as users from '../store/users.js';
 import { toUserViews } from './user-view.js';
 import type { ListApplicationActiveUsersInput } from '../schemas/applications.js';
 import type { Deps, Scope } from './context.js';
+import { enqueueEvent } from './outbox.js';
 
 /**
  * Whether the tokens of a session may still be used. Read from the database on every check (one
@@ -52,7 +53,9 @@ export async function kickUser(scope: Scope, input: { userId: string; appIds: st
     const at = nowIso();
     // The person's single sign-on ends too, or the next visit would sign them in again unasked.
     await providerSessions.revokeProviderSessions(trx, scope.poolId, { userIds: [user.id] }, at, `kicked by ${scope.actor}`);
-    await announceLogout(trx, scope, await tokens.revokeUserSessions(trx, scope.poolId, [user.id], at, `kicked by ${scope.actor}`, appIds));
+    const ended = await tokens.revokeUserSessions(trx, scope.poolId, [user.id], at, `kicked by ${scope.actor}`, appIds);
+    await announceLogout(trx, scope, ended);
+    await enqueueEvent(trx, scope, 'kick', { userId: user.id, appIds, sessionIds: ended.map((e) => e.id), kickedAt: at, actor: scope.actor });
   });
   return { success: true };
 }

@@ -6,6 +6,7 @@ import { recordAudit } from './audit.js';
 import type { Deps, Scope } from './context.js';
 import { createUsers, type CreateUserInput } from './users.js';
 import type { UserView } from './user-view.js';
+import { enqueueEvent } from './outbox.js';
 
 export interface SignUpRequest {
   body: SignUpInput;
@@ -63,7 +64,10 @@ export async function signUp(deps: Deps, req: SignUpRequest): Promise<UserView> 
   const [user] = await createUsers(scope, [input], {}, { withCustomData: true }, {
     sourceType: 'register',
     // The new person is the actor of their own registration.
-    inTransaction: async (trx, rows) => recordAudit(trx, { ...scope, actor: rows[0].id }, { action: 'signup', targetType: 'user', targetIds: [rows[0].id], detail: { appId: app.id } }),
+    inTransaction: async (trx, rows) => {
+      await recordAudit(trx, { ...scope, actor: rows[0].id }, { action: 'signup', targetType: 'user', targetIds: [rows[0].id], detail: { appId: app.id } });
+      await enqueueEvent(trx, scope, 'register', { userId: rows[0].id, appId: app.id, connection: 'PASSWORD' });
+    },
   });
   return user;
 }

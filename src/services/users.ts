@@ -16,6 +16,8 @@ import { placeInDepartments } from './department-members.js';
 import { toUserView, toUserViews, type UserView, type UserViewOptions } from './user-view.js';
 import { enqueueEvent, enqueueEvents } from './outbox.js';
 import { userErrors } from '../messages/users.js';
+import { toBool } from '../store/values.js';
+import type { EventName } from './event-catalogue.js';
 
 export type CreateUserInput = Partial<Record<ProfileField, string>> & {
   status?: UserStatus;
@@ -203,6 +205,10 @@ export async function updateUser(scope: Scope, input: UpdateUserInput): Promise<
   }
 }
 
+/** GenAuth's events for a status an update moves into, and for the one it leaves. */
+const STATUS_EVENTS: Record<string, EventName | undefined> = { Suspended: 'user:blocked', Archived: 'user:archived' };
+const STATUS_LEFT: Record<string, EventName | undefined> = { Suspended: 'user:unblocked', Archived: 'user:unarchived' };
+
 /**
  * The update rules on an already resolved user, inside the caller's transaction (batch updates
  * of public accounts run several in one). `hash` is computed before the transaction opens.
@@ -247,7 +253,14 @@ export async function updateResolvedUser(trx: Tx, scope: Scope, user: UserRow, i
   const updated = await store.findById(trx, scope.poolId, user.id);
   const view = (await toUserViews(trx, scope.poolId, [updated!], { withCustomData: true }))[0];
   await enqueueEvent(trx, scope, 'user:updated', { userId: user.id, accountType: user.account_type, user: view });
-  if (hash) await enqueueEvent(trx, scope, 'user:password-changed', { userId: user.id, accountType: user.account_type });
+  if (hash) await enqueueEvent(trx, scope, 'user:password-changed', { userId: user.id, accountType: user.account_type, changedBy: 'administrator' });
+  if (changes.status !== undefined) {
+    const event = STATUS_EVENTS[changes.status] ?? STATUS_LEFT[user.status];
+    if (event) await enqueueEvent(trx, scope, event, { userId: user.id, accountType: user.account_type, status: changes.status, previousStatus: user.status });
+  }
+  if (changes.email_verified === 1 && !toBool(user.email_verified) && updated!.email) {
+    await enqueueEvent(trx, scope, 'user:email-verified', { userId: user.id, accountType: user.account_type, email: updated!.email });
+  }
   return view;
 }
 

@@ -78,6 +78,7 @@ export function registerHostedRoutes(app: FastifyInstance, deps: Deps, mount: Ho
     browser: browserOf(request, reply),
     clientIp: request.ip,
     userAgent: request.headers['user-agent'],
+    requestId: request.id,
   });
 
   function sendPage(reply: FastifyReply, status: number, page: Page) {

@@ -12,6 +12,7 @@ import { verifyPassword } from './passwords.js';
 import { mayUseApplication } from './application-access.js';
 import { OAuthError, authenticateClient, newRefreshToken, presentsSecret, signTokens, type ClientCredentials, type TokenSet } from './tokens.js';
 import { resolveUser } from './user-resolver.js';
+import { findAccountHolders } from './user-identifiers.js';
 import type { Deps, Scope } from './context.js';
 import { enqueueEvent } from './outbox.js';
 
@@ -23,11 +24,18 @@ export interface SignInRequest extends SignInContext {
 
 const wrongCredentials = () => badRequest('account or password is wrong', ApiCode.WRONG_CREDENTIALS);
 
-/** Candidates in the order the cloud tries them for `account`: username, email, phone. */
-async function findAccount(deps: Deps, poolId: string, payload: NonNullable<SignInInput['passwordPayload']>): Promise<UserRow | undefined> {
-  const tries: Array<[users.UserKeyColumn, string | undefined]> = payload.account
-    ? [['username', payload.account], ['email_key', payload.account.toLowerCase()], ['phone', payload.account]]
-    : [['username', payload.username], ['email_key', payload.email?.toLowerCase()], ['phone', payload.phone]];
+/**
+ * The account a password payload names. `account` may be a username, an email or a phone: the
+ * user holding it, or `ambiguous` when existing data gives it to two users (new writes cannot,
+ * see user-identifiers.ts), which sign-in refuses rather than pick one. The explicit `username`,
+ * `email` and `phone` fields each name one kind, tried in that order.
+ */
+async function findAccount(deps: Deps, poolId: string, payload: NonNullable<SignInInput['passwordPayload']>): Promise<UserRow | 'ambiguous' | undefined> {
+  if (payload.account) {
+    const holders = await findAccountHolders(deps.db, poolId, payload.account);
+    return holders.length > 1 ? 'ambiguous' : holders[0];
+  }
+  const tries: Array<[users.UserKeyColumn, string | undefined]> = [['username', payload.username], ['email_key', payload.email?.toLowerCase()], ['phone', payload.phone]];
   for (const [column, value] of tries) {
     if (!value) continue;
     const [row] = await users.findManyBy(deps.db, poolId, column, [value]);
@@ -79,8 +87,9 @@ export type PasswordCheck =
  */
 export async function checkPassword(deps: Deps, app: ApplicationRow, payload: AccountPayload, req: SignInContext): Promise<PasswordCheck> {
   const observe = deps.observer;
-  const user = await findAccount(deps, app.pool_id, payload);
-  // Verified even when the account turns out to be locked: every attempt costs the same.
+  const found = await findAccount(deps, app.pool_id, payload);
+  const user = found === 'ambiguous' ? undefined : found;
+  // Verified even when the account turns out to be locked or ambiguous: every attempt costs the same.
   const ok = await verifyPassword(user?.password_hash, payload.password);
   if (!user) {
     observe?.signIn('wrong_credentials');

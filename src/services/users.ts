@@ -18,6 +18,7 @@ import { enqueueEvent, enqueueEvents } from './outbox.js';
 import { userErrors } from '../messages/users.js';
 import { toBool } from '../store/values.js';
 import type { EventName } from './event-catalogue.js';
+import { syncIdentifiers } from './user-identifiers.js';
 
 export type CreateUserInput = Partial<Record<ProfileField, string>> & {
   status?: UserStatus;
@@ -158,6 +159,7 @@ export async function createUsers(
     return await scope.db.transaction().execute(async (trx) => {
       await assertUnique(trx, scope.poolId, inputs.map((input, i) => ({ values: input, where: where(i) })));
       await store.insertUsers(trx, rows);
+      for (const [i, row] of rows.entries()) await syncIdentifiers(trx, scope.poolId, row.id, undefined, row, where(i));
       await extra.inTransaction?.(trx, rows);
       for (const [i, input] of inputs.entries()) {
         if (input.identities?.length) {
@@ -251,6 +253,7 @@ export async function updateResolvedUser(trx: Tx, scope: Scope, user: UserRow, i
   if (reset !== undefined) changes.reset_password_on_next_login = fromBool(reset);
   await store.updateUser(trx, scope.poolId, user.id, changes);
   const updated = await store.findById(trx, scope.poolId, user.id);
+  await syncIdentifiers(trx, scope.poolId, user.id, user, updated!, where);
   const view = (await toUserViews(trx, scope.poolId, [updated!], { withCustomData: true }))[0];
   await enqueueEvent(trx, scope, 'user:updated', { userId: user.id, accountType: user.account_type, user: view });
   if (hash) await enqueueEvent(trx, scope, 'user:password-changed', { userId: user.id, accountType: user.account_type, changedBy: 'administrator' });

@@ -24,6 +24,20 @@ export async function findManyBy(db: Conn, poolId: string, column: UserKeyColumn
   return db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where(column, 'in', values).execute();
 }
 
+/**
+ * Users whose username, email key or phone is the given value (at most two: one is an answer,
+ * two are an ambiguity). One statement; each branch has its own unique index.
+ */
+export async function findByAnyIdentifier(db: Conn, poolId: string, values: { username: string; emailKey: string; phone: string }): Promise<UserRow[]> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('pool_id', '=', poolId)
+    .where((eb) => eb.or([eb('username', '=', values.username), eb('email_key', '=', values.emailKey), eb('phone', '=', values.phone)]))
+    .limit(2)
+    .execute();
+}
+
 /** Ids of users holding the given identities (`ext_idp_id`, `user_id_in_idp`). */
 export async function findIdsByIdentity(db: Conn, poolId: string, pairs: Array<[string, string]>): Promise<Array<{ key: string; userId: string }>> {
   if (pairs.length === 0) return [];

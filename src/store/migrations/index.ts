@@ -14,6 +14,7 @@ import { scim } from './0012_scim.js';
 import { accessKeyOwners } from './0013_access_key_owners.js';
 import { selfService } from './0016_self_service.js';
 import { signatureNonces } from './0018_signature_nonces.js';
+import { userIdentifiers } from './0018b_user_identifiers.js';
 import { auditActors } from './0021_audit_actors.js';
 
 /** Every migration in order; names never change once released. */
@@ -33,6 +34,7 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '0013_access_key_owners': accessKeyOwners(),
     '0016_self_service': selfService(),
     '0018_signature_nonces': signatureNonces(dialect),
+    '0018b_user_identifiers': userIdentifiers(),
     '0021_audit_actors': auditActors(),
   };
 }

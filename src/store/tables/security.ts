@@ -1,4 +1,4 @@
-/** Row types of the security hardening (migrations 0018…): replay nonces. */
+/** Row types of the security hardening (migrations 0018…): replay nonces, sign-in identifiers. */
 
 /**
  * A signature nonce seen on a signed management request, kept until its window closes so that a
@@ -10,6 +10,19 @@ export interface SignatureNoncesTable {
   expires_at: string;
 }
 
+/**
+ * Every username, email and phone of a pool, lower-cased, in one namespace (migration 0018b):
+ * the primary key lets the database refuse a value that is already another user's identifier of
+ * any kind, so `account` sign-in (which tries all three) can never match two people.
+ */
+export interface UserIdentifiersTable {
+  pool_id: string;
+  /** The identifier, lower-cased. */
+  key: string;
+  user_id: string;
+}
+
 export interface SecurityTables {
   signature_nonces: SignatureNoncesTable;
+  user_identifiers: UserIdentifiersTable;
 }

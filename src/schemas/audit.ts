@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { MAX_PAGE } from './common.js';
 
 /** GetAdminAuditLogsDto, plus Userpool's `action` (route name) and `targetId` filters. */
 export const GetAdminAuditLogsBody = Type.Object({
@@ -14,7 +15,7 @@ export const GetAdminAuditLogsBody = Type.Object({
   targetId: Type.Optional(Type.String({ description: 'entries about this id' })),
   pagination: Type.Optional(
     Type.Object({
-      page: Type.Optional(Type.Integer({ minimum: 1 })),
+      page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE })),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
     }),
   ),

@@ -13,6 +13,11 @@ export const UserIdType = Type.Optional(Type.String({ description: `one of ${USE
 export const UserStatus = StringEnum(USER_STATUSES);
 export const Id = Type.String({ minLength: 1, maxLength: 512 });
 export const Success = Type.Object({ success: Type.Boolean() });
-export const Page = Type.Optional(Type.Integer({ minimum: 1, default: 1 }));
+/**
+ * The highest page number any list takes: far past the end of any real table, yet low enough
+ * that `(page - 1) * limit` stays an exact integer both databases take as an OFFSET.
+ */
+export const MAX_PAGE = 10_000_000;
+export const Page = Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1 }));
 export const Limit = (max = 50) => Type.Optional(Type.Integer({ minimum: 1, maximum: max, default: 10 }));
 export const Paginated = <T extends TSchema>(item: T) => Type.Object({ list: Type.Array(item), totalCount: Type.Integer() });

@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { Id, UserIdType } from './common.js';
+import { Id, MAX_PAGE, UserIdType } from './common.js';
 import { CreateUserBody, CreateUsersBatchBody, DeleteUsersBody, GetUserBatchQuery, GetUserQuery, ListUsersBody, UpdateUserBody, User } from './users.js';
 
 /** PublicAccountDto has the UserDto's fields: a public account is a user row shared by several people. */
@@ -31,7 +31,7 @@ export const BindPublicAccountsBody = Type.Object({ userId: Id, publicAccountIds
 export const UnbindBody = Type.Object({ userId: Id, publicAccountId: Id });
 
 const paging = {
-  page: Type.Optional(Type.Integer({ minimum: 1 })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, description: 'default 50' })),
 };
 export const PublicAccountsOfUserQuery = Type.Object({ userId: Id, ...paging });

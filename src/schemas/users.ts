@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { PROFILE_FIELDS } from '../services/user-fields.js';
-import { Id, Limit, Page, StringEnum, UserIdType, UserStatus } from './common.js';
+import { Id, Limit, MAX_PAGE, Page, StringEnum, UserIdType, UserStatus } from './common.js';
 
 const profile = Object.fromEntries(Object.keys(PROFILE_FIELDS).map((k) => [k, Type.Optional(Type.String({ maxLength: 1024 }))]));
 const Gender = StringEnum(['M', 'F', 'U'] as const);
@@ -106,12 +106,12 @@ export const ListUsersBody = Type.Object({
     Type.Object({
       pagination: Type.Optional(
         Type.Object({
-          page: Type.Optional(Type.Integer({ minimum: 1 })),
+          page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
         }),
       ),
       sort: Type.Optional(Type.Array(Type.Object({ field: Type.String(), order: StringEnum(['asc', 'desc'] as const) }), { maxItems: 5 })),
-      fuzzySearchOn: Type.Optional(Type.Array(Type.String())),
+      fuzzySearchOn: Type.Optional(Type.Array(Type.String(), { maxItems: 40 })),
       ...viewFlags,
     }),
   ),

@@ -9,6 +9,7 @@ import { registerAuditHook } from './audit-hook.js';
 import type { NonceStore } from './nonce-store.js';
 import { parseQueryString } from './query-string.js';
 import { loggedUrl } from './credentials-in-url.js';
+import { guardedJsonParser, registerInputGuards } from './input-guards.js';
 import { registerApi } from '../api/index.js';
 import { registerOidcRoutes } from './oidc.js';
 import { scimRoutes } from '../api/scim/index.js';
@@ -88,19 +89,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  // The SDK sends `content-type: application/json` with no body when a POST has no params
-  // (it signs `{}`); read that as an empty object instead of refusing it.
   const json = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text === '') return done(null, {});
-    return json(request, text, done);
-  });
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, guardedJsonParser(json));
 
   app.decorate('deps', options.deps);
   registerErrorHandling(app);
   registerManagementAuth(app, options);
+  registerInputGuards(app);
   registerAuditHook(app);
 
   registerHealthRoutes(app, { db: options.deps.db, nonces: options.nonces, state: options.state ?? { draining: false } });

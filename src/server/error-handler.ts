@@ -61,6 +61,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.code(error.httpStatus).send(errorEnvelope(request.id, error.statusCode, error.messageIn(langOf(request)), error.apiCode));
     }
     const fe = error as FastifyError;
+    if (fe.validation && request.routeOptions.config?.oauth) {
+      const message = describeValidation(fe.validation as ValidationItem[], fe.validationContext);
+      request.log.info({ statusCode: 400 }, message);
+      return reply.code(400).header('cache-control', 'no-store').send({ error: 'invalid_request', error_description: message });
+    }
     if (fe.validation) {
       const items = fe.validation as ValidationItem[];
       const message = describeValidation(items, fe.validationContext);

@@ -13,6 +13,8 @@ declare module 'fastify' {
     auth?: 'management' | 'none' | 'user';
     /** Whether a management route changes data (and so leaves an admin audit entry) or only reads. */
     audit?: 'read' | 'write';
+    /** An OAuth endpoint: bad input is answered `400 { error: 'invalid_request' }` (RFC 6749 §5.2), not the envelope. */
+    oauth?: boolean;
   }
 }
 

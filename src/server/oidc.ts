@@ -49,7 +49,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: Deps): void {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
   const tags = ['oidc'];
-  const config = { auth: 'none' as const };
+  const config = { auth: 'none' as const, oauth: true };
 
   app.get('/oidc/.well-known/openid-configuration', { config, schema: { summary: 'OpenID Connect discovery', tags } }, async (request) => {
     const issuer = issuerOf(request, deps);

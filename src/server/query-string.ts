@@ -1,10 +1,11 @@
 /**
  * Parses a query string the way the SDK's axios wrote it: `ids[]=a&ids[]=b` and repeated keys
  * become arrays under the bare name, so that validation and the signature check both see the
- * params object the client signed.
+ * params object the client signed. The object has no prototype: a key named `constructor`,
+ * `toString` or `__proto__` is a param like any other, never a property every object inherits.
  */
 export function parseQueryString(text: string): Record<string, string | string[]> {
-  const result: Record<string, string | string[]> = {};
+  const result = Object.create(null) as Record<string, string | string[]>;
   for (const [rawKey, value] of new URLSearchParams(text)) {
     const isArray = rawKey.endsWith('[]');
     const key = isArray ? rawKey.slice(0, -2) : rawKey;

@@ -10,6 +10,7 @@ import { removeAuthorizationsOfTargets } from './grants.js';
 import type { Scope } from './context.js';
 import { enqueueEvent, enqueueEvents } from './outbox.js';
 import { namespaceErrors } from '../messages/namespaces.js';
+import { MAX_PAGE } from '../schemas/common.js';
 
 /**
  * Permission namespaces (权限分组) and the rules roles and groups share with them: code format,
@@ -50,7 +51,7 @@ export function checkList(list: unknown[] | undefined, field: string, max = 50):
 export function checkPaging(page: number | undefined, limit: number | undefined, max = 50): { offset: number; limit: number } {
   const p = page ?? 1;
   const l = limit ?? 10;
-  if (!Number.isInteger(p) || p < 1) throw formatError('page', 'must be an integer from 1');
+  if (!Number.isInteger(p) || p < 1 || p > MAX_PAGE) throw formatError('page', `must be an integer from 1 to ${MAX_PAGE}`);
   if (!Number.isInteger(l) || l < 1 || l > max) throw formatError('limit', `must be an integer from 1 to ${max}`);
   return { offset: (p - 1) * l, limit: l };
 }

@@ -9,6 +9,7 @@ import { removeAuthorizationsOfTargets } from './grants.js';
 import type { Scope } from './context.js';
 import type { Static } from 'typebox';
 import type { Department } from '../schemas/organizations.js';
+import { MAX_PAGE } from '../schemas/common.js';
 
 /**
  * What organizations, departments and members share: code rules, lookups, wire views and the
@@ -33,7 +34,7 @@ export function checkCode(code: string, field: string): void {
 export function checkPaging(page: number | undefined, limit: number | undefined, max = 50): { page: number; limit: number } {
   const p = page ?? 1;
   const l = limit ?? 10;
-  if (!Number.isInteger(p) || p < 1) throw formatError('page');
+  if (!Number.isInteger(p) || p < 1 || p > MAX_PAGE) throw formatError('page');
   if (!Number.isInteger(l) || l < 1 || l > max) throw formatError('limit');
   return { page: p, limit: l };
 }

@@ -8,18 +8,38 @@ import type { Scope } from './context.js';
 import { usersOfDepartmentFilter } from './department-members.js';
 import { toUserViews, type UserView, type UserViewOptions } from './user-view.js';
 
-/** Wire field → column, for filters, sorting and fuzzy search. */
-const COLUMNS: Record<string, keyof UserRow> = {
-  id: 'id', userId: 'id', status: 'status', workStatus: 'work_status', email: 'email', phone: 'phone', username: 'username',
-  externalId: 'external_id', name: 'name', nickname: 'nickname', company: 'company', givenName: 'given_name',
-  familyName: 'family_name', middleName: 'middle_name', profile: 'profile', preferredUsername: 'preferred_username',
-  website: 'website', address: 'address', formatted: 'formatted', streetAddress: 'street_address', postalCode: 'postal_code',
-  identityNumber: 'identity_number', gender: 'gender', createdAt: 'created_at', updatedAt: 'updated_at',
-  statusChangedAt: 'status_changed_at', passwordLastSetAt: 'password_last_set_at', loginsCount: 'logins_count',
-  lastLogin: 'last_login', userSourceType: 'user_source_type', phoneCountryCode: 'phone_country_code', lastIp: 'last_ip',
-};
+type Kind = 'text' | 'number' | 'time';
+
+/**
+ * Wire field → column and what it holds, for filters, sorting and fuzzy search. A Map, not an
+ * object: a field named `constructor` or `__proto__` must be unknown, not something every object
+ * inherits.
+ */
+const COLUMNS = new Map<string, { column: keyof UserRow; kind: Kind }>([
+  ...(
+    [
+      ['id', 'id'], ['userId', 'id'], ['status', 'status'], ['workStatus', 'work_status'], ['email', 'email'], ['phone', 'phone'],
+      ['username', 'username'], ['externalId', 'external_id'], ['name', 'name'], ['nickname', 'nickname'], ['company', 'company'],
+      ['givenName', 'given_name'], ['familyName', 'family_name'], ['middleName', 'middle_name'], ['profile', 'profile'],
+      ['preferredUsername', 'preferred_username'], ['website', 'website'], ['address', 'address'], ['formatted', 'formatted'],
+      ['streetAddress', 'street_address'], ['postalCode', 'postal_code'], ['identityNumber', 'identity_number'], ['gender', 'gender'],
+      ['userSourceType', 'user_source_type'], ['phoneCountryCode', 'phone_country_code'], ['lastIp', 'last_ip'],
+    ] as const
+  ).map(([field, column]) => [field, { column, kind: 'text' as Kind }] as const),
+  ...(
+    [['createdAt', 'created_at'], ['updatedAt', 'updated_at'], ['statusChangedAt', 'status_changed_at'], ['passwordLastSetAt', 'password_last_set_at'], ['lastLogin', 'last_login']] as const
+  ).map(([field, column]) => [field, { column, kind: 'time' as Kind }] as const),
+  ['loginsCount', { column: 'logins_count', kind: 'number' }],
+]);
 
 const DEFAULT_FUZZY = ['phone', 'email', 'name', 'username', 'nickname'];
+
+/** Most values one IN filter takes: far below what either database binds in one statement (SQLite: 32 766). */
+export const MAX_IN_VALUES = 2000;
+
+/** PostgreSQL's integer, the type of the numeric column. */
+const INT_MIN = -2_147_483_648;
+const INT_MAX = 2_147_483_647;
 
 export interface ListUsersInput {
   keywords?: string;
@@ -31,13 +51,44 @@ export interface ListUsersInput {
   };
 }
 
-function column(field: string, where: string): keyof UserRow {
-  const found = COLUMNS[field];
-  if (!found) throw badRequest(`${where}: cannot filter or sort on "${field}"; known fields are ${Object.keys(COLUMNS).join(', ')}`);
+function lookup(field: string, where: string): { column: keyof UserRow; kind: Kind } {
+  const found = COLUMNS.get(field);
+  if (!found) throw badRequest(`${where}: cannot filter or sort on "${field}"; known fields are ${[...COLUMNS.keys()].join(', ')}`);
   return found;
 }
 
-function scalar(value: unknown, where: string): string | number {
+function textColumn(field: string, where: string, use: string): keyof UserRow {
+  const { column, kind } = lookup(field, where);
+  if (kind !== 'text') throw badRequest(`${where}: ${field} is not text; ${use} takes text fields`);
+  return column;
+}
+
+const shown = (value: unknown) => (typeof value === 'string' ? `"${value.slice(0, 64)}"` : JSON.stringify(value)?.slice(0, 64));
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * A filter value in the form its column holds, so that PostgreSQL never meets text where it
+ * compares an integer or a timestamp (it fails the whole statement): whole numbers for numbers,
+ * ISO-8601 instants for times (given as ISO-8601 text or milliseconds since 1970).
+ */
+function typedValue(value: unknown, field: string, kind: Kind, where: string): string | number {
+  if (kind === 'number') {
+    const n = typeof value === 'string' && /^-?\d{1,10}$/.test(value) ? Number(value) : value;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < INT_MIN || n > INT_MAX) {
+      throw badRequest(`${where}.value: ${field} takes a whole number from ${INT_MIN} to ${INT_MAX} (got ${shown(value)})`);
+    }
+    return n;
+  }
+  if (kind === 'time') {
+    const ms = typeof value === 'number' ? value : typeof value === 'string' && ISO_DATE.test(value) ? Date.parse(value) : NaN;
+    const iso = Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : '';
+    // Years 1 to 9999 only: both databases read those, and ISO text sorts as time only at four digits.
+    if (!/^\d{4}-/.test(iso) || iso.startsWith('0000')) {
+      throw badRequest(`${where}.value: ${field} takes a date (ISO 8601 such as 2026-01-31T12:00:00Z, or milliseconds since 1970) (got ${shown(value)})`);
+    }
+    return iso;
+  }
   if (typeof value === 'string' || typeof value === 'number') return value;
   if (typeof value === 'boolean') return value ? 1 : 0;
   throw badRequest(`${where}.value: must be a string or number`);
@@ -47,7 +98,7 @@ function scalar(value: unknown, where: string): string | number {
 const ENUM_VALUES: Record<string, readonly string[]> = { status: USER_STATUSES, gender: ['M', 'F', 'U'] };
 
 function checkEnumValue(item: { field: string; value?: unknown }, where: string): void {
-  const allowed = ENUM_VALUES[item.field];
+  const allowed = Object.hasOwn(ENUM_VALUES, item.field) ? ENUM_VALUES[item.field] : undefined;
   if (!allowed || item.value === undefined || item.value === null) return;
   const bad = (Array.isArray(item.value) ? item.value : [item.value]).find((v) => !allowed.includes(String(v)));
   if (bad !== undefined) throw userErrors.notOneOf(where, item.field, allowed, bad);
@@ -56,45 +107,49 @@ function checkEnumValue(item: { field: string; value?: unknown }, where: string)
 function buildFilter(input: ListUsersInput): store.ListFilter {
   const page = input.options?.pagination?.page ?? 1;
   const limit = input.options?.pagination?.limit ?? 10;
+  const fuzzy = input.options?.fuzzySearchOn?.length ? input.options.fuzzySearchOn : DEFAULT_FUZZY;
   const filter: store.ListFilter = {
     keywords: input.keywords || undefined,
-    keywordColumns: (input.options?.fuzzySearchOn?.length ? input.options.fuzzySearchOn : DEFAULT_FUZZY).map((f, i) => column(f, `options.fuzzySearchOn[${i}]`)),
+    keywordColumns: fuzzy.map((f, i) => textColumn(f, `options.fuzzySearchOn[${i}]`, 'fuzzy search')),
     equals: [], nulls: [], ranges: [], contains: [],
-    sort: (input.options?.sort ?? []).map((s, i) => ({ column: column(s.field, `options.sort[${i}].field`), order: s.order })),
+    sort: (input.options?.sort ?? []).map((s, i) => ({ column: lookup(s.field, `options.sort[${i}].field`).column, order: s.order })),
     offset: (page - 1) * limit,
     limit,
   };
   (input.advancedFilter ?? []).forEach((item, i) => {
     if (item.field === 'department') return; // resolved in listUsers, it needs the database
     const where = `advancedFilter[${i}]`;
-    const col = column(item.field, `${where}.field`);
+    const { column: col, kind } = lookup(item.field, `${where}.field`);
+    const value = (v: unknown) => typedValue(v, item.field, kind, where);
     checkEnumValue(item, where);
     switch (item.operator) {
       case 'EQUAL':
       case 'NOT_EQUAL':
-        filter.equals.push({ column: col, values: [scalar(item.value, where)], negate: item.operator === 'NOT_EQUAL' });
+        filter.equals.push({ column: col, values: [value(item.value)], negate: item.operator === 'NOT_EQUAL' });
         break;
       case 'IN':
         if (!Array.isArray(item.value) || item.value.length === 0) throw badRequest(`${where}.value: IN needs a non-empty array`);
-        filter.equals.push({ column: col, values: item.value.map((v) => scalar(v, where)) });
+        if (item.value.length > MAX_IN_VALUES) throw badRequest(`${where}.value: IN takes at most ${MAX_IN_VALUES} values (got ${item.value.length})`);
+        filter.equals.push({ column: col, values: item.value.map(value) });
         break;
       case 'CONTAINS':
       case 'NOT_CONTAINS':
-        filter.contains.push({ column: col, text: String(scalar(item.value, where)), negate: item.operator === 'NOT_CONTAINS' });
+        textColumn(item.field, `${where}.operator`, `${item.operator}`);
+        filter.contains.push({ column: col, text: String(value(item.value)), negate: item.operator === 'NOT_CONTAINS' });
         break;
       case 'IS_NULL':
       case 'NOT_NULL':
         filter.nulls.push({ column: col, isNull: item.operator === 'IS_NULL' });
         break;
       case 'GREATER':
-        filter.ranges.push({ column: col, gt: scalar(item.value, where) });
+        filter.ranges.push({ column: col, gt: value(item.value) });
         break;
       case 'LESSER':
-        filter.ranges.push({ column: col, lt: scalar(item.value, where) });
+        filter.ranges.push({ column: col, lt: value(item.value) });
         break;
       case 'BETWEEN': {
         if (!Array.isArray(item.value) || item.value.length !== 2) throw badRequest(`${where}.value: BETWEEN needs [from, to]`);
-        filter.ranges.push({ column: col, gt: scalar(item.value[0], where), lt: scalar(item.value[1], where) });
+        filter.ranges.push({ column: col, gt: value(item.value[0]), lt: value(item.value[1]) });
         break;
       }
       default:

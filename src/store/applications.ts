@@ -1,6 +1,7 @@
 import type { Db, Tx } from './database.js';
 import { precompiled } from './precompiled.js';
 import type { ApplicationsTable } from './tables/applications.js';
+import { likePattern } from './like.js';
 
 export type ApplicationRow = ApplicationsTable;
 
@@ -38,7 +39,7 @@ export interface ApplicationFilter {
 export async function listApplications(db: Db, poolId: string, filter: ApplicationFilter, page: number, limit: number) {
   let query = db.selectFrom('applications').where('pool_id', '=', poolId);
   if (filter.keywords) {
-    const like = `%${filter.keywords.toLowerCase()}%`;
+    const like = likePattern(filter.keywords.toLowerCase());
     query = query.where((eb) => eb.or([eb(eb.fn('lower', ['app_name']), 'like', like), eb(eb.fn('lower', ['app_identifier']), 'like', like)]));
   }
   if (filter.integrateOnly) query = query.where('template', 'is not', null);

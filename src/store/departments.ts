@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db, Tx } from './database.js';
 import type { DepartmentMembersTable, DepartmentsTable } from './tables/organizations.js';
 import type { UserRow } from './users.js';
+import { likePattern } from './like.js';
 
 export type DepartmentRow = DepartmentsTable;
 export type MemberRow = DepartmentMembersTable;
@@ -68,11 +69,6 @@ export async function paths(db: Conn, poolId: string, ids: string[]): Promise<Ma
   return result;
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-export const likePattern = (text: string) => sql`${`%${escapeLike(text.toLowerCase())}%`} escape '\\'`;
 
 /** Non-root departments of an organization whose name or code contains the keywords. */
 export async function search(db: Conn, poolId: string, organizationId: string, keywords: string): Promise<DepartmentRow[]> {
@@ -82,7 +78,7 @@ export async function search(db: Conn, poolId: string, organizationId: string, k
     .where('pool_id', '=', poolId)
     .where('organization_id', '=', organizationId)
     .where('parent_id', 'is not', null)
-    .where((eb) => eb.or([eb(sql`lower(name)`, 'like', likePattern(keywords)), eb(sql`lower(code)`, 'like', likePattern(keywords))]))
+    .where((eb) => eb.or([eb(sql`lower(name)`, 'like', likePattern(keywords.toLowerCase())), eb(sql`lower(code)`, 'like', likePattern(keywords.toLowerCase()))]))
     .orderBy('created_at', 'asc')
     .limit(1000)
     .execute();
@@ -195,7 +191,7 @@ export async function listMembers(db: Conn, poolId: string, filter: MemberPageFi
   let query = db.selectFrom(joined.as('m')).innerJoin('users as u', 'u.id', 'm.user_id').where('u.pool_id', '=', poolId);
   if (filter.keywords) {
     query = query.where((eb) =>
-      eb.or((['name', 'username', 'nickname', 'email', 'phone'] as const).map((c) => eb(sql`lower(${sql.ref(`u.${c}`)})`, 'like', likePattern(filter.keywords!)))),
+      eb.or((['name', 'username', 'nickname', 'email', 'phone'] as const).map((c) => eb(sql`lower(${sql.ref(`u.${c}`)})`, 'like', likePattern(filter.keywords!.toLowerCase())))),
     );
   }
   const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();

@@ -1,6 +1,7 @@
 import type { Db, Tx } from './database.js';
 import type { GroupMembersTable, GroupsTable } from './tables/roles-groups.js';
 import type { UserRow } from './users.js';
+import { likePattern } from './like.js';
 
 export type GroupRow = GroupsTable;
 export type GroupMemberRow = GroupMembersTable;
@@ -27,7 +28,7 @@ export async function remove(db: Conn, poolId: string, ids: string[]): Promise<v
 export async function list(db: Conn, poolId: string, keywords: string | undefined, offset: number, limit: number | undefined): Promise<{ rows: GroupRow[]; total: number }> {
   let query = db.selectFrom('groups').where('pool_id', '=', poolId);
   if (keywords) {
-    const pattern = `%${keywords.toLowerCase()}%`;
+    const pattern = likePattern(keywords.toLowerCase());
     query = query.where((eb) => eb.or([eb(eb.fn('lower', ['code']), 'like', pattern), eb(eb.fn('lower', ['name']), 'like', pattern)]));
   }
   const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();

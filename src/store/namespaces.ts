@@ -1,5 +1,6 @@
 import type { Db, Tx } from './database.js';
 import type { NamespacesTable } from './tables/roles-groups.js';
+import { likePattern } from './like.js';
 
 export type NamespaceRow = NamespacesTable;
 type Conn = Db | Tx;
@@ -33,7 +34,7 @@ export async function remove(db: Conn, poolId: string, ids: string[]): Promise<v
 export async function list(db: Conn, poolId: string, keywords: string | undefined, offset: number, limit: number): Promise<{ rows: NamespaceRow[]; total: number }> {
   let query = db.selectFrom('namespaces').where('pool_id', '=', poolId);
   if (keywords) {
-    const pattern = `%${keywords.toLowerCase()}%`;
+    const pattern = likePattern(keywords.toLowerCase());
     query = query.where((eb) => eb.or([eb(eb.fn('lower', ['code']), 'like', pattern), eb(eb.fn('lower', ['name']), 'like', pattern)]));
   }
   const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();

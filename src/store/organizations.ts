@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from './database.js';
 import type { OrganizationsTable } from './tables/organizations.js';
+import { likePattern } from './like.js';
 
 export type OrganizationRow = OrganizationsTable;
 type Conn = Db | Tx;
@@ -23,9 +24,6 @@ export async function findByIds(db: Conn, poolId: string, ids: string[]): Promis
   return db.selectFrom('organizations').selectAll().where('pool_id', '=', poolId).where('id', 'in', ids).execute();
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 /**
  * A page of a pool's organizations, newest first. Keywords match the code or the name (the name
@@ -41,13 +39,8 @@ export async function listOrganizations(
     .innerJoin('departments as d', 'd.id', 'o.id')
     .where('o.pool_id', '=', poolId);
   if (filter.keywords) {
-    const pattern = `%${escapeLike(filter.keywords.toLowerCase())}%`;
-    query = query.where((eb) =>
-      eb.or([
-        eb(sql`lower(${sql.ref('o.code')})`, 'like', sql`${pattern} escape '\\'`),
-        eb(sql`lower(${sql.ref('d.name')})`, 'like', sql`${pattern} escape '\\'`),
-      ]),
-    );
+    const pattern = likePattern(filter.keywords.toLowerCase());
+    query = query.where((eb) => eb.or([eb(sql`lower(${sql.ref('o.code')})`, 'like', pattern), eb(sql`lower(${sql.ref('d.name')})`, 'like', pattern)]));
   }
   const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
   let rows = query.selectAll('o').orderBy('o.created_at', 'desc').orderBy('o.id', 'desc').offset(filter.offset);

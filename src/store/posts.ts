@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from './database.js';
 import type { PostsTable } from './tables/posts-resources.js';
+import { likePattern } from './like.js';
 
 export type PostRow = PostsTable;
 type Conn = Db | Tx;
@@ -38,15 +39,12 @@ export interface PostListFilter {
   limit: number;
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export async function listPosts(db: Conn, poolId: string, f: PostListFilter): Promise<{ rows: PostRow[]; total: number }> {
   let query = db.selectFrom('posts').where('pool_id', '=', poolId);
   if (f.keywords) {
-    const pattern = `%${escapeLike(f.keywords.toLowerCase())}%`;
-    query = query.where((eb) =>
-      eb.or((['code', 'name'] as const).map((column) => eb(sql`lower(${sql.ref(column)})`, 'like', sql`${pattern} escape '\\'`))),
-    );
+    const pattern = likePattern(f.keywords.toLowerCase());
+    query = query.where((eb) => eb.or((['code', 'name'] as const).map((column) => eb(sql`lower(${sql.ref(column)})`, 'like', pattern))));
   }
   if (f.codes?.length) query = query.where('code', 'in', f.codes);
   if (f.createdAfter) query = query.where('created_at', '>', f.createdAfter);

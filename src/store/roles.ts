@@ -1,6 +1,7 @@
 import type { Db, Tx } from './database.js';
 import type { RoleAssignmentsTable, RolesTable, RoleTargetType } from './tables/roles-groups.js';
 import type { UserRow } from './users.js';
+import { likePattern } from './like.js';
 
 export type RoleRow = RolesTable;
 export type RoleAssignmentRow = RoleAssignmentsTable;
@@ -47,7 +48,7 @@ export async function remove(db: Conn, poolId: string, ids: string[]): Promise<v
 export async function list(db: Conn, poolId: string, namespaceId: string, keywords: string | undefined, offset: number, limit: number): Promise<{ rows: RoleWithNamespace[]; total: number }> {
   let query = withNamespace(db, poolId).where('roles.namespace_id', '=', namespaceId);
   if (keywords) {
-    const pattern = `%${keywords.toLowerCase()}%`;
+    const pattern = likePattern(keywords.toLowerCase());
     query = query.where((eb) => eb.or([eb(eb.fn('lower', ['roles.code']), 'like', pattern), eb(eb.fn('lower', ['roles.name']), 'like', pattern)]));
   }
   const { total } = await query

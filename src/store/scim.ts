@@ -4,6 +4,7 @@ import type { Database } from './schema.js';
 import type { UserRow } from './users.js';
 import type { GroupRow } from './groups.js';
 import type { ScimSettingsTable, ScimTokensTable } from './tables/scim.js';
+import { likePattern } from './like.js';
 
 type Conn = Db | Tx;
 export type ScimTokenRow = ScimTokensTable;
@@ -90,9 +91,6 @@ export type CompareOp = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 
 
 const ORDER = { gt: '>', ge: '>=', lt: '<', le: '<=' } as const;
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 type AnyEb = ExpressionBuilder<Database, any>;
 
@@ -105,11 +103,11 @@ function compare(eb: AnyEb, subject: Expression<unknown>, raw: Expression<unknow
     case 'ne':
       return eb.or([eb(raw, 'is', null), eb(subject, '<>', v)]);
     case 'co':
-      return eb(subject, 'like', sql<string>`${`%${escapeLike(v)}%`} escape '\\'`);
+      return eb(subject, 'like', likePattern(v));
     case 'sw':
-      return eb(subject, 'like', sql<string>`${`${escapeLike(v)}%`} escape '\\'`);
+      return eb(subject, 'like', likePattern(v, 'prefix'));
     case 'ew':
-      return eb(subject, 'like', sql<string>`${`%${escapeLike(v)}`} escape '\\'`);
+      return eb(subject, 'like', likePattern(v, 'suffix'));
     default:
       return eb(subject, ORDER[op], v);
   }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db, Tx } from './database.js';
 import { precompiled } from './precompiled.js';
 import type { UsersTable } from './tables/foundation.js';
+import { likePattern } from './like.js';
 
 export type UserRow = UsersTable;
 type Conn = Db | Tx;
@@ -85,19 +86,13 @@ export interface ListFilter {
   limit: number;
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 /** Lists a pool's users; the same predicates count the total. Keywords match case-insensitively. */
 export async function listUsers(db: Conn, poolId: string, filter: ListFilter): Promise<{ rows: UserRow[]; total: number }> {
   let query = db.selectFrom('users').where('pool_id', '=', poolId);
   if (filter.status?.length) query = query.where('status', 'in', filter.status);
   if (filter.keywords) {
-    const pattern = `%${escapeLike(filter.keywords.toLowerCase())}%`;
-    query = query.where((eb) =>
-      eb.or(filter.keywordColumns.map((column) => eb(sql`lower(${sql.ref(column)})`, 'like', sql`${pattern} escape '\\'`))),
-    );
+    const pattern = likePattern(filter.keywords.toLowerCase());
+    query = query.where((eb) => eb.or(filter.keywordColumns.map((column) => eb(sql`lower(${sql.ref(column)})`, 'like', pattern))));
   }
   for (const item of filter.equals) {
     query = query.where(sql.ref(item.column), item.negate ? 'not in' : 'in', item.values);
@@ -108,8 +103,7 @@ export async function listUsers(db: Conn, poolId: string, filter: ListFilter): P
     if (item.lt !== undefined) query = query.where(sql.ref(item.column), '<', item.lt);
   }
   for (const item of filter.contains) {
-    const pattern = `%${escapeLike(item.text.toLowerCase())}%`;
-    query = query.where(sql`lower(${sql.ref(item.column)})`, item.negate ? 'not like' : 'like', sql`${pattern} escape '\\'`);
+    query = query.where(sql`lower(${sql.ref(item.column)})`, item.negate ? 'not like' : 'like', likePattern(item.text.toLowerCase()));
   }
   const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
   let rowsQuery = query.selectAll();

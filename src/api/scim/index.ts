@@ -18,7 +18,8 @@ import { ctx, registerScimPlumbing, SCIM_CONTENT_TYPE } from './plugin.js';
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
 const ListParams = Type.Object({
   filter: Type.Optional(Type.String()),
-  startIndex: Type.Optional(Type.Integer()),
+  // Past any table, yet an OFFSET both databases take (a larger one failed the query).
+  startIndex: Type.Optional(Type.Integer({ maximum: 2_147_483_647 })),
   count: Type.Optional(Type.Integer()),
   attributes: Type.Optional(Type.String()),
   excludedAttributes: Type.Optional(Type.String()),

@@ -6,6 +6,7 @@ import { fromAppError, invalidSyntax, invalidValue, ScimError, toScimBody, unaut
 import type { ScimTokenResolver } from '../../services/scim/tokens.js';
 import { recordRequest } from '../../services/audit.js';
 import { describeValidation } from '../../server/error-handler.js';
+import { guardedJsonParser } from '../../server/input-guards.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,11 +36,7 @@ function baseUrlOf(request: FastifyRequest): string {
  */
 export function registerScimPlumbing(app: FastifyInstance, deps: Deps, resolveToken: ScimTokenResolver): void {
   const json = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('application/scim+json', { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text === '') return done(null, {});
-    return json(request, text, done);
-  });
+  app.addContentTypeParser('application/scim+json', { parseAs: 'string' }, guardedJsonParser(json));
 
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;

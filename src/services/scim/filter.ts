@@ -52,7 +52,8 @@ export type ResourceKind = 'User' | 'Group';
 function attributeOf(kind: ResourceKind, path: string): Attribute {
   const table = kind === 'User' ? USER_ATTRIBUTES : GROUP_ATTRIBUTES;
   const name = splitAttributePath(path, kind === 'User' ? USER_SCHEMA : GROUP_SCHEMA).join('.').toLowerCase();
-  const attribute = table[name];
+  // Own keys only: `constructor` or `__proto__` must be unknown, not what every object inherits.
+  const attribute = Object.hasOwn(table, name) ? table[name] : undefined;
   if (!attribute) {
     throw invalidFilter(`attribute "${path}" cannot be filtered on ${kind}s; filterable: ${Object.keys(table).join(', ')}`);
   }
@@ -66,7 +67,8 @@ function textOf(value: Value, path: string, op: string): string {
 
 function timeOf(value: Value, path: string, op: string): string {
   const date = new Date(textOf(value, path, op));
-  if (Number.isNaN(date.getTime())) throw invalidFilter(`${path} ${op}: "${String(value)}" is not a date-time`);
+  // Years 1 to 9999: both databases read those, and ISO text sorts as time only at four digits.
+  if (Number.isNaN(date.getTime()) || !/^\d{4}-/.test(date.toISOString()) || date.getUTCFullYear() < 1) throw invalidFilter(`${path} ${op}: "${String(value)}" is not a date-time`);
   return date.toISOString();
 }
 

@@ -20,7 +20,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-const signed = (request: Omit<SignedRequest, 'keyId' | 'secret'> & Partial<SignedRequest>) => signedFetch(t.url, { keyId: t.keyId, secret: t.secret, ...request });
+// en-US: our messages, which name the field and the reason (zh-CN callers read the cloud's 参数 <field> 格式错误).
+const signed = (request: Omit<SignedRequest, 'keyId' | 'secret'> & Partial<SignedRequest>) => signedFetch(t.url, { keyId: t.keyId, secret: t.secret, lang: 'en-US', ...request });
 const listUsers = (params: Record<string, unknown>) => signed({ method: 'POST', path: '/api/v3/list-users', params });
 
 /** `{ [key]: [[[…]]] }` nested `depth` levels deep, as raw JSON text. */
@@ -64,6 +65,8 @@ describe('NUL characters in identifiers, names and keywords', () => {
     const answer = await signed({ method: 'GET', path: '/api/v3/get-user', params: { userId: NUL } });
     expect(answer.body).toMatchObject({ statusCode: 400, apiCode: ApiCode.VALIDATION });
     expect(answer.body.message).toMatch(/userId: must not contain the NUL character/);
+    const zh = await signed({ method: 'GET', path: '/api/v3/get-user', params: { userId: NUL }, lang: 'zh-CN' });
+    expect(zh.body).toMatchObject({ statusCode: 400, message: '参数 userId 格式错误' });
     expect((await signed({ method: 'GET', path: '/api/v3/get-user', params: { userId: 'ab' } })).body.statusCode).toBe(404);
   });
 

@@ -19,6 +19,10 @@ export const userErrors = table({
     ),
   noIdentifierGiven: () =>
     fail(400, ApiCode.VALIDATION, 'username: give at least one of username, email, phone or externalId', '参数 username, email, phone, externalId 格式错误'),
+  unknownListField: (where: string, field: string, known: string[]) => invalidParam(where, `cannot filter or sort on "${field}"; known fields are ${known.join(', ')}`),
+  notTextField: (where: string, field: string, use: string) => invalidParam(where, `${field} is not text; ${use} takes text fields`),
+  badFilterValue: (where: string, field: string, expected: string, got: string) => invalidParam(`${where}.value`, `${field} takes ${expected} (got ${got})`, field),
+  tooManyValues: (where: string, max: number, got: number) => invalidParam(`${where}.value`, `IN takes at most ${max} values (got ${got})`),
   notOneOf: (where: string, field: string, allowed: readonly string[], got: unknown) =>
     invalidParam(`${where}.value`, `${field} must be one of ${allowed.join(', ')} (got "${String(got)}")`, field),
 });

@@ -53,17 +53,17 @@ export interface ListUsersInput {
 
 function lookup(field: string, where: string): { column: keyof UserRow; kind: Kind } {
   const found = COLUMNS.get(field);
-  if (!found) throw badRequest(`${where}: cannot filter or sort on "${field}"; known fields are ${[...COLUMNS.keys()].join(', ')}`);
+  if (!found) throw userErrors.unknownListField(where, field, [...COLUMNS.keys()]);
   return found;
 }
 
 function textColumn(field: string, where: string, use: string): keyof UserRow {
   const { column, kind } = lookup(field, where);
-  if (kind !== 'text') throw badRequest(`${where}: ${field} is not text; ${use} takes text fields`);
+  if (kind !== 'text') throw userErrors.notTextField(where, field, use);
   return column;
 }
 
-const shown = (value: unknown) => (typeof value === 'string' ? `"${value.slice(0, 64)}"` : JSON.stringify(value)?.slice(0, 64));
+const shown = (value: unknown): string => (typeof value === 'string' ? `"${value.slice(0, 64)}"` : String(JSON.stringify(value)).slice(0, 64));
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 
@@ -76,7 +76,7 @@ function typedValue(value: unknown, field: string, kind: Kind, where: string): s
   if (kind === 'number') {
     const n = typeof value === 'string' && /^-?\d{1,10}$/.test(value) ? Number(value) : value;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < INT_MIN || n > INT_MAX) {
-      throw badRequest(`${where}.value: ${field} takes a whole number from ${INT_MIN} to ${INT_MAX} (got ${shown(value)})`);
+      throw userErrors.badFilterValue(where, field, `a whole number from ${INT_MIN} to ${INT_MAX}`, shown(value));
     }
     return n;
   }
@@ -85,7 +85,7 @@ function typedValue(value: unknown, field: string, kind: Kind, where: string): s
     const iso = Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : '';
     // Years 1 to 9999 only: both databases read those, and ISO text sorts as time only at four digits.
     if (!/^\d{4}-/.test(iso) || iso.startsWith('0000')) {
-      throw badRequest(`${where}.value: ${field} takes a date (ISO 8601 such as 2026-01-31T12:00:00Z, or milliseconds since 1970) (got ${shown(value)})`);
+      throw userErrors.badFilterValue(where, field, 'a date (ISO 8601 such as 2026-01-31T12:00:00Z, or milliseconds since 1970)', shown(value));
     }
     return iso;
   }
@@ -129,7 +129,7 @@ function buildFilter(input: ListUsersInput): store.ListFilter {
         break;
       case 'IN':
         if (!Array.isArray(item.value) || item.value.length === 0) throw badRequest(`${where}.value: IN needs a non-empty array`);
-        if (item.value.length > MAX_IN_VALUES) throw badRequest(`${where}.value: IN takes at most ${MAX_IN_VALUES} values (got ${item.value.length})`);
+        if (item.value.length > MAX_IN_VALUES) throw userErrors.tooManyValues(where, MAX_IN_VALUES, item.value.length);
         filter.equals.push({ column: col, values: item.value.map(value) });
         break;
       case 'CONTAINS':

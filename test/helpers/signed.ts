@@ -17,6 +17,8 @@ export interface SignedRequest {
   tamper?: (wire: { query: Record<string, unknown>; body: Record<string, unknown> }) => void;
   /** Drops the authorization header. */
   unsigned?: boolean;
+  /** `x-authing-lang`: zh-CN (the SDK's default) unless given. */
+  lang?: 'zh-CN' | 'en-US';
 }
 
 export function newNonce(): string {
@@ -24,7 +26,7 @@ export function newNonce(): string {
 }
 
 /** The headers the SDK sends (DEFAULT_HEADERS plus lang and date), lower-cased as axios sends them. */
-export function sdkHeaders(date = new Date(), nonce = newNonce()): Record<string, string> {
+export function sdkHeaders(date = new Date(), nonce = newNonce(), lang: 'zh-CN' | 'en-US' = 'zh-CN'): Record<string, string> {
   return {
     accept: 'application/json',
     'content-type': 'application/json',
@@ -32,7 +34,7 @@ export function sdkHeaders(date = new Date(), nonce = newNonce()): Record<string
     'x-authing-signature-method': 'HMAC-SHA1',
     'x-authing-signature-version': '1.0',
     'x-authing-sdk-version': 'authing-node-sdk:4.0.1',
-    'x-authing-lang': 'zh-CN',
+    'x-authing-lang': lang,
     date: date.toUTCString(),
   };
 }
@@ -57,7 +59,7 @@ export interface Answer {
 /** Signs with the SDK's functions and sends with fetch, so each part can be broken on purpose. */
 export async function signedFetch(baseUrl: string, request: SignedRequest): Promise<Answer> {
   const params = request.params ?? {};
-  const headers = sdkHeaders(request.date, request.nonce);
+  const headers = sdkHeaders(request.date, request.nonce, request.lang);
   const stringToSign = buildStringToSign(request.method, request.path, headers, params);
   const signed: Record<string, string> = { ...headers };
   if (!request.unsigned) signed.authorization = buildAuthorization(request.keyId, request.secret, stringToSign);

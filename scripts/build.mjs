@@ -30,6 +30,9 @@ const PARTS = {
     args: (tool) => [tool, 'build', '--config', join(ROOT, 'console', 'vite.config.ts'), '--logLevel', 'warn'],
     label: 'vite build (console/)',
     after: compressAssets,
+    // What the console's build imports; without them (an install that predates the console) the
+    // server still builds and runs, and /console says how to build it.
+    needs: ['vite', '@vitejs/plugin-react', 'react', 'react-dom', 'wouter', 'oauth4webapi'],
   },
 };
 
@@ -78,11 +81,25 @@ export function build() {
   if (existsSync(join(ROOT, PARTS.console.source))) buildPart(PARTS.console);
 }
 
+/** The packages a part needs that are not installed. */
+function missingPackages(part) {
+  return (part.needs ?? []).filter((name) => !existsSync(join(ROOT, 'node_modules', name, 'package.json')));
+}
+
 /** Builds only the parts that need it; returns whether it built anything. */
 export function ensureBuilt() {
   const stale = Object.values(PARTS).filter((part) => !partIsFresh(part));
-  for (const part of stale) buildPart(part);
-  return stale.length > 0;
+  let built = false;
+  for (const part of stale) {
+    const missing = missingPackages(part);
+    if (missing.length && part === PARTS.console) {
+      console.error(`userpool: the console is not built (${missing.join(', ')} not installed): run \`npm install\``);
+      continue;
+    }
+    buildPart(part);
+    built = true;
+  }
+  return built;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

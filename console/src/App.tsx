@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Router } from 'wouter';
 import { ApiError, get, SignedOut } from './api';
 import { completeSignIn, currentTokens, forgetTokens, signIn, signOut } from './auth';
-import { SessionContext, type Admin } from './session';
+import { SessionContext, type Admin, type WhoAmI } from './session';
 import { Shell } from './Shell';
 
 type Boot =
@@ -35,7 +35,9 @@ export function App() {
       }
       if (!currentTokens()) return set({ state: 'signed-out' });
       try {
-        set({ state: 'ready', admin: await get<Admin>('whoami') });
+        const me = await get<WhoAmI>('whoami');
+        if (me.actorType !== 'admin' || !me.user) return set({ state: 'refused', message: '' });
+        set({ state: 'ready', admin: { ...me.user, poolId: me.poolId, poolName: me.poolName } });
       } catch (error) {
         if (error instanceof SignedOut) return set({ state: 'signed-out', message: error.message });
         if (error instanceof ApiError && error.statusCode === 403) return set({ state: 'refused', message: error.message });

@@ -19,8 +19,6 @@ const NAV = [
   ['/posts', 'Posts'],
   ['/applications', 'Applications'],
   ['/webhooks', 'Webhooks'],
-  ['/offboarding', 'Offboarding'],
-  ['/scheduled', 'Scheduled resignations'],
   ['/audit', 'Audit log'],
 ] as const;
 
@@ -43,7 +41,7 @@ export function Shell() {
     <>
       <a className="skip" href="#main">Skip to content</a>
       <header className="top">
-        <span className="brand">Userpool console</span>
+        <span className="brand">Userpool console <span className="pool">· {admin.poolName}</span></span>
         <span className="who">
           Signed in as <strong>{admin.name || admin.email || admin.username || admin.userId}</strong>
         </span>

@@ -3,11 +3,23 @@
 // Tokens live in sessionStorage: they last as long as the tab and never reach a cookie.
 import * as oauth from 'oauth4webapi';
 
-/** The console's built-in client in every pool (made by the server; see README, Console). */
-export const CLIENT_ID = 'userpool-console';
+/**
+ * How this pool's console signs in, as GET /api/v3/console-config answers it: the built-in public
+ * client of the pool (`userpool-console` in the default pool), its issuer and its redirect URIs.
+ */
+export interface ConsoleConfig {
+  poolId: string;
+  poolName: string;
+  clientId: string;
+  issuer: string;
+  redirectUri: string;
+  postLogoutRedirectUri: string;
+  scope: string;
+}
 
 const TOKENS_KEY = 'userpool-console.tokens';
 const PENDING_KEY = 'userpool-console.pending';
+const CONFIG_KEY = 'userpool-console.config';
 
 export interface Tokens {
   accessToken: string;
@@ -25,22 +37,35 @@ interface Pending {
   returnTo: string;
 }
 
-export const consoleBase = () => `${location.origin}/console/`;
-const redirectUri = () => `${location.origin}/console/callback`;
-const issuerUrl = () => new URL(`${location.origin}/oidc`);
-const client: oauth.Client = { client_id: CLIENT_ID };
 // http is for a server on this machine (development, tests); anything else is served over https.
 const insecure = () => ({ [oauth.allowInsecureRequests]: location.protocol === 'http:' });
 
-let server: Promise<oauth.AuthorizationServer> | undefined;
-function discover(): Promise<oauth.AuthorizationServer> {
-  server ??= oauth
-    .discoveryRequest(issuerUrl(), insecure())
-    .then((response) => oauth.processDiscoveryResponse(issuerUrl(), response))
-    .catch((error: unknown) => {
-      server = undefined;
-      throw error;
-    });
+/** The pool named by `?pool=` on the console's address, else the one signed in to, else the default pool. */
+async function consoleConfig(): Promise<ConsoleConfig> {
+  const named = new URLSearchParams(location.search).get('pool');
+  const saved = sessionStorage.getItem(CONFIG_KEY);
+  if (saved && !named) return JSON.parse(saved) as ConsoleConfig;
+  const response = await fetch(`/api/v3/console-config${named ? `?pool=${encodeURIComponent(named)}` : ''}`);
+  const body = (await response.json()) as { statusCode: number; message: string; data: ConsoleConfig };
+  if (body.statusCode !== 200) throw new Error(body.message);
+  sessionStorage.setItem(CONFIG_KEY, JSON.stringify(body.data));
+  return body.data;
+}
+
+const servers = new Map<string, Promise<oauth.AuthorizationServer>>();
+function discover(config: ConsoleConfig): Promise<oauth.AuthorizationServer> {
+  const issuer = new URL(config.issuer);
+  let server = servers.get(config.issuer);
+  if (!server) {
+    server = oauth
+      .discoveryRequest(issuer, insecure())
+      .then((response) => oauth.processDiscoveryResponse(issuer, response))
+      .catch((error: unknown) => {
+        servers.delete(config.issuer);
+        throw error;
+      });
+    servers.set(config.issuer, server);
+  }
   return server;
 }
 
@@ -66,7 +91,8 @@ export function forgetTokens(): void {
 
 /** Sends the browser to the hosted sign-in page. */
 export async function signIn(returnTo = location.pathname + location.search): Promise<void> {
-  const as = await discover();
+  const config = await consoleConfig();
+  const as = await discover(config);
   const pending: Pending = {
     verifier: oauth.generateRandomCodeVerifier(),
     state: oauth.generateRandomState(),
@@ -76,10 +102,10 @@ export async function signIn(returnTo = location.pathname + location.search): Pr
   sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending));
   const url = new URL(as.authorization_endpoint!);
   url.search = new URLSearchParams({
-    client_id: CLIENT_ID,
-    redirect_uri: redirectUri(),
+    client_id: config.clientId,
+    redirect_uri: config.redirectUri,
     response_type: 'code',
-    scope: 'openid profile email',
+    scope: config.scope,
     code_challenge: await oauth.calculatePKCECodeChallenge(pending.verifier),
     code_challenge_method: 'S256',
     state: pending.state,
@@ -94,9 +120,11 @@ export async function completeSignIn(): Promise<string> {
   sessionStorage.removeItem(PENDING_KEY);
   if (!raw) throw new Error('This sign-in was not started from this tab, or it was already used. Sign in again.');
   const pending = JSON.parse(raw) as Pending;
-  const as = await discover();
+  const config = await consoleConfig();
+  const as = await discover(config);
+  const client: oauth.Client = { client_id: config.clientId };
   const params = oauth.validateAuthResponse(as, client, new URL(location.href), pending.state);
-  const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri(), pending.verifier, insecure());
+  const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, config.redirectUri, pending.verifier, insecure());
   const result = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: pending.nonce, requireIdToken: true });
   const claims = oauth.getValidatedIdTokenClaims(result)!;
   const tokens: Tokens = {
@@ -113,11 +141,12 @@ export async function completeSignIn(): Promise<string> {
 export async function signOut(): Promise<void> {
   const tokens = currentTokens();
   forgetTokens();
-  const as = await discover();
+  const config = await consoleConfig();
+  const as = await discover(config);
   const url = new URL(as.end_session_endpoint!);
   url.search = new URLSearchParams({
-    client_id: CLIENT_ID,
-    post_logout_redirect_uri: consoleBase(),
+    client_id: config.clientId,
+    post_logout_redirect_uri: config.postLogoutRedirectUri,
     ...(tokens?.idToken ? { id_token_hint: tokens.idToken } : {}),
   }).toString();
   location.assign(url.href);

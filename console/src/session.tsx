@@ -6,6 +6,15 @@ export interface Admin {
   name?: string;
   email?: string;
   username?: string;
+  poolId: string;
+  poolName: string;
+}
+
+export interface WhoAmI {
+  actorType: 'admin' | 'access_key';
+  poolId: string;
+  poolName: string;
+  user?: { userId: string; name?: string; email?: string; username?: string; status: string };
 }
 
 export const SessionContext = createContext<{ admin: Admin; signOut: () => void } | undefined>(undefined);

@@ -54,7 +54,7 @@ function Secret({ appId, appName }: { appId: string; appName: string }) {
   }
   return (
     <>
-      <button type="button" aria-label={`Show the secret of ${appName}`}
+      <button type="button" aria-label={`Show secret of ${appName}`}
         onClick={() => get<{ secret: string }>('get-application-secret', { appId }).then((s) => setSecret(s.secret), setError)}>
         Show secret
       </button>

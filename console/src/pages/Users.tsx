@@ -35,24 +35,26 @@ export function UsersPage() {
   const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<Map<string, User>>(new Map());
   const search = useDebounced(keywords.trim());
-  const ids = { search: useId(), status: useId(), department: useId(), role: useId(), group: useId() };
+  const ids = { search: useId(), status: useId(), department: useId(), role: useId(), group: useId(), note: useId() };
 
   const departments = useLoad(allDepartments, []);
   const roles = useLoad(() => get<Page<Role>>('list-roles', { limit: 50 }), []);
   const groups = useLoad(() => get<Page<Group>>('list-groups', { limit: 50 }), []);
 
+  // list-users filters by status and department; a role's or a group's members come from their own lists.
+  const byMembership = Boolean(role || group);
   const users = useLoad(() => {
+    if (role) {
+      const [namespace, code] = role.split('\n');
+      return get<Page<User>>('list-role-members', { namespace, code, page, limit: LIMIT });
+    }
+    if (group) return get<Page<User>>('list-group-members', { code: group, page, limit: LIMIT });
     const advancedFilter: object[] = [];
     if (status) advancedFilter.push({ field: 'status', operator: 'EQUAL', value: status });
     if (department) {
       const [organizationCode, departmentId] = department.split('\n');
       advancedFilter.push({ field: 'department', operator: 'IN', value: [{ organizationCode, departmentId, includeChildrenDepartments: true }] });
     }
-    if (role) {
-      const [namespace, code] = role.split('\n');
-      advancedFilter.push({ field: 'role', operator: 'IN', value: [{ namespace, code }] });
-    }
-    if (group) advancedFilter.push({ field: 'group', operator: 'IN', value: [group] });
     return post<Page<User>>('list-users', {
       keywords: search || undefined,
       advancedFilter,
@@ -83,18 +85,18 @@ export function UsersPage() {
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <div>
           <label htmlFor={ids.search}>Search</label>
-          <input id={ids.search} type="search" value={keywords} onChange={filter(setKeywords)} placeholder="Name, email, phone or username" />
+          <input id={ids.search} type="search" value={keywords} onChange={filter(setKeywords)} disabled={byMembership} aria-describedby={byMembership ? ids.note : undefined} placeholder="Name, email, phone or username" />
         </div>
         <div>
           <label htmlFor={ids.status}>Status</label>
-          <select id={ids.status} value={status} onChange={filter(setStatus)}>
+          <select id={ids.status} value={status} onChange={filter(setStatus)} disabled={byMembership}>
             <option value="">Any status</option>
             {STATUSES.map((s) => <option key={s}>{s}</option>)}
           </select>
         </div>
         <div>
           <label htmlFor={ids.department}>Department</label>
-          <select id={ids.department} value={department} onChange={filter(setDepartment)}>
+          <select id={ids.department} value={department} onChange={filter(setDepartment)} disabled={byMembership}>
             <option value="">Any department</option>
             {departments.data?.map((d) => (
               <option key={d.departmentId} value={`${d.organizationCode}\n${d.departmentId}`}>{d.path}</option>
@@ -103,7 +105,7 @@ export function UsersPage() {
         </div>
         <div>
           <label htmlFor={ids.role}>Role</label>
-          <select id={ids.role} value={role} onChange={filter(setRole)}>
+          <select id={ids.role} value={role} onChange={(e) => { setGroup(''); filter(setRole)(e); }}>
             <option value="">Any role</option>
             {roles.data?.list.map((r) => (
               <option key={r.id} value={`${r.namespace}\n${r.code}`}>{r.name || r.code}</option>
@@ -112,12 +114,13 @@ export function UsersPage() {
         </div>
         <div>
           <label htmlFor={ids.group}>Group</label>
-          <select id={ids.group} value={group} onChange={filter(setGroup)}>
+          <select id={ids.group} value={group} onChange={(e) => { setRole(''); filter(setGroup)(e); }}>
             <option value="">Any group</option>
             {groups.data?.list.map((g) => <option key={g.id} value={g.code}>{g.name || g.code}</option>)}
           </select>
         </div>
       </form>
+      {byMembership && <p id={ids.note} className="muted">Listing the members of the chosen {role ? 'role' : 'group'}; search, status and department apply to the whole directory and are off meanwhile.</p>}
       <ErrorNote error={users.error} />
       <div className="table-wrap" aria-busy={users.loading}>
         <table>

@@ -27,7 +27,9 @@ const PARTS = {
     source: 'console',
     inputs: ['console', 'package.json'],
     tool: join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
-    args: (tool) => [tool, 'build', '--config', join(ROOT, 'console', 'vite.config.ts'), '--logLevel', 'warn'],
+    args: (tool) => [tool, 'build', '--config', join(ROOT, 'console', 'vite.config.ts'), '--logLevel', 'warn', '--mode', 'production'],
+    // Whatever runs the build (vitest sets NODE_ENV=test), the console ships React's production build.
+    env: { NODE_ENV: 'production' },
     label: 'vite build (console/)',
     after: compressAssets,
     // What the console's build imports; without them (an install that predates the console) the
@@ -64,7 +66,7 @@ function partIsFresh(part) {
 function buildPart(part) {
   if (!existsSync(part.tool)) throw new Error(`dist/ is missing or stale and ${part.label.split(' ')[0]} is not installed: run \`npm install\` (with dev dependencies) and \`npm run build\``);
   const started = Date.now();
-  const result = spawnSync(process.execPath, part.args(part.tool), { cwd: ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, part.args(part.tool), { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...part.env } });
   if (result.status !== 0) throw new Error(`build failed (${part.label}):\n${result.stdout}${result.stderr}`);
   part.after?.();
   writeFileSync(part.stamp, `${new Date(started).toISOString()}\n`);

@@ -114,8 +114,17 @@ export async function signIn(returnTo = location.pathname + location.search): Pr
   location.assign(url.href);
 }
 
-/** Finishes the code flow on /console/callback; answers where to go next. */
-export async function completeSignIn(): Promise<string> {
+let completing: Promise<string> | undefined;
+/**
+ * Finishes the code flow on /console/callback; answers where to go next. A code is good for one
+ * exchange, so a second call (React runs effects twice in development) shares the first one's.
+ */
+export function completeSignIn(): Promise<string> {
+  completing ??= exchangeCode();
+  return completing;
+}
+
+async function exchangeCode(): Promise<string> {
   const raw = sessionStorage.getItem(PENDING_KEY);
   sessionStorage.removeItem(PENDING_KEY);
   if (!raw) throw new Error('This sign-in was not started from this tab, or it was already used. Sign in again.');

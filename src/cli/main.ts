@@ -29,7 +29,7 @@ async function withDatabase<T>(work: (deps: Deps) => Promise<T>): Promise<T> {
   const [{ openDatabase }, { migrateToLatest }] = await store();
   const handle = openDatabase(cfg.databaseUrl);
   try {
-    await migrateToLatest(handle);
+    await migrateToLatest(handle, cfg.masterKey);
     return await work({ db: handle.db, dialect: handle.dialect, masterKey: cfg.masterKey, policy: cfg.policy });
   } finally {
     await handle.close();
@@ -79,7 +79,7 @@ program
     const [{ openDatabase }, { migrateToLatest }] = await store();
     const handle = openDatabase(cfg.databaseUrl);
     try {
-      const ran = await migrateToLatest(handle);
+      const ran = await migrateToLatest(handle, cfg.masterKey);
       console.log(ran.length ? `applied: ${ran.join(', ')}` : 'schema is up to date');
     } finally {
       await handle.close();

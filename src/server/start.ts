@@ -39,7 +39,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
   let nonces: NonceStore | undefined;
   let revocations: { close(): Promise<void> } | undefined;
   try {
-    await migrateToLatest(handle);
+    await migrateToLatest(handle, config.masterKey);
     const baseDeps = { db: handle.db, dialect: handle.dialect, masterKey: config.masterKey, policy: config.policy };
     if (config.bootstrapKey) {
       if ((await ensureBootstrapKey(baseDeps, config.bootstrapKey)) === 'revoked') {

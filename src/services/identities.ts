@@ -3,6 +3,7 @@ import { isUniqueViolation } from '../store/database.js';
 import * as store from '../store/identities.js';
 import type { IdentityRow } from '../store/identities.js';
 import { newId } from '../lib/ids.js';
+import { encryptSecret } from '../lib/secrets.js';
 import { nowIso, parseJson, toJson, opt } from '../store/values.js';
 import { assertThat, badRequest, conflict, notFound } from '../errors.js';
 import type { Scope } from './context.js';
@@ -79,7 +80,8 @@ export async function listExtIdps(scope: Scope, tenantId?: string) {
  * Rows for identities given at create-user or link-identity; every source must exist in the pool
  * and a source's user id can belong to one user only (checked again by the unique index).
  */
-export async function identityRows(db: Db | Tx, poolId: string, userId: string, inputs: IdentityInput[], field = 'identities'): Promise<IdentityRow[]> {
+/** The provider's tokens are stored encrypted under the master key (they are never answered back). */
+export async function identityRows(db: Db | Tx, masterKey: Buffer, poolId: string, userId: string, inputs: IdentityInput[], field = 'identities'): Promise<IdentityRow[]> {
   const rows: IdentityRow[] = [];
   const seen = new Set<string>();
   // An empty field names the body's own fields (link-identity); otherwise items of a list.
@@ -100,8 +102,8 @@ export async function identityRows(db: Db | Tx, poolId: string, userId: string, 
       type: input.type ?? 'generic',
       user_id_in_idp: input.userIdInIdp,
       user_info_in_idp: toJson(input.userInfoInIdp ?? {}),
-      access_token: input.accessToken ?? null,
-      refresh_token: input.refreshToken ?? null,
+      access_token: input.accessToken ? encryptSecret(masterKey, input.accessToken) : null,
+      refresh_token: input.refreshToken ? encryptSecret(masterKey, input.refreshToken) : null,
       origin_conn_ids: toJson(input.originConnIds ?? []),
       created_at: nowIso(),
     });
@@ -140,7 +142,7 @@ export async function getUserLoggedInIdentities(scope: Scope, userId: string, us
 export async function linkIdentity(scope: Scope, input: { userId: string; extIdpId: string; userIdInIdp: string; type?: string }) {
   await scope.db.transaction().execute(async (trx) => {
     const user = await resolveUser(trx, scope.poolId, input.userId, 'user_id');
-    const rows = await identityRows(trx, scope.poolId, user.id, [input], '');
+    const rows = await identityRows(trx, scope.masterKey, scope.poolId, user.id, [input], '');
     await insertOrConflict(() => store.insertIdentities(trx, rows), `userIdInIdp: identity ${input.extIdpId}:${input.userIdInIdp} already belongs to a user`);
     await enqueueEvent(trx, scope, 'user:link-account', { userId: user.id, extIdpId: input.extIdpId, userIdInIdp: input.userIdInIdp, type: input.type ?? null });
   });

@@ -163,7 +163,7 @@ export async function createUsers(
       await extra.inTransaction?.(trx, rows);
       for (const [i, input] of inputs.entries()) {
         if (input.identities?.length) {
-          await identityStore.insertIdentities(trx, await identityRows(trx, scope.poolId, rows[i].id, input.identities, `${where(i)}identities`));
+          await identityStore.insertIdentities(trx, await identityRows(trx, scope.masterKey, scope.poolId, rows[i].id, input.identities, `${where(i)}identities`));
         }
         if (input.departmentIds?.length) {
           await placeInDepartments(trx, scope, rows[i].id, input.departmentIds, options.departmentIdType, `${where(i)}departmentIds`);

@@ -3,10 +3,10 @@ import type { DatabaseHandle } from './database.js';
 import { allMigrations } from './migrations/index.js';
 
 /** Brings the schema up to date; returns the names of the migrations it ran. */
-export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
+export async function migrateToLatest(handle: DatabaseHandle, masterKey?: Buffer): Promise<string[]> {
   const migrator = new Migrator({
     db: handle.db,
-    provider: { getMigrations: async () => allMigrations(handle.dialect) },
+    provider: { getMigrations: async () => allMigrations(handle.dialect, masterKey) },
     migrationTableName: 'userpool_migrations',
     migrationLockTableName: 'userpool_migrations_lock',
     // Numbers are handed out per feature and land in any order; each migration only adds its own tables.

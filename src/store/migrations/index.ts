@@ -15,10 +15,14 @@ import { accessKeyOwners } from './0013_access_key_owners.js';
 import { selfService } from './0016_self_service.js';
 import { signatureNonces } from './0018_signature_nonces.js';
 import { userIdentifiers } from './0018b_user_identifiers.js';
+import { identityTokens } from './0018c_identity_tokens.js';
 import { auditActors } from './0021_audit_actors.js';
 
-/** Every migration in order; names never change once released. */
-export function allMigrations(dialect: Dialect): Record<string, Migration> {
+/**
+ * Every migration in order; names never change once released. The master key is needed only by
+ * migrations that encrypt data already stored.
+ */
+export function allMigrations(dialect: Dialect, masterKey?: Buffer): Record<string, Migration> {
   return {
     '0001_foundation': foundation(dialect),
     '0002_organizations': organizations(dialect),
@@ -35,6 +39,7 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '0016_self_service': selfService(),
     '0018_signature_nonces': signatureNonces(dialect),
     '0018b_user_identifiers': userIdentifiers(),
+    '0018c_identity_tokens': identityTokens(masterKey),
     '0021_audit_actors': auditActors(),
   };
 }

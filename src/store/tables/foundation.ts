@@ -101,6 +101,7 @@ export interface UserIdentitiesTable {
   type: string;
   user_id_in_idp: string;
   user_info_in_idp: string;
+  /** The provider's tokens, AES-256-GCM under the master key (migration 0018c encrypted older rows). */
   access_token: string | null;
   refresh_token: string | null;
   origin_conn_ids: string;

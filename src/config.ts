@@ -24,6 +24,8 @@ export interface Config {
   databasePoolSize: number;
   /** How often a server prunes expired tokens, sessions and old login history; 0 never. */
   pruneIntervalSeconds: number;
+  /** How often each process looks for due scheduled resignations (SCHEDULE_POLL_MS); 0 runs no scheduler here. */
+  schedulePollMs: number;
   /** How long a stopping server waits for requests and background work in flight. */
   shutdownTimeoutSeconds: number;
   /** Prometheus metrics at /metrics: off, or on (behind a bearer token when one is set). */
@@ -161,6 +163,7 @@ export function loadConfig(env: Env = process.env): Config {
     accessKeyCacheSeconds: integer(env, 'ACCESS_KEY_CACHE_SECONDS', 5, 0, 3600),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     pruneIntervalSeconds: integer(env, 'PRUNE_INTERVAL_SECONDS', 3600, 0, 604_800),
+    schedulePollMs: integer(env, 'SCHEDULE_POLL_MS', 1000, 0, 3_600_000),
     shutdownTimeoutSeconds: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 3600),
     metrics: metrics(env),
     delivery: {

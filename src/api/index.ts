@@ -16,6 +16,7 @@ import { registerAccessKeyRoutes } from './access-keys.js';
 import { registerSelfServiceRoutes } from './self-service.js';
 import { registerSignUpRoutes } from './signup.js';
 import { registerConsoleRoutes } from './console.js';
+import { registerOffboardingRoutes } from './offboarding.js';
 
 /** Every GenAuth API family; one module each. */
 export async function registerApi(app: FastifyInstance): Promise<void> {
@@ -36,4 +37,5 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
   registerSelfServiceRoutes(app);
   registerSignUpRoutes(app);
   registerConsoleRoutes(app);
+  registerOffboardingRoutes(app);
 }

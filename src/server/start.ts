@@ -13,6 +13,7 @@ import { buildApp } from './app.js';
 import type { ServerState } from './health.js';
 import { createMetrics } from './metrics.js';
 import { startDeliveryWorker, type DeliveryWorker } from '../delivery/worker.js';
+import { startResignationScheduler, type ResignationScheduler } from '../scheduler/worker.js';
 import type { Deps } from '../services/context.js';
 import { connectionWatch, type ConnectionWatch } from '../lib/connection-watch.js';
 
@@ -22,6 +23,8 @@ export interface RunningServer {
   url: string;
   /** Undefined when DELIVERY_POLL_MS is 0. */
   deliveries?: DeliveryWorker;
+  /** Undefined when SCHEDULE_POLL_MS is 0. */
+  scheduler?: ResignationScheduler;
   /**
    * Stops gracefully: readiness turns 503, the listener closes, requests and background work in
    * flight finish, then Redis and the database close. Whatever still runs at the deadline
@@ -95,6 +98,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
     const url = await app.listen({ host: config.host, port: config.port });
     const pruning = schedulePruning(app, deps, config.pruneIntervalSeconds);
     const deliveries = config.delivery.pollMs > 0 ? startDeliveryWorker(deps, config.delivery, app.log) : undefined;
+    const scheduler = config.schedulePollMs > 0 ? startResignationScheduler(deps, config.schedulePollMs, app.log) : undefined;
     const store = nonces;
     const listener = revocations;
     return {
@@ -102,6 +106,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
       app,
       url,
       deliveries,
+      scheduler,
       async close(deadlineMs = config.shutdownTimeoutSeconds * 1000) {
         state.draining = true;
         let timer: NodeJS.Timeout | undefined;
@@ -110,7 +115,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
         // flight; background work (pruning) finishes its current run meanwhile. The delivery
         // worker stops once no request can queue more: sends in flight get part of the deadline,
         // the rest are cut and their claims given back.
-        const drained = Promise.all([app.close().then(() => deliveries?.stop(Math.min(5000, deadlineMs / 2))), pruning.stop()]).then(() => 'drained' as const);
+        const drained = Promise.all([app.close().then(() => deliveries?.stop(Math.min(5000, deadlineMs / 2))), pruning.stop(), scheduler?.stop()]).then(() => 'drained' as const);
         const outcome = await Promise.race([drained, deadline]);
         clearTimeout(timer);
         if (outcome === 'forced') {

@@ -16,12 +16,19 @@ import type { Deps } from './context.js';
  * refresh tokens stop working and their access tokens introspect as inactive and are refused by
  * userinfo, on every server process. Resignation calls this.
  */
-export async function revokeUserTokens(trx: Tx, deps: Deps, poolId: string, userIds: string[], reason: string): Promise<number> {
+export async function revokeUserTokens(trx: Tx, deps: Deps, poolId: string, userIds: string[], reason: string): Promise<UserTokensEnded> {
   const at = nowIso();
-  await providerSessions.revokeProviderSessions(trx, poolId, { userIds }, at, reason);
+  const signOn = await providerSessions.revokeProviderSessions(trx, poolId, { userIds }, at, reason);
   const ended = await tokens.revokeUserSessions(trx, poolId, userIds, at, reason);
-  await announceLogout(trx, deps, ended);
-  return ended.length;
+  const logoutNotices = await announceLogout(trx, deps, ended);
+  return { sessions: ended, signOnSessions: signOn, logoutNotices };
+}
+
+/** What ending a user's sign-ins ended: application sessions, hosted-page sessions, back-channel logouts queued. */
+export interface UserTokensEnded {
+  sessions: EndedSession[];
+  signOnSessions: Array<{ id: string; user_id: string }>;
+  logoutNotices: number;
 }
 
 /**

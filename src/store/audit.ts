@@ -72,3 +72,17 @@ export async function attachClient(db: Conn, poolId: string, requestId: string, 
   const result = await db.updateTable('admin_audit_logs').set({ client_ip: clientIp, user_agent: userAgent }).where('pool_id', '=', poolId).where('request_id', '=', requestId).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/**
+ * Successful entries of the given actions about any of `targetIds` and/or made by `requestId`,
+ * oldest first (the receipts of resignations).
+ */
+export async function findEntries(db: Conn, poolId: string, filter: { actions: string[]; targetIds?: string[]; requestId?: string; limit: number }): Promise<AuditRow[]> {
+  let query = db.selectFrom('admin_audit_logs').selectAll().where('pool_id', '=', poolId).where('success', '=', 1).where('action', 'in', filter.actions);
+  if (filter.requestId) query = query.where('request_id', '=', filter.requestId);
+  if (filter.targetIds?.length) {
+    const targets = filter.targetIds;
+    query = query.where('id', 'in', db.selectFrom('admin_audit_log_targets').select('log_id').where('pool_id', '=', poolId).where('target_id', 'in', targets));
+  }
+  return query.orderBy('created_at').orderBy('id').limit(filter.limit).execute();
+}

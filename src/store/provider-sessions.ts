@@ -32,15 +32,15 @@ export async function findProviderSession(db: Db | Tx, poolId: string, id: strin
   return db.selectFrom('provider_sessions').selectAll().where('pool_id', '=', poolId).where('id', '=', id).executeTakeFirst();
 }
 
-/** Ends provider sessions by id, or all of some users'; answers the ids it ended. */
+/** Ends provider sessions by id, or all of some users'; answers those it ended and their users. */
 export async function revokeProviderSessions(
   db: Db | Tx, poolId: string, by: { ids?: string[]; userIds?: string[] }, at: string, reason: string,
-): Promise<string[]> {
+): Promise<Array<{ id: string; user_id: string }>> {
   if ((by.ids?.length ?? 0) === 0 && (by.userIds?.length ?? 0) === 0) return [];
   let query = db.updateTable('provider_sessions').set({ revoked_at: at, revoked_reason: reason }).where('pool_id', '=', poolId).where('revoked_at', 'is', null);
   if (by.ids?.length) query = query.where('id', 'in', by.ids);
   if (by.userIds?.length) query = query.where('user_id', 'in', by.userIds);
-  return (await query.returning('id').execute()).map((r) => r.id);
+  return query.returning(['id', 'user_id']).execute();
 }
 
 /** Removes provider sessions that ended or expired before `before`. */

@@ -17,6 +17,7 @@ import { signatureNonces } from './0018_signature_nonces.js';
 import { userIdentifiers } from './0018b_user_identifiers.js';
 import { identityTokens } from './0018c_identity_tokens.js';
 import { auditActors } from './0021_audit_actors.js';
+import { scheduledResignations } from './0022_scheduled_resignations.js';
 
 /**
  * Every migration in order; names never change once released. The master key is needed only by
@@ -41,5 +42,6 @@ export function allMigrations(dialect: Dialect, masterKey?: Buffer): Record<stri
     '0018b_user_identifiers': userIdentifiers(),
     '0018c_identity_tokens': identityTokens(masterKey),
     '0021_audit_actors': auditActors(),
+    '0022_scheduled_resignations': scheduledResignations(dialect),
   };
 }

@@ -19,6 +19,8 @@ const NAV = [
   ['/posts', 'Posts'],
   ['/applications', 'Applications'],
   ['/webhooks', 'Webhooks'],
+  ['/offboarding', 'Offboarding'],
+  ['/scheduled', 'Scheduled resignations'],
   ['/audit', 'Audit log'],
 ] as const;
 

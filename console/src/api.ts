@@ -25,6 +25,11 @@ function queryString(query: Query): string {
 }
 
 async function send<T>(method: 'GET' | 'POST', name: string, input: Query | object): Promise<T> {
+  return (await sendForEnvelope<T>(method, name, input)).data;
+}
+
+/** The whole answer: `data` and the request id that names this call in the audit log and receipts. */
+async function sendForEnvelope<T>(method: 'GET' | 'POST', name: string, input: Query | object): Promise<{ data: T; requestId: string }> {
   const tokens = currentTokens();
   if (!tokens) throw new SignedOut('Your session ended. Sign in again.');
   const url = `/api/v3/${name}${method === 'GET' ? queryString(input as Query) : ''}`;
@@ -46,11 +51,19 @@ async function send<T>(method: 'GET' | 'POST', name: string, input: Query | obje
     | undefined;
   if (!body) throw new ApiError(`The server answered ${response.status} without a readable body.`, response.status);
   if (body.statusCode !== 200) throw new ApiError(body.message, body.statusCode, body.apiCode, body.requestId);
-  return body.data;
+  return { data: body.data, requestId: body.requestId ?? '' };
 }
 
 export const get = <T>(name: string, query: Query = {}) => send<T>('GET', name, query);
 export const post = <T>(name: string, body: object = {}) => send<T>('POST', name, body);
+export const postForEnvelope = <T>(name: string, body: object = {}) => sendForEnvelope<T>('POST', name, body);
+
+/** Splits a list into the batches the API takes (50 for resignation). */
+export function chunks<T>(items: T[], size = 50): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
 
 export interface Page<T> {
   list: T[];

@@ -3,7 +3,8 @@ import { get, post, type Page } from '../api';
 import { useLoad, type Loaded } from '../hooks';
 import { Empty, ErrorNote, Loading, PageHeader, Section, StatusBadge, formatTime } from '../components/ui';
 import { displayName, type Group, type Namespace, type Post, type Role, type User } from '../types';
-import type { AuditEntry } from './Audit';
+import { receiptsOf, type Receipt, type Schedule } from '../offboarding';
+import { download } from '../components/ui';
 
 interface UserDepartment { departmentId: string; name: string; organizationCode: string; isMainDepartment: boolean; isLeader: boolean; departmentNamePath?: string[] }
 interface Grant { resourceCode: string; resourceType: string; actions: string[]; effect: string; namespace: string; source?: { targetType: string; targetIdentifier: string } }
@@ -11,7 +12,6 @@ interface Identity { identityId: string; extIdpId: string; provider: string; use
 interface LoggedInApp { appId: string; appName: string }
 interface Login { appName: string; clientIp: string; time: string; success: boolean; failureReason?: string; userAgent?: string }
 
-const RESIGN_ACTIONS = ['resign-user', 'resign-user-batch', 'scheduled-resignation'];
 
 /** Every namespace's answer for `load`, each row tagged with its namespace. */
 async function perNamespace<T>(load: (namespace: string) => Promise<T[]>): Promise<Array<T & { namespace: string }>> {
@@ -33,10 +33,12 @@ export function UserPage({ userId }: { userId: string }) {
   const identities = useLoad(() => get<Identity[]>('get-user-identities', q), [userId]);
   const sessions = useLoad(() => get<LoggedInApp[]>('get-user-loggedin-apps', q), [userId]);
   const logins = useLoad(() => get<Page<Login>>('get-user-login-history', { ...q, page: 1, limit: 20 }), [userId]);
+  // The receipt says when and by whom; it exists for every resignation, however it was made.
   const resignation = useLoad(async () => {
-    const entries = await post<Page<AuditEntry>>('get-admin-audit-logs', { targetId: userId, pagination: { page: 1, limit: 50 } });
-    return entries.list.find((e) => RESIGN_ACTIONS.includes(e.action) && e.success) ?? null;
+    const receipts = await receiptsOf([userId]);
+    return receipts.list.length ? { receipt: receipts.list[0] as Receipt, csv: receipts.csv } : null;
   }, [userId]);
+  const scheduled = useLoad(async () => (await post<{ list: Schedule[] }>('list-scheduled-resignations', { userIds: [userId], status: ['pending'] })).list[0] ?? null, [userId]);
 
   if (user.error) return <><PageHeader title="User" /><ErrorNote error={user.error} /></>;
   if (!user.data) return <><PageHeader title="User" /><p role="status" className="muted">Loading…</p></>;
@@ -49,17 +51,30 @@ export function UserPage({ userId }: { userId: string }) {
         {!resigned && (
           <>
             <Link className="button primary" href={`/offboarding?ids=${u.userId}`}>Offboard…</Link>
-            <Link className="button" href={`/scheduled?ids=${u.userId}`}>Schedule resignation…</Link>
+            {!scheduled.data && <Link className="button" href={`/scheduled?ids=${u.userId}`}>Schedule resignation…</Link>}
           </>
         )}
       </PageHeader>
       {resigned && (
         <div className="notice resigned" role="note" aria-label="Resigned">
-          <strong>Resigned</strong> on {formatTime(u.statusChangedAt)}
-          {resignation.data && <> by {resignation.data.adminUserDisplayName || resignation.data.adminUserId}</>}
-          {resignation.data?.requestId && <> (request {resignation.data.requestId})</>}. This account is closed: it cannot sign in,
-          be re-activated or be given new relations; deleting it is the only change left.
+          <p>
+            <strong>Resigned</strong> on {formatTime(resignation.data?.receipt.resignedAt ?? u.statusChangedAt)}
+            {resignation.data && <> by {resignation.data.receipt.actorName || resignation.data.receipt.actor}{resignation.data.receipt.scheduleId ? ' (scheduled)' : ''}</>}.
+            This account is closed: it cannot sign in, be re-activated or be given new relations.
+          </p>
+          {resignation.data && (
+            <div className="actions-row">
+              <button type="button" onClick={() => download(`resignation-receipt-${u.userId}.csv`, resignation.data!.csv, 'text/csv')}>Download receipt (CSV)</button>
+              <button type="button" onClick={() => download(`resignation-receipt-${u.userId}.json`, JSON.stringify(resignation.data!.receipt, null, 2), 'application/json')}>Download receipt (JSON)</button>
+            </div>
+          )}
         </div>
+      )}
+      {!resigned && scheduled.data && (
+        <p className="notice" role="note">
+          Resignation scheduled for <strong>{formatTime(scheduled.data.resignAt)}</strong> by {scheduled.data.scheduledBy.actorName || scheduled.data.scheduledBy.actor}.{' '}
+          <Link href="/scheduled">Manage scheduled resignations</Link>
+        </p>
       )}
       <Section title="Profile">
         <dl className="facts">

@@ -1,0 +1,106 @@
+// The offboarding API (ours, beside GenAuth's resign-user-batch): preview, receipts, schedules.
+import { chunks, post, postForEnvelope } from './api';
+import type { UserIdType } from './types';
+
+export interface Removed {
+  departments: Array<{ departmentId: string; isLeader: boolean; isMainDepartment: boolean }>;
+  roles: Array<{ roleId: string }>;
+  groups: Array<{ groupId: string }>;
+  posts: Array<{ postId: string }>;
+  authorizations: Array<{ authorizationId: string; namespace: string; resourceCode: string; resourceType: string; actions: unknown; effect: string }>;
+  publicAccounts: Array<{ publicAccountId: string; userId: string }>;
+  applicationAccess: Array<{ appId: string; effect: string }>;
+}
+
+export interface PreviewItem {
+  id: string;
+  userId: string;
+  status: string;
+  alreadyResigned: boolean;
+  removed: Removed | null;
+  sessionsEnded: Array<{ sessionId: string; appId: string }>;
+  signOnSessionsEnded: number;
+  eventsQueued: Array<{ type: string; eventId: string }>;
+  schedulesSuperseded: Array<{ scheduleId: string; resignAt: string }>;
+}
+
+export interface Receipt {
+  receiptId: string;
+  userId: string;
+  requestId: string;
+  action: string;
+  actorType: string;
+  actor: string;
+  actorName?: string;
+  resignedAt: string;
+  removed: Removed;
+  sessionsEnded: Array<{ sessionId: string; appId: string }>;
+  signOnSessionsEnded: number;
+  eventsQueued: Array<{ type: string; eventId: string }>;
+  scheduleId?: string;
+}
+
+export interface Schedule {
+  scheduleId: string;
+  userId: string;
+  identifier: string;
+  userIdType: string;
+  resignAt: string;
+  status: 'pending' | 'done' | 'cancelled' | 'superseded' | 'failed';
+  scheduledBy: { actorType: string; actor: string; actorName?: string };
+  requestId: string;
+  performedRequestId?: string;
+  finishedAt?: string;
+  error?: string;
+  createdAt: string;
+}
+
+export const RELATIONS: Array<[keyof Removed, string]> = [
+  ['departments', 'Departments'],
+  ['roles', 'Roles'],
+  ['groups', 'Groups'],
+  ['posts', 'Posts'],
+  ['authorizations', 'Grants'],
+  ['publicAccounts', 'Public accounts'],
+  ['applicationAccess', 'Application access'],
+];
+
+/** The dry run for any number of identifiers, 50 at a time. */
+export async function previewAll(ids: string[], userIdType: UserIdType): Promise<{ list: PreviewItem[]; unresolved: string[] }> {
+  const out = { list: [] as PreviewItem[], unresolved: [] as string[] };
+  for (const batch of chunks(ids)) {
+    const answer = await post<{ list: PreviewItem[]; unresolved: string[] }>('preview-resignation', { userIds: batch, userIdType });
+    out.list.push(...answer.list);
+    out.unresolved.push(...answer.unresolved);
+  }
+  return out;
+}
+
+/** Resigns by user id, 50 at a time (each batch all or nothing); answers each batch's request id. */
+export async function resignAll(userIds: string[], progress: (done: number) => void): Promise<string[]> {
+  const requestIds: string[] = [];
+  let done = 0;
+  for (const batch of chunks(userIds)) {
+    const answer = await postForEnvelope<{ success: boolean }>('resign-user-batch', { userIds: batch, userIdType: 'user_id' });
+    requestIds.push(answer.requestId);
+    done += batch.length;
+    progress(done);
+  }
+  return requestIds;
+}
+
+/** Receipts of these people's resignations (the latest first), with the server's CSV of them. */
+export async function receiptsOf(userIds: string[]): Promise<{ list: Receipt[]; csv: string }> {
+  const list: Receipt[] = [];
+  let csv = '';
+  for (const batch of chunks(userIds, 500)) {
+    const answer = await post<{ list: Receipt[]; csv?: string }>('get-resignation-receipts', { userIds: batch, format: 'csv' });
+    list.push(...answer.list);
+    const text = answer.csv ?? '';
+    // One header line for the whole file.
+    csv += csv ? text.slice(text.indexOf('\n') + 1) : text;
+  }
+  return { list, csv };
+}
+
+export const count = (removed: Removed | null) => (removed ? RELATIONS.reduce((n, [key]) => n + removed[key].length, 0) : 0);

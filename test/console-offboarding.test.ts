@@ -95,7 +95,7 @@ describe('offboarding in the console', () => {
     await page.getByRole('link', { name: leavers[0].userId }).click();
     const notice = page.getByRole('note', { name: 'Resigned' });
     await notice.waitFor();
-    expect(await notice.innerText()).toContain('by Ada Admin');
+    await expect.poll(() => notice.innerText()).toContain('by Ada Admin');
     expect(await page.getByRole('link', { name: 'Offboard…' }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Schedule resignation…' }).count()).toBe(0);
     expect(await seriousA11yViolations(page)).toEqual([]);
@@ -151,7 +151,7 @@ describe('offboarding in the console', () => {
     await page.goto(`${t.url}/console/users/${leaver.userId}`);
     const notice = page.getByRole('note', { name: 'Resigned' });
     await notice.waitFor();
-    expect(await notice.innerText()).toContain('(scheduled)');
+    await expect.poll(() => notice.innerText()).toContain('by Ada Admin (scheduled)');
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -13,7 +13,10 @@ export default defineConfig({
     globals: true,
     globalSetup: [new URL('./test/sdk-specs/global-setup.ts', import.meta.url).pathname],
     setupFiles: [new URL('./test/sdk-specs/env.ts', import.meta.url).pathname, new URL('./test/sdk-specs/cloud-fixtures.ts', import.meta.url).pathname],
-    alias: [{ find: /^\.\.\/\.\.\/src\/models$/, replacement: new URL('./test/sdk-specs/models-shim.ts', import.meta.url).pathname }],
+    alias: [
+      { find: /^\.\.\/\.\.\/src\/models$/, replacement: new URL('./test/sdk-specs/models-shim.ts', import.meta.url).pathname },
+      { find: /^\.\.\/\.\.\/src$/, replacement: new URL('./test/sdk-specs/sdk-index-shim.ts', import.meta.url).pathname },
+    ],
     testTimeout: 30_000,
     maxWorkers: 1,
     server: { deps: { inline: [/authing-node-sdk/] } },

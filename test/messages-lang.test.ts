@@ -57,6 +57,16 @@ describe('messages in the caller language', () => {
     expect(await t.management.createNamespacesBatch(emptyCode)).toMatchObject({ statusCode: 400, message: 'list[0].code: namespace code must not be empty' });
   });
 
+  it('refuses create-user without an identifier, or with a country code but no phone, in the cloud wording', async () => {
+    expect(await t.zh.createUser({} as never)).toMatchObject({ statusCode: 400, message: 'Must contain one of the following fields: username, phone, email' });
+    expect(await t.zh.createUser({ email: 'cc@example.com', phoneCountryCode: '+86' } as never)).toMatchObject({ statusCode: 400, message: 'phone cannot be empty' });
+    expect(await t.management.createUser({ email: 'cc@example.com', phoneCountryCode: '+86' } as never)).toMatchObject({
+      statusCode: 400,
+      message: 'phone: phoneCountryCode was given without a phone',
+    });
+    expect((await t.management.isUserExists({ email: 'cc@example.com' })).data.exists).toBe(false);
+  });
+
   it('refuses an empty department list for set-user-departments in both languages, changing nothing', async () => {
     const user = (await t.management.createUser({ username: `lang_${Date.now()}` } as never)).data;
     expect(await t.zh.setUserDepartments({ userId: user.userId, departments: [] })).toMatchObject({ statusCode: 400, message: '参数 departments 格式错误' });

@@ -212,7 +212,7 @@ describe('public accounts through the official ManagementClient', () => {
     const person = await createUser();
     expect((await t.management.getPublicAccountRoles({ userId: person.userId })).statusCode).toBe(404);
     expect((await t.management.getGroupsOfPublicAccount({ userId: person.userId })).statusCode).toBe(404);
-    const refused = await t.management.setPublicAccountOfDepartments({ userId: person.userId, departments: [] } as never);
+    const refused = await t.management.setPublicAccountOfDepartments({ userId: person.userId, departments: [{ departmentId: 'any' }] } as never);
     expect(refused.statusCode).toBe(404);
     expect(refused.message).toContain('not a public account');
   });

@@ -17,6 +17,7 @@ import { registerSelfServiceRoutes } from './self-service.js';
 import { registerSignUpRoutes } from './signup.js';
 import { registerConsoleRoutes } from './console.js';
 import { registerOffboardingRoutes } from './offboarding.js';
+import { registerCustomFieldRoutes } from './custom-fields.js';
 
 /** Every GenAuth API family; one module each. */
 export async function registerApi(app: FastifyInstance): Promise<void> {
@@ -38,4 +39,5 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
   registerSignUpRoutes(app);
   registerConsoleRoutes(app);
   registerOffboardingRoutes(app);
+  registerCustomFieldRoutes(app);
 }

@@ -17,6 +17,14 @@ export const userErrors = table({
       `${field}: ${ids.map((id) => `"${id}"`).join(', ')} ${ids.length === 1 ? 'has' : 'have'} resigned; a resigned user cannot be given new relations`,
       '用户已离职',
     ),
+  needsIdentifier: (field: string) =>
+    fail(
+      400,
+      ApiCode.VALIDATION,
+      `${field}: a user needs at least one of username, email, phone, externalId or identities`,
+      'Must contain one of the following fields: username, phone, email',
+    ),
+  countryCodeWithoutPhone: (field: string) => fail(400, ApiCode.VALIDATION, `${field}: phoneCountryCode was given without a phone`, 'phone cannot be empty'),
   noIdentifierGiven: () =>
     fail(400, ApiCode.VALIDATION, 'username: give at least one of username, email, phone or externalId', '参数 username, email, phone, externalId 格式错误'),
   unknownListField: (where: string, field: string, known: string[]) => invalidParam(where, `cannot filter or sort on "${field}"; known fields are ${known.join(', ')}`),

@@ -61,7 +61,7 @@ export async function ensureConsole(deps: Deps, pool: { id: string; name: string
     await store.ensureAdminRole(
       trx,
       { id: newId(), pool_id: pool.id, code: ADMIN_NAMESPACE, name: 'Userpool', description: 'Reserved: roles of Userpool itself', created_at: now, updated_at: now },
-      { id: newId(), pool_id: pool.id, code: ADMIN_ROLE, name: 'Administrator', description: 'May use the console: every management call, as themselves', status: 'ENABLE', disable_time: null, enable_permission_apply: 0, created_at: now, updated_at: now },
+      { id: newId(), pool_id: pool.id, code: ADMIN_ROLE, name: 'Administrator', description: 'May use the console: every management call, as themselves', status: 'ENABLE', disable_time: null, enable_permission_apply: 0, custom_data: '{}', created_at: now, updated_at: now },
     );
     const existing = await store.findConsoleApplication(trx, pool.id);
     if (existing && !isConsoleClient(existing)) return undefined; // an ordinary application took the identifier before it was reserved

@@ -44,7 +44,7 @@ function toGroupView(row: GroupRow, options: ViewOptions = {}, members: UserView
 const groupNotFound = groupErrors.notFound;
 const duplicate = (code: string, field: string) => conflict(`${field}: group "${code}" already exists in this user pool (分组标识符已存在)`);
 
-async function findGroup(db: Db | Tx, poolId: string, code: string, field = 'code'): Promise<GroupRow> {
+export async function findGroup(db: Db | Tx, poolId: string, code: string, field = 'code'): Promise<GroupRow> {
   const [row] = await store.findByCodes(db, poolId, [code]);
   if (!row) throw groupNotFound(code, field);
   return row;

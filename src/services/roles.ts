@@ -62,7 +62,7 @@ function parseTime(value: string | number | undefined | null, field: string): nu
   return Math.trunc(n);
 }
 
-async function findRole(db: Db | Tx, poolId: string, code: string, namespace: string | undefined, write?: Tx): Promise<RoleWithNamespace> {
+export async function findRole(db: Db | Tx, poolId: string, code: string, namespace: string | undefined, write?: Tx): Promise<RoleWithNamespace> {
   const ns = write ? await namespaceForWrite(write, poolId, namespace) : await namespaceForRead(db, poolId, namespace);
   const [row] = await store.findByCodes(db, poolId, ns.id, [code]);
   if (!row) throw roleNotFound(code, ns.code);
@@ -92,7 +92,7 @@ async function insertRoles(scope: Scope, inputs: RoleInput[], where: (i: number)
       }
       rows.push({
         id: newId(), pool_id: scope.poolId, namespace_id: ns.id, code: input.code, name: input.name || input.code, description: input.description ?? null,
-        status: 'ENABLE', disable_time: parseTime(input.disableTime, `${where(i)}disableTime`), enable_permission_apply: 0, created_at: now, updated_at: now,
+        status: 'ENABLE', disable_time: parseTime(input.disableTime, `${where(i)}disableTime`), enable_permission_apply: 0, custom_data: '{}', created_at: now, updated_at: now,
       });
     }
     try {

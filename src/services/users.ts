@@ -19,6 +19,7 @@ import { userErrors } from '../messages/users.js';
 import { toBool } from '../store/values.js';
 import type { EventName } from './event-catalogue.js';
 import { syncIdentifiers } from './user-identifiers.js';
+import { checkCustomData } from './custom-fields.js';
 
 export type CreateUserInput = Partial<Record<ProfileField, string>> & {
   status?: UserStatus;
@@ -115,8 +116,9 @@ export async function createUsers(
   const where = (i: number) => (inputs.length > 1 ? `list[${i}].` : '');
   inputs.forEach((input, i) => {
     if (!input.username && !input.email && !input.phone && !input.externalId && !input.identities?.length) {
-      throw badRequest(`${where(i)}username: a user needs at least one of username, email, phone, externalId or identities`);
+      throw userErrors.needsIdentifier(`${where(i)}username`);
     }
+    if (input.phoneCountryCode && !input.phone) throw userErrors.countryCodeWithoutPhone(`${where(i)}phone`);
     if (input.status === 'Resigned') throw badRequest(`${where(i)}status: a user cannot be created as Resigned; create it, then call resign-user`, ApiCode.USER_RESIGNED);
   });
   const hashes = await Promise.all(inputs.map((input) => (input.password ? hashPassword(input.password) : Promise.resolve(null))));
@@ -158,6 +160,9 @@ export async function createUsers(
   try {
     return await scope.db.transaction().execute(async (trx) => {
       await assertUnique(trx, scope.poolId, inputs.map((input, i) => ({ values: input, where: where(i) })));
+      for (const [i, input] of inputs.entries()) {
+        if (input.customData) rows[i].custom_data = toJson(await checkCustomData(trx, scope.poolId, 'USER', input.customData, `${where(i)}customData`));
+      }
       await store.insertUsers(trx, rows);
       for (const [i, row] of rows.entries()) await syncIdentifiers(trx, scope.poolId, row.id, undefined, row, where(i));
       await extra.inTransaction?.(trx, rows);
@@ -242,7 +247,8 @@ export async function updateResolvedUser(trx: Tx, scope: Scope, user: UserRow, i
     changes.status_changed_at = now;
   }
   if (input.customData !== undefined) {
-    changes.custom_data = toJson({ ...parseJson<Record<string, unknown>>(user.custom_data, {}), ...input.customData });
+    const checked = await checkCustomData(trx, scope.poolId, 'USER', input.customData, `${where}customData`);
+    changes.custom_data = toJson({ ...parseJson<Record<string, unknown>>(user.custom_data, {}), ...checked });
   }
   if (hash) {
     changes.password_hash = hash;

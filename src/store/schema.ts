@@ -9,7 +9,8 @@ import type { DeliveryTables } from './tables/deliveries.js';
 import type { HostedTables } from './tables/hosted.js';
 import type { ScheduledTables } from './tables/scheduled.js';
 import type { SecurityTables } from './tables/security.js';
+import type { CustomFieldTables } from './tables/custom-fields.js';
 
 /** Every table, one interface per family so each family's rows live beside its migration. */
 export interface Database
-  extends FoundationTables, OrganizationTables, RoleGroupTables, PostResourceTables, AuditTables, ApplicationTables, HostedTables, ScimTables, DeliveryTables, SecurityTables, ScheduledTables {}
+  extends FoundationTables, OrganizationTables, RoleGroupTables, PostResourceTables, AuditTables, ApplicationTables, HostedTables, ScimTables, DeliveryTables, SecurityTables, ScheduledTables, CustomFieldTables {}

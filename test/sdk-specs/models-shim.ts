@@ -14,3 +14,5 @@ export { CreateResourceBatchItemDto } from '../../node_modules/authing-node-sdk/
 export { CreateResourceDto } from '../../node_modules/authing-node-sdk/src/models/CreateResourceDto';
 export { ResourceItemDto } from '../../node_modules/authing-node-sdk/src/models/ResourceItemDto';
 export { UpdateResourceDto } from '../../node_modules/authing-node-sdk/src/models/UpdateResourceDto';
+// The user specs declare custom fields with SetCustomFieldDto's enums.
+export { SetCustomFieldDto } from '../../node_modules/authing-node-sdk/src/models/SetCustomFieldDto';

@@ -18,6 +18,7 @@ import { userIdentifiers } from './0018b_user_identifiers.js';
 import { identityTokens } from './0018c_identity_tokens.js';
 import { auditActors } from './0021_audit_actors.js';
 import { scheduledResignations } from './0022_scheduled_resignations.js';
+import { customFields } from './0023_custom_fields.js';
 
 /**
  * Every migration in order; names never change once released. The master key is needed only by
@@ -43,5 +44,6 @@ export function allMigrations(dialect: Dialect, masterKey?: Buffer): Record<stri
     '0018c_identity_tokens': identityTokens(masterKey),
     '0021_audit_actors': auditActors(),
     '0022_scheduled_resignations': scheduledResignations(dialect),
+    '0023_custom_fields': customFields(dialect),
   };
 }

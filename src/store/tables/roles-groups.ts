@@ -23,6 +23,8 @@ export interface RolesTable {
   enable_permission_apply: number;
   created_at: string;
   updated_at: string;
+  /** JSON object; added by migration 0023. */
+  custom_data: string;
 }
 
 export type RoleTargetType = 'USER' | 'DEPARTMENT';

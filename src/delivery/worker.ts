@@ -45,33 +45,60 @@ export interface DeliveryWorker {
 /** Events fanned out per transaction. */
 const DISPATCH_BATCH = 500;
 /**
- * A claim outlives the send's timeout by this much, so it only lapses if its process died (or
- * could not record the outcome): then another worker sends again, with the same webhook-id.
+ * A claim outlives the time its send may take by this much, so it only lapses if its process
+ * died (or could not record the outcome): then another worker sends again, with the same
+ * webhook-id.
  */
 const LEASE_MARGIN_MS = 5_000;
+/** Finished sends wait at most this long to be recorded together (one transaction for many). */
+const RECORD_WITHIN_MS = 20;
+/**
+ * While events keep coming the worker looks this often instead of every DELIVERY_POLL_MS, so a
+ * steady stream is picked up within tens of milliseconds; an idle worker polls at DELIVERY_POLL_MS.
+ */
+const BUSY_POLL_MS = 25;
 
 /**
  * The delivery worker: one per server process. It fans committed outbox events out to the
  * webhooks that subscribe to them, claims due deliveries (its own claims keep other processes
  * off them), keeps up to `concurrency` sends in flight through the one HTTP client, and records
  * each attempt and its outcome in batches. Nothing here runs in a request.
+ *
+ * The database is visited per batch, never per send: claims are taken `concurrency` at a time
+ * into a local queue from which a finished send starts the next one at once, and outcomes are
+ * recorded together (when a quarter of the window has finished, or within RECORD_WITHIN_MS).
+ * A queued delivery waits at most one timeout for a free slot (the queue is never longer than
+ * the slots, and each send ends within its timeout), so its lease covers two timeouts.
  */
 export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log: Log): DeliveryWorker {
   let stopping = false;
   let wakeUp: (() => void) | undefined;
   // A wake with nobody waiting is remembered, so work that arrives mid-loop is not left for the next poll.
   let woken = false;
+  // Look at the outbox and for due deliveries on the next turn: set by the poll timer and wake().
+  let lookDue = true;
+  // The last claim took all it asked for: more is due, claim again as soon as there is room.
+  let backlog = false;
+  // When to look next. A deadline rather than a timer: wakes from finished sends must not push it back.
+  let nextLook = 0;
+  let recordTimer: NodeJS.Timeout | undefined;
   const finished: Array<{ delivery: DeliveryRow; result: AttemptResult }> = [];
+  const queue: Array<{ delivery: DeliveryRow; webhook: WebhookRow | undefined }> = [];
   const inFlight = new Set<Promise<void>>();
   const aborter = new AbortController();
   // Every send in flight listens for the abort at shutdown.
   setMaxListeners(settings.concurrency + 10, aborter.signal);
+  const batchSize = Math.max(1, Math.floor(settings.concurrency / 4));
 
-  const wake = () => {
+  const resume = () => {
     const resolve = wakeUp;
     wakeUp = undefined;
     if (resolve) resolve();
     else woken = true;
+  };
+  const wake = () => {
+    lookDue = true;
+    resume();
   };
   const idle = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -79,7 +106,7 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
         woken = false;
         return resolve();
       }
-      const timer = setTimeout(() => wake(), ms);
+      const timer = setTimeout(resume, ms);
       wakeUp = () => {
         clearTimeout(timer);
         resolve();
@@ -92,9 +119,24 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
       .then((result) => {
         finished.push({ delivery, result });
         inFlight.delete(task);
-        wake();
+        pump();
+        // The loop records in batches, and claims again once half the window is free; the last
+        // sends of a burst are recorded within RECORD_WITHIN_MS.
+        if (finished.length >= batchSize || (backlog && inFlight.size + queue.length <= settings.concurrency)) resume();
+        else recordTimer ??= setTimeout(() => {
+          recordTimer = undefined;
+          resume();
+        }, RECORD_WITHIN_MS);
       });
     inFlight.add(task);
+  }
+
+  /** Starts queued sends while slots are free. */
+  function pump() {
+    while (!stopping && inFlight.size < settings.concurrency && queue.length > 0) {
+      const next = queue.shift()!;
+      launch(next.delivery, next.webhook);
+    }
   }
 
   async function flush() {
@@ -102,7 +144,9 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
     const batch = finished.splice(0, finished.length);
     // A send cut short by shutdown is not an attempt: its claim is released for the next worker.
     const aborted = batch.filter((f) => f.result.aborted).map((f) => f.delivery.id);
-    const settled = batch.filter((f) => !f.result.aborted).map(({ delivery, result }) => ({ delivery, ...settle(delivery, result) }));
+    // One instant for the batch, so its outcomes group into few statements.
+    const now = Date.now();
+    const settled = batch.filter((f) => !f.result.aborted).map(({ delivery, result }) => ({ delivery, ...settle(delivery, result, now) }));
     try {
       await recordAttempts(deps.db, settled.map((s) => ({ id: s.delivery.id, update: s.update, attempt: s.attempt })));
       if (aborted.length) await releaseClaims(deps.db, aborted);
@@ -119,34 +163,54 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
     }
   }
 
-  async function claimAndSend(): Promise<number> {
-    const free = settings.concurrency - inFlight.size;
-    if (free <= 0) return 0;
+  /** Claims more when the queue and the slots are at most half full; sets `backlog` when the claim was full. */
+  async function claim(): Promise<void> {
+    const window = settings.concurrency * 2;
+    const held = inFlight.size + queue.length;
+    if (held > settings.concurrency) return;
+    const want = window - held;
     const now = Date.now();
-    const claimed = await claimDue(deps.db, deps.dialect, new Date(now).toISOString(), new Date(now + settings.timeoutMs + LEASE_MARGIN_MS).toISOString(), free);
-    if (claimed.length === 0) return 0;
+    const claimed = await claimDue(deps.db, deps.dialect, new Date(now).toISOString(), new Date(now + 2 * settings.timeoutMs + LEASE_MARGIN_MS).toISOString(), want);
+    backlog = claimed.length === want;
+    if (claimed.length === 0) return;
     const hooks = await findWebhooksById(deps.db, [...new Set(claimed.map((d) => d.webhook_id).filter((id): id is string => id !== null))]);
     const byId = new Map(hooks.map((w) => [w.id, w]));
-    for (const delivery of claimed) launch(delivery, delivery.webhook_id ? byId.get(delivery.webhook_id) : undefined);
-    return claimed.length;
+    for (const delivery of claimed) queue.push({ delivery, webhook: delivery.webhook_id ? byId.get(delivery.webhook_id) : undefined });
+    pump();
   }
 
   const loop = (async () => {
     while (!stopping) {
       let more = false;
       try {
-        const dispatched = await dispatchEvents(deps.db, deps.dialect, DISPATCH_BATCH);
-        const free = settings.concurrency - inFlight.size;
-        const claimed = await claimAndSend();
+        const look = lookDue || Date.now() >= nextLook;
+        lookDue = false;
+        let found = false;
+        if (look) {
+          const dispatched = await dispatchEvents(deps.db, deps.dialect, DISPATCH_BATCH);
+          // A full batch leaves more in the outbox: look again on the next turn.
+          if (dispatched === DISPATCH_BATCH) lookDue = more = true;
+          found = dispatched > 0;
+        }
+        if (look || backlog) {
+          const held = inFlight.size + queue.length;
+          await claim();
+          found ||= inFlight.size + queue.length > held;
+        }
+        if (look) nextLook = Date.now() + (found ? Math.min(settings.pollMs, BUSY_POLL_MS) : settings.pollMs);
         await flush();
-        more = dispatched === DISPATCH_BATCH || (free > 0 && claimed === free) || finished.length > 0;
+        more ||= backlog && inFlight.size + queue.length <= settings.concurrency;
       } catch (error) {
         if (stopping) break;
         log.warn({ err: error }, 'delivery worker could not reach the database; trying again');
-        await idle(Math.max(settings.pollMs, 1000));
+        nextLook = Date.now() + Math.max(settings.pollMs, 1000);
+        await idle(nextLook - Date.now());
         continue;
       }
-      if (!more && !stopping) await idle(settings.pollMs);
+      if (more || stopping) continue;
+      // Until the next look (sooner while events keep coming), a wake, a batch of finished
+      // sends or room for a backlog.
+      await idle(Math.max(0, nextLook - Date.now()));
     }
   })();
 
@@ -154,11 +218,15 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
     wake,
     async stop(graceMs = Math.min(settings.timeoutMs, 5000)) {
       stopping = true;
-      wake();
+      clearTimeout(recordTimer);
+      resume();
       const deadline = Date.now() + graceMs;
       // A database that went away under the worker can leave a query that never settles: the
       // wait is bounded, and whatever was not recorded is sent again by the next worker.
       await within(loop, graceMs);
+      // Claimed but never started: given back at once.
+      const unsent = queue.splice(0, queue.length).map((q) => q.delivery.id);
+      if (unsent.length) await within(releaseClaims(deps.db, unsent).catch((error: unknown) => log.warn({ err: error }, 'could not release unsent claims; they lapse with their lease')), 2000);
       if (inFlight.size) {
         await within(Promise.all(inFlight), Math.max(0, deadline - Date.now()));
         aborter.abort();

@@ -184,9 +184,9 @@ export function settle(delivery: DeliveryRow, result: AttemptResult, now = Date.
   const at = new Date(now).toISOString();
   let update: DeliveryUpdate;
   if (result.ok) {
-    update = { status: 'delivered', attempts, next_attempt_at: delivery.next_attempt_at, last_error: null, finished_at: at };
+    update = { status: 'delivered', attempts, last_error: null, finished_at: at };
   } else if (result.final || attempts >= delivery.max_attempts) {
-    update = { status: 'dead', attempts, next_attempt_at: delivery.next_attempt_at, last_error: result.error ?? null, finished_at: at };
+    update = { status: 'dead', attempts, last_error: result.error ?? null, finished_at: at };
   } else {
     const next = new Date(now + retryDelay(delivery.retry_delay_ms, attempts)).toISOString();
     update = { status: 'pending', attempts, next_attempt_at: next, last_error: result.error ?? null, finished_at: null };

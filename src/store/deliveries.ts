@@ -44,15 +44,32 @@ export async function claimDue(db: Db, dialect: Dialect, now: string, leaseUntil
   return db.updateTable('deliveries').set({ locked_until: leaseUntil }).where('id', 'in', due).returningAll().execute();
 }
 
-export type DeliveryUpdate = Pick<DeliveryRow, 'status' | 'attempts' | 'next_attempt_at' | 'last_error' | 'finished_at'>;
+/** What an attempt changes; `next_attempt_at` only when another try is due (finished ones keep theirs). */
+export type DeliveryUpdate = Pick<DeliveryRow, 'status' | 'attempts' | 'last_error' | 'finished_at'> & { next_attempt_at?: string };
 
-/** Records attempts and their outcomes together: one transaction for a batch of finished sends. */
+/** Attempt rows per INSERT: each carries a request body, so a batch stays a modest statement. */
+const ATTEMPTS_PER_INSERT = 100;
+
+/**
+ * Records attempts and their outcomes together: one transaction for a batch of finished sends,
+ * and one UPDATE per distinct outcome (a batch of successful first tries settled at one instant
+ * is a single statement), so the writer is held briefly however many sends finished.
+ */
 export async function recordAttempts(db: Db, outcomes: Array<{ id: string; update: DeliveryUpdate; attempt: AttemptRow }>): Promise<void> {
   if (outcomes.length === 0) return;
+  const groups = new Map<string, { update: DeliveryUpdate; ids: string[] }>();
+  for (const { id, update } of outcomes) {
+    const key = JSON.stringify([update.status, update.attempts, update.next_attempt_at ?? null, update.last_error, update.finished_at]);
+    const group = groups.get(key);
+    if (group) group.ids.push(id);
+    else groups.set(key, { update, ids: [id] });
+  }
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto('delivery_attempts').values(outcomes.map((o) => o.attempt)).execute();
-    for (const { id, update } of outcomes) {
-      await trx.updateTable('deliveries').set({ ...update, locked_until: null }).where('id', '=', id).execute();
+    for (let i = 0; i < outcomes.length; i += ATTEMPTS_PER_INSERT) {
+      await trx.insertInto('delivery_attempts').values(outcomes.slice(i, i + ATTEMPTS_PER_INSERT).map((o) => o.attempt)).execute();
+    }
+    for (const { update, ids } of groups.values()) {
+      await trx.updateTable('deliveries').set({ ...update, locked_until: null }).where('id', 'in', ids).execute();
     }
   });
 }

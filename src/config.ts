@@ -178,6 +178,7 @@ export function loadConfig(env: Env = process.env): Config {
       refusePrivateTargets: refusePrivate,
       deliveryTimeoutMs,
       signinMaxFailures: integer(env, 'SIGNIN_MAX_FAILURES', DEFAULT_POLICY.signinMaxFailures, 1, 1000),
+      signinMaxAccountFailures: integer(env, 'SIGNIN_MAX_ACCOUNT_FAILURES', DEFAULT_POLICY.signinMaxAccountFailures, 1, 100_000),
       signinLockSeconds: integer(env, 'SIGNIN_LOCK_SECONDS', DEFAULT_POLICY.signinLockSeconds, 1, 31_536_000),
       // Keys are kept published for 400 days (the longest refresh-token lifetime), so rotation must come sooner.
       signingKeyRotateDays: integer(env, 'SIGNING_KEY_ROTATE_DAYS', DEFAULT_POLICY.signingKeyRotateDays, 1, 365),

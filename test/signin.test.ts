@@ -78,13 +78,15 @@ describe('password sign-in through the official AuthenticationClient', () => {
     }
   });
 
-  it('locks an account after SIGNIN_MAX_FAILURES wrong passwords, even against the right one', async () => {
+  it('locks an account after SIGNIN_MAX_FAILURES wrong passwords, answering the locking guess as any wrong one', async () => {
     const user = await createUser(t);
     const client = authClient(t, app);
     expect((await signIn(client, user.username, 'bad-1')).apiCode).toBe(2333);
     expect((await signIn(client, user.username, 'bad-2')).apiCode).toBe(2333);
     const third = await signIn(client, user.username, 'bad-3');
-    expect(third).toMatchObject({ statusCode: 403, apiCode: 2005 });
+    expect(third).toMatchObject({ statusCode: 400, apiCode: 2333 });
+    // Locked now: a wrong password still reads as a wrong password, the right one as locked.
+    expect((await signIn(client, user.username, 'bad-4')).apiCode).toBe(2333);
     const right = await signIn(client, user.username);
     expect(right).toMatchObject({ statusCode: 403, apiCode: 2005 });
     expect(right.message).toMatch(/locked until/);

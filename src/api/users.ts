@@ -3,10 +3,11 @@ import Type from 'typebox';
 import { managementRoute } from '../server/route.js';
 import * as users from '../services/users.js';
 import { listUsers } from '../services/user-list.js';
+import { unlockUser } from '../services/lockout.js';
 import { Paginated, Success } from '../schemas/common.js';
 import {
   ArchivedUser, CreateUserBody, CreateUsersBatchBody, DeleteUsersBody, GetUserBatchQuery, GetUserQuery, IsUserExistsBody,
-  ListArchivedUsersQuery, ListUsersBody, UpdateUserBody, User, UserMfaInfo,
+  ListArchivedUsersQuery, ListUsersBody, UnlockUserBody, UnlockUserResult, UpdateUserBody, User, UserMfaInfo,
 } from '../schemas/users.js';
 
 const tags = ['users'];
@@ -46,6 +47,12 @@ export function registerUserRoutes(app: FastifyInstance): void {
   managementRoute(app, {
     method: 'POST', url: '/api/v3/update-user', audit: 'write', summary: 'Update a user', tags, body: UpdateUserBody, data: User,
     handler: async ({ body, scope }) => users.updateUser(scope, body),
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/unlock-user', audit: 'write', tags, body: UnlockUserBody, data: UnlockUserResult,
+    summary: 'Lift the lock-out of a user after wrong passwords, from every address (ours, not in GenAuth)',
+    handler: async ({ body, scope }) => unlockUser(scope, body.userId, body.userIdType),
   });
 
   managementRoute(app, {

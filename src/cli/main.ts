@@ -182,6 +182,31 @@ keyCommand
     });
   });
 
+program
+  .command('unlock <user>')
+  .description('lift the lock-out of a user after wrong passwords (from every address); <user> is an id, username, email, phone or external id')
+  .option('--pool <name>', 'user pool name', 'default')
+  .option('--type <userIdType>', 'how <user> names the user (user_id, username, email, phone, external_id, …); guessed when not given')
+  .action(async (user: string, options: { pool: string; type?: string }) => {
+    const [{ unlockUser }, { findPoolByName }] = await Promise.all([import('../services/lockout.js'), import('../store/pools.js')]);
+    await withDatabase(async (deps) => {
+      const pool = await findPoolByName(deps.db, options.pool);
+      if (!pool) {
+        console.error(`userpool: no user pool named ${options.pool}`);
+        process.exitCode = 1;
+        return;
+      }
+      try {
+        const scope = { ...deps, poolId: pool.id, actor: 'cli', requestId: `cli-${Date.now().toString(36)}` };
+        const { wasLocked } = await unlockUser(scope, user, options.type, options.type === undefined);
+        console.log(wasLocked ? `unlocked ${user}` : `${user} was not locked; its wrong-password counts are cleared`);
+      } catch (error) {
+        console.error(`userpool: ${error instanceof Error ? error.message : String(error)}`);
+        process.exitCode = 1;
+      }
+    });
+  });
+
 const scimTokenCommand = program.command('scim-token').description('SCIM 2.0 bearer tokens (one user pool each)');
 
 scimTokenCommand

@@ -122,6 +122,12 @@ export const DeleteUsersBody = Type.Object({
   options: Type.Optional(Type.Object({ userIdType: UserIdType })),
 });
 
+export const UnlockUserBody = Type.Object({ userId: Id, userIdType: UserIdType });
+export const UnlockUserResult = Type.Object({
+  success: Type.Boolean(),
+  wasLocked: Type.Boolean({ description: 'whether a lock-out (of the account or of an address) was in force' }),
+});
+
 export const IsUserExistsBody = Type.Object({
   username: Type.Optional(Type.String()),
   email: Type.Optional(Type.String()),

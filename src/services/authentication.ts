@@ -13,6 +13,7 @@ import { mayUseApplication } from './application-access.js';
 import { OAuthError, authenticateClient, newRefreshToken, presentsSecret, signTokens, type ClientCredentials, type TokenSet } from './tokens.js';
 import { resolveUser } from './user-resolver.js';
 import { findAccountHolders } from './user-identifiers.js';
+import { activeLock, countWrongPassword } from './lockout.js';
 import type { Deps, Scope } from './context.js';
 import { enqueueEvent } from './outbox.js';
 
@@ -67,23 +68,24 @@ async function recordFailure(trx: Tx, app: ApplicationRow, user: UserRow, req: S
 export type AccountPayload = NonNullable<SignInInput['passwordPayload']>;
 
 /**
- * The outcome of a password check. `wrong` covers unknown accounts too, so callers cannot tell
- * them apart; `locked` says whether the password was right, so a page can answer a wrong password
- * on a locked account exactly as any wrong password.
+ * The outcome of a password check. `wrong` covers unknown accounts, ambiguous ones and wrong
+ * passwords on locked accounts too, so callers cannot tell any of them apart; `locked` is only
+ * answered to someone who typed the right password.
  */
 export type PasswordCheck =
   | { kind: 'ok'; user: UserRow }
   | { kind: 'wrong' }
-  | { kind: 'locked'; until: string; passwordOk: boolean }
+  | { kind: 'locked'; until: string }
   | { kind: 'status'; status: string }
   | { kind: 'denied' };
 
 /**
  * The rules of password sign-in, shared by `POST /api/v3/signin` and the hosted sign-in page:
- * unknown accounts verify a dummy hash and answer as a wrong password does; lock-out after
- * SIGNIN_MAX_FAILURES; the status is checked only once the password is right, so refusals do not
- * tell strangers which accounts are suspended; then the application's access rules. Every
- * refusal of a known account is written to its login history.
+ * unknown accounts verify a dummy hash and answer as a wrong password does; every wrong password
+ * answers the same, including the one that locks and those on a locked account (see lockout.ts),
+ * so a stranger learns neither who exists nor who is locked; the status is checked only once the
+ * password is right; then the application's access rules. Every refusal of a known account is
+ * written to its login history.
  */
 export async function checkPassword(deps: Deps, app: ApplicationRow, payload: AccountPayload, req: SignInContext): Promise<PasswordCheck> {
   const observe = deps.observer;
@@ -95,26 +97,19 @@ export async function checkPassword(deps: Deps, app: ApplicationRow, payload: Ac
     observe?.signIn('wrong_credentials');
     return { kind: 'wrong' };
   }
-  const failures = await history.findFailures(deps.db, app.pool_id, user.id);
-  if (failures?.locked_until && failures.locked_until > nowIso()) {
-    await deps.db.transaction().execute((trx) => recordFailure(trx, app, user, req, 'locked'));
-    observe?.signIn('locked');
-    return { kind: 'locked', until: failures.locked_until, passwordOk: ok };
+  const lockedUntil = await activeLock(deps.db, app.pool_id, user.id, req.clientIp);
+  if (lockedUntil) {
+    // Not counted again: a lock-out is not prolonged by the guesses it stops.
+    await deps.db.transaction().execute((trx) => recordFailure(trx, app, user, req, ok ? 'locked' : 'locked, wrong password'));
+    observe?.signIn(ok ? 'locked' : 'wrong_credentials');
+    return ok ? { kind: 'locked', until: lockedUntil } : { kind: 'wrong' };
   }
   if (!ok) {
-    const lockedUntil = await deps.db.transaction().execute(async (trx) => {
+    const lockedNow = await deps.db.transaction().execute(async (trx) => {
       await recordFailure(trx, app, user, req, 'wrong password');
-      const count = await history.addFailure(trx, app.pool_id, user.id, nowIso());
-      if (count < deps.policy.signinMaxFailures) return undefined;
-      const until = new Date(Date.now() + deps.policy.signinLockSeconds * 1000).toISOString();
-      await history.lockUntil(trx, app.pool_id, user.id, until);
-      return until;
+      return countWrongPassword(trx, deps.policy, app.pool_id, user.id, req.clientIp);
     });
-    if (lockedUntil) {
-      observe?.lockOut();
-      observe?.signIn('locked');
-      return { kind: 'locked', until: lockedUntil, passwordOk: false };
-    }
+    if (lockedNow) observe?.lockOut();
     observe?.signIn('wrong_credentials');
     return { kind: 'wrong' };
   }
@@ -136,7 +131,7 @@ export async function checkPassword(deps: Deps, app: ApplicationRow, payload: Ac
  * written, and the `login` event announced. `via` says where the password was given.
  */
 export async function recordSignIn(trx: Tx, app: ApplicationRow, user: UserRow, req: SignInContext, at: string, via: 'password' | 'hosted', sessionId: string): Promise<void> {
-  await history.clearFailures(trx, app.pool_id, user.id);
+  await history.clearFailures(trx, app.pool_id, user.id, req.clientIp);
   await history.insertLogin(trx, {
     id: newId(), pool_id: app.pool_id, user_id: user.id, app_id: app.id, client_ip: req.clientIp, user_agent: req.userAgent ?? null,
     success: 1, failure_reason: null, created_at: at,

@@ -2,8 +2,10 @@ import type { Db, Dialect } from '../store/database.js';
 
 /** Rules an operator sets in the environment (validated at start-up, see config.ts). */
 export interface Policy {
-  /** Wrong passwords in a row before an account locks. */
+  /** Wrong passwords from one client address before that address is locked out of the account. */
   signinMaxFailures: number;
+  /** Wrong passwords from every address together before the account locks for everyone. */
+  signinMaxAccountFailures: number;
   /** How long such a lock lasts. */
   signinLockSeconds: number;
   /** Age at which a new token-signing key takes over. */
@@ -25,7 +27,7 @@ export interface Policy {
 }
 
 export const DEFAULT_POLICY: Policy = {
-  signinMaxFailures: 5, signinLockSeconds: 900, signingKeyRotateDays: 90, loginHistoryDays: 180, deliveryRetentionDays: 7, refusePrivateTargets: false,
+  signinMaxFailures: 5, signinMaxAccountFailures: 50, signinLockSeconds: 900, signingKeyRotateDays: 90, loginHistoryDays: 180, deliveryRetentionDays: 7, refusePrivateTargets: false,
   deliveryTimeoutMs: 10_000, hostedSessionSeconds: 7 * 86_400,
 };
 

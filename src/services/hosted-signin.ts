@@ -171,8 +171,8 @@ export async function submitSignIn(deps: Deps, ctx: HostedContext, input: { form
     case 'wrong':
       return loginPage(deps, ctx, app, request, { account, error: 'wrong' });
     case 'locked':
-      // A wrong password on a locked account reads as any wrong password: unknown accounts never lock.
-      return loginPage(deps, ctx, app, request, { account, error: check.passwordOk ? 'locked' : 'wrong' });
+      // Only answered to the right password: a wrong one on a locked account reads as any wrong password.
+      return loginPage(deps, ctx, app, request, { account, error: 'locked' });
     case 'status':
       return loginPage(deps, ctx, app, request, { account, error: check.status === 'Resigned' ? 'resigned' : 'inactive' });
     case 'denied':

@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../store/database.js';
 import * as store from '../store/users.js';
 import type { UserRow } from '../store/users.js';
 import * as identityStore from '../store/identities.js';
+import * as history from '../store/login-history.js';
 import { newId } from '../lib/ids.js';
 import { fromBool, nowIso, toJson, parseJson } from '../store/values.js';
 import { ApiCode, AppError, badRequest, conflict } from '../errors.js';
@@ -262,6 +263,8 @@ export async function updateResolvedUser(trx: Tx, scope: Scope, user: UserRow, i
   await syncIdentifiers(trx, scope.poolId, user.id, user, updated!, where);
   const view = (await toUserViews(trx, scope.poolId, [updated!], { withCustomData: true }))[0];
   await enqueueEvent(trx, scope, 'user:updated', { userId: user.id, accountType: user.account_type, user: view });
+  // A new password set by an administrator lifts any lock-out: the guesses were at the old one.
+  if (hash) await history.clearFailures(trx, scope.poolId, user.id);
   if (hash) await enqueueEvent(trx, scope, 'user:password-changed', { userId: user.id, accountType: user.account_type, changedBy: 'administrator' });
   if (changes.status !== undefined) {
     const event = STATUS_EVENTS[changes.status] ?? STATUS_LEFT[user.status];

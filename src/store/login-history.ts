@@ -61,6 +61,35 @@ export async function lockUntil(db: Db | Tx, poolId: string, userId: string, unt
   await db.updateTable('signin_failures').set({ failures: 0, locked_until: until }).where('pool_id', '=', poolId).where('user_id', '=', userId).execute();
 }
 
-export async function clearFailures(db: Db | Tx, poolId: string, userId: string): Promise<void> {
-  await db.deleteFrom('signin_failures').where('pool_id', '=', poolId).where('user_id', '=', userId).execute();
+/**
+ * Forgets wrong passwords: the account's count and, with `clientIp`, that address's count (a
+ * successful sign-in), or without it every address's (an administrator lifting a lock-out).
+ * Answers whether a lock was in force.
+ */
+export async function clearFailures(db: Db | Tx, poolId: string, userId: string, clientIp?: string, now = new Date().toISOString()): Promise<boolean> {
+  const account = await db.deleteFrom('signin_failures').where('pool_id', '=', poolId).where('user_id', '=', userId).returning('locked_until').execute();
+  let addresses = db.deleteFrom('signin_address_failures').where('pool_id', '=', poolId).where('user_id', '=', userId);
+  if (clientIp !== undefined) addresses = addresses.where('client_ip', '=', clientIp);
+  const removed = await addresses.returning('locked_until').execute();
+  return [...account, ...removed].some((row) => row.locked_until !== null && row.locked_until > now);
+}
+
+export async function findAddressFailures(db: Db | Tx, poolId: string, userId: string, clientIp: string) {
+  return db.selectFrom('signin_address_failures').selectAll().where('pool_id', '=', poolId).where('user_id', '=', userId).where('client_ip', '=', clientIp).executeTakeFirst();
+}
+
+/** Counts one more failure from an address, atomically; answers the new count. */
+export async function addAddressFailure(db: Db | Tx, poolId: string, userId: string, clientIp: string, at: string): Promise<number> {
+  const row = await db
+    .insertInto('signin_address_failures')
+    .values({ user_id: userId, pool_id: poolId, client_ip: clientIp, failures: 1, locked_until: null, updated_at: at })
+    .onConflict((oc) => oc.columns(['user_id', 'client_ip']).doUpdateSet((eb) => ({ failures: eb('signin_address_failures.failures', '+', 1), updated_at: at })))
+    .returning('failures')
+    .executeTakeFirstOrThrow();
+  return Number(row.failures);
+}
+
+export async function lockAddressUntil(db: Db | Tx, poolId: string, userId: string, clientIp: string, until: string): Promise<void> {
+  await db.updateTable('signin_address_failures').set({ failures: 0, locked_until: until })
+    .where('pool_id', '=', poolId).where('user_id', '=', userId).where('client_ip', '=', clientIp).execute();
 }

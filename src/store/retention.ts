@@ -59,12 +59,17 @@ export function pruneLoginHistory(db: Db, before: string): Promise<number> {
     (await db.selectFrom('login_history').select('id').where('created_at', '<', before).limit(limit).execute()).map((r) => r.id));
 }
 
-/** Failure counters of accounts that are not locked and had no failure since `before`. */
+/** Failure counters (per account and per account and address) that are not locked and had no failure since `before`. */
 export async function pruneSigninFailures(db: Db, now: string, before: string): Promise<number> {
   const result = await db
     .deleteFrom('signin_failures')
     .where('updated_at', '<', before)
     .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
     .executeTakeFirst();
-  return Number(result.numDeletedRows);
+  const addresses = await db
+    .deleteFrom('signin_address_failures')
+    .where('updated_at', '<', before)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) + Number(addresses.numDeletedRows);
 }

@@ -16,6 +16,7 @@ import { selfService } from './0016_self_service.js';
 import { signatureNonces } from './0018_signature_nonces.js';
 import { userIdentifiers } from './0018b_user_identifiers.js';
 import { identityTokens } from './0018c_identity_tokens.js';
+import { signinAddressFailures } from './0018d_signin_address_failures.js';
 import { auditActors } from './0021_audit_actors.js';
 import { scheduledResignations } from './0022_scheduled_resignations.js';
 import { customFields } from './0023_custom_fields.js';
@@ -42,6 +43,7 @@ export function allMigrations(dialect: Dialect, masterKey?: Buffer): Record<stri
     '0018_signature_nonces': signatureNonces(dialect),
     '0018b_user_identifiers': userIdentifiers(),
     '0018c_identity_tokens': identityTokens(masterKey),
+    '0018d_signin_address_failures': signinAddressFailures(dialect),
     '0021_audit_actors': auditActors(),
     '0022_scheduled_resignations': scheduledResignations(dialect),
     '0023_custom_fields': customFields(dialect),

@@ -22,7 +22,18 @@ export interface UserIdentifiersTable {
   user_id: string;
 }
 
+/** Wrong passwords for one account from one client address (migration 0018d). */
+export interface SigninAddressFailuresTable {
+  user_id: string;
+  pool_id: string;
+  client_ip: string;
+  failures: number;
+  locked_until: string | null;
+  updated_at: string;
+}
+
 export interface SecurityTables {
+  signin_address_failures: SigninAddressFailuresTable;
   signature_nonces: SignatureNoncesTable;
   user_identifiers: UserIdentifiersTable;
 }

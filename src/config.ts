@@ -1,6 +1,4 @@
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { DEFAULT_POLICY, type Policy } from './services/context.js';
 import { DEFAULT_DELIVERY, type DeliverySettings } from './delivery/worker.js';
 
@@ -14,8 +12,12 @@ export interface Config {
   redisUrl?: string;
   bootstrapKey?: { id: string; secret: string };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** 32 bytes: encrypts access-key secrets at rest. */
-  masterKey: Buffer;
+  /**
+   * What encrypts secrets at rest (32 bytes): USERPOOL_MASTER_KEY, or on SQLite without it the
+   * key file start-up reads, or makes on first start (`readMasterKey`). Reading the configuration
+   * never writes a file.
+   */
+  masterKey: MasterKeySource;
   /** How long a resolved access key is cached; a revocation reaches every process within it. */
   accessKeyCacheSeconds: number;
   /** Largest accepted difference between a signed request's `date` header and our clock. */
@@ -83,7 +85,9 @@ function databaseUrl(env: Env): string {
   throw new ConfigError('DATABASE_URL must start with sqlite: or postgres:// (got an unsupported scheme)');
 }
 
-function decodeMasterKey(raw: string, source: string): Buffer {
+export type MasterKeySource = { key: Buffer } | { file: string };
+
+export function decodeMasterKey(raw: string, source: string): Buffer {
   const trimmed = raw.trim();
   const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
   if (key.length !== 32) throw new ConfigError(`${source} must be 32 bytes, as 64 hex characters or base64`);
@@ -91,18 +95,21 @@ function decodeMasterKey(raw: string, source: string): Buffer {
 }
 
 /**
- * The master key comes from USERPOOL_MASTER_KEY; without it an embedded deployment keeps one in a
- * file beside its database (made on first start), so that `npm start` works on a fresh machine.
+ * The master key comes from USERPOOL_MASTER_KEY. Without it an embedded (SQLite) deployment keeps
+ * one in a file beside its database, made at its first start, so that `npm start` works on a fresh
+ * machine. PostgreSQL is shared by several processes, and a key file each of them made for itself
+ * would leave every node unable to read the secrets the others wrote: there the variable is required.
  */
-function masterKey(env: Env, dbUrl: string): Buffer {
-  if (env.USERPOOL_MASTER_KEY) return decodeMasterKey(env.USERPOOL_MASTER_KEY, 'USERPOOL_MASTER_KEY');
-  const dir = dbUrl.startsWith('sqlite:') && dbUrl !== 'sqlite::memory:' ? dirname(resolve(dbUrl.slice(7))) : resolve('data');
-  const file = env.USERPOOL_MASTER_KEY_FILE || resolve(dir, 'master.key');
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+function masterKey(env: Env, dbUrl: string): MasterKeySource {
+  if (env.USERPOOL_MASTER_KEY) return { key: decodeMasterKey(env.USERPOOL_MASTER_KEY, 'USERPOOL_MASTER_KEY') };
+  if (!dbUrl.startsWith('sqlite:')) {
+    throw new ConfigError(
+      'USERPOOL_MASTER_KEY must be set when DATABASE_URL is PostgreSQL, the same on every node (32 bytes as 64 hex characters or base64, e.g. `openssl rand -base64 32`); ' +
+        'a server that ran without it kept its key in data/master.key: give that file\'s content',
+    );
   }
-  return decodeMasterKey(readFileSync(file, 'utf8'), `USERPOOL_MASTER_KEY_FILE (${file})`);
+  const dir = dbUrl !== 'sqlite::memory:' ? dirname(resolve(dbUrl.slice(7))) : resolve('data');
+  return { file: env.USERPOOL_MASTER_KEY_FILE || resolve(dir, 'master.key') };
 }
 
 function oidcIssuer(env: Env): string | undefined {

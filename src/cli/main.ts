@@ -23,14 +23,25 @@ function config(): Config {
   }
 }
 
+/** The master key: USERPOOL_MASTER_KEY, or (SQLite) the key file, made on first use. */
+async function masterKeyOf(cfg: Config): Promise<Buffer> {
+  const { readMasterKey } = await import('../lib/master-key.js');
+  try {
+    return readMasterKey(cfg.masterKey);
+  } catch (error) {
+    return exitOnConfigError(error);
+  }
+}
+
 /** Runs `work` against a migrated database, then closes it. */
 async function withDatabase<T>(work: (deps: Deps) => Promise<T>): Promise<T> {
   const cfg = config();
   const [{ openDatabase }, { migrateToLatest }] = await store();
+  const masterKey = await masterKeyOf(cfg);
   const handle = openDatabase(cfg.databaseUrl);
   try {
-    await migrateToLatest(handle, cfg.masterKey);
-    return await work({ db: handle.db, dialect: handle.dialect, masterKey: cfg.masterKey, policy: cfg.policy });
+    await migrateToLatest(handle, masterKey);
+    return await work({ db: handle.db, dialect: handle.dialect, masterKey, policy: cfg.policy });
   } finally {
     await handle.close();
   }
@@ -77,9 +88,10 @@ program
   .action(async () => {
     const cfg = config();
     const [{ openDatabase }, { migrateToLatest }] = await store();
+    const masterKey = await masterKeyOf(cfg);
     const handle = openDatabase(cfg.databaseUrl);
     try {
-      const ran = await migrateToLatest(handle, cfg.masterKey);
+      const ran = await migrateToLatest(handle, masterKey);
       console.log(ran.length ? `applied: ${ran.join(', ')}` : 'schema is up to date');
     } finally {
       await handle.close();

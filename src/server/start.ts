@@ -16,6 +16,7 @@ import { startDeliveryWorker, type DeliveryWorker } from '../delivery/worker.js'
 import { startResignationScheduler, type ResignationScheduler } from '../scheduler/worker.js';
 import type { Deps } from '../services/context.js';
 import { connectionWatch, type ConnectionWatch } from '../lib/connection-watch.js';
+import { readMasterKey } from '../lib/master-key.js';
 
 export interface RunningServer {
   deps: Deps;
@@ -42,8 +43,9 @@ export async function startServer(config: Config, announce: (line: string) => vo
   let nonces: NonceStore | undefined;
   let revocations: { close(): Promise<void> } | undefined;
   try {
-    await migrateToLatest(handle, config.masterKey);
-    const baseDeps = { db: handle.db, dialect: handle.dialect, masterKey: config.masterKey, policy: config.policy };
+    const masterKey = readMasterKey(config.masterKey);
+    await migrateToLatest(handle, masterKey);
+    const baseDeps = { db: handle.db, dialect: handle.dialect, masterKey, policy: config.policy };
     if (config.bootstrapKey) {
       if ((await ensureBootstrapKey(baseDeps, config.bootstrapKey)) === 'revoked') {
         throw new ConfigError(`USERPOOL_ACCESS_KEY_ID: key ${config.bootstrapKey.id} was revoked or disabled; give a new key instead of bringing a stopped one back`);

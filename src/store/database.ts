@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Database } from './schema.js';
 import { isConnectionError, type ConnectionWatch } from '../lib/connection-watch.js';
@@ -28,7 +28,7 @@ pg.types.setTypeParser(3802, (v) => v); // jsonb stays text, as in SQLite
 export function openDatabase(url: string, options: { poolSize?: number; watch?: ConnectionWatch } = {}): DatabaseHandle {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
-    if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+    if (file !== ':memory:') createOwnerOnly(resolve(file));
     const sqlite = new SQLite(file);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
@@ -67,6 +67,20 @@ export function openDatabase(url: string, options: { poolSize?: number; watch?: 
   const max = options.poolSize ?? 10;
   const poolStats = () => ({ max, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
   return { db, dialect: 'postgres', poolStats, close: () => db.destroy() };
+}
+
+/**
+ * The database holds password hashes: it is made owner-only (0600), in a directory made 0700 when
+ * it is new, before SQLite opens it. SQLite gives its `-wal` and `-shm` files the database file's
+ * permissions. An existing file keeps the permissions it has.
+ */
+function createOwnerOnly(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 /** Most statements the application runs have a handful of shapes; IN lists of every length add more. */

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { startServer } from '../src/server/start.js';
+import { managementClient } from './helpers/server.js';
+import { runCli } from './helpers/cli.js';
+import { TEST_DB, freshDatabase } from './helpers/database.js';
+
+// Spawns CLI processes; on a busy machine a start-up alone can take many seconds.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
+
+const root = mkdtempSync(join(tmpdir(), 'userpool-files-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const mode = (path: string) => statSync(path).mode & 0o777;
+const octal = (n: number) => `0${n.toString(8)}`;
+const keyId = () => `files-${randomBytes(6).toString('hex')}`;
+
+// The files an embedded deployment writes are the same whichever database the suite runs on.
+describe('files of an embedded (SQLite) deployment', () => {
+  it('the database, its -wal and -shm files and the key file are owner-only (0600), in a new directory made 0700', async () => {
+    const dir = join(root, 'new', 'data');
+    const db = join(dir, 'userpool.db');
+    const id = keyId();
+    const secret = randomBytes(24).toString('base64url');
+    const server = await startServer(
+      loadConfig({ DATABASE_URL: `sqlite:${db}`, PORT: '0', LOG_LEVEL: 'silent', USERPOOL_ACCESS_KEY_ID: id, USERPOOL_ACCESS_KEY_SECRET: secret }),
+      () => {},
+    );
+    try {
+      const url = server.url.replace('localhost', '127.0.0.1');
+      expect((await managementClient(url, id, secret).createUser({ username: `f${randomBytes(4).toString('hex')}` } as never)).statusCode).toBe(200);
+      const modes = Object.fromEntries([db, `${db}-wal`, `${db}-shm`, join(dir, 'master.key')].map((p) => [p.slice(dir.length + 1), octal(mode(p))]));
+      expect(modes).toEqual({ 'userpool.db': '0600', 'userpool.db-wal': '0600', 'userpool.db-shm': '0600', 'master.key': '0600' });
+      expect(octal(mode(dir))).toBe('0700');
+      expect(octal(mode(join(root, 'new')))).toBe('0700');
+    } finally {
+      await server.close();
+    }
+    // Control: the same process writing a file without asking gets one others can read, so the
+    // modes above are the server's doing, not the machine's umask.
+    const plain = join(root, 'plain.txt');
+    writeFileSync(plain, 'x');
+    expect(mode(plain) & 0o044).not.toBe(0);
+  });
+
+  it('reading the configuration writes nothing; the first start makes the key file and later starts read the same key', async () => {
+    const dir = join(root, 'lazy');
+    const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'userpool.db')}`, PORT: '0', LOG_LEVEL: 'silent' });
+    expect(config.masterKey).toEqual({ file: join(dir, 'master.key') });
+    expect(existsSync(dir)).toBe(false);
+
+    const id = keyId();
+    const secret = randomBytes(24).toString('base64url');
+    const env = { DATABASE_URL: `sqlite:${join(dir, 'userpool.db')}`, PORT: '0', LOG_LEVEL: 'silent', USERPOOL_ACCESS_KEY_ID: id, USERPOOL_ACCESS_KEY_SECRET: secret };
+    const first = await startServer(loadConfig(env), () => {});
+    const key = readFileSync(join(dir, 'master.key'), 'utf8');
+    await first.close();
+    // The access key's secret is stored encrypted: a second start that read another key could not check a signature.
+    const second = await startServer(loadConfig(env), () => {});
+    try {
+      expect(readFileSync(join(dir, 'master.key'), 'utf8')).toBe(key);
+      expect(second.deps.masterKey.equals(Buffer.from(key.trim(), 'base64'))).toBe(true);
+      const answer = await managementClient(second.url.replace('localhost', '127.0.0.1'), id, secret).listUsers({} as never);
+      expect(answer.statusCode).toBe(200);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('the master key on PostgreSQL', () => {
+  const pg = 'postgres://postgres@127.0.0.1:5432/userpool_never_opened';
+
+  it('is required: the configuration is refused naming USERPOOL_MASTER_KEY, and no key file is written anywhere', () => {
+    const cwd = process.cwd();
+    const before = existsSync(join(cwd, 'data', 'master.key'));
+    for (const env of [{ DATABASE_URL: pg }, { DATABASE_URL: pg, USERPOOL_MASTER_KEY: '' }, { DATABASE_URL: pg, USERPOOL_MASTER_KEY_FILE: join(root, 'pg.key') }]) {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(/^USERPOOL_MASTER_KEY must be set when DATABASE_URL is PostgreSQL/);
+    }
+    expect(existsSync(join(root, 'pg.key'))).toBe(false);
+    expect(existsSync(join(cwd, 'data', 'master.key'))).toBe(before);
+    // Control: with the key the same configuration is taken, and holds that key.
+    const key = randomBytes(32);
+    expect(loadConfig({ DATABASE_URL: pg, USERPOOL_MASTER_KEY: key.toString('hex') }).masterKey).toEqual({ key });
+  });
+
+  it('`userpool serve` stops with exit code 2 and one line naming the variable', async () => {
+    const result = await runCli(['serve'], { DATABASE_URL: pg, PORT: '0', LOG_LEVEL: 'silent' });
+    expect(result.code).toBe(2);
+    const lines = result.stderr.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^userpool: USERPOOL_MASTER_KEY must be set when DATABASE_URL is PostgreSQL, the same on every node/);
+    expect(result.stdout).not.toMatch(/listening/i);
+  });
+
+  it('control: two servers given the same key on one database read the secrets each other wrote', async () => {
+    // On SQLite the suite's database is a file both processes share, which is the same case.
+    const database = await freshDatabase();
+    const masterKey = randomBytes(32).toString('base64');
+    const id = keyId();
+    const secret = randomBytes(24).toString('base64url');
+    const env = { DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', USERPOOL_MASTER_KEY: masterKey };
+    const first = await startServer(loadConfig({ ...env, USERPOOL_ACCESS_KEY_ID: id, USERPOOL_ACCESS_KEY_SECRET: secret }), () => {});
+    const second = await startServer(loadConfig(env), () => {});
+    try {
+      // The key was written (encrypted) by the first server; the second must decrypt it to check the signature.
+      const answer = await managementClient(second.url.replace('localhost', '127.0.0.1'), id, secret).listUsers({} as never);
+      expect({ db: TEST_DB, statusCode: answer.statusCode }).toEqual({ db: TEST_DB, statusCode: 200 });
+    } finally {
+      await second.close();
+      await first.close();
+      await database.drop();
+    }
+  });
+});

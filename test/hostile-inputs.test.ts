@@ -107,6 +107,17 @@ describe('NUL characters in identifiers, names and keywords', () => {
   });
 });
 
+describe('NUL characters on the hosted sign-in routes', () => {
+  it('answer an error page naming the parameter; control: without NUL the same request is judged on its merits', async () => {
+    const page = await fetch(`${t.url}/oidc/auth?client_id=a%00b&response_type=code&redirect_uri=https%3A%2F%2Frp.example.com%2Fcb&scope=openid`, { redirect: 'manual' });
+    expect(page.status).toBe(400);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toMatch(/client_id: must not contain the NUL character/);
+    const control = await fetch(`${t.url}/oidc/auth?client_id=ab&response_type=code&redirect_uri=https%3A%2F%2Frp.example.com%2Fcb&scope=openid`, { redirect: 'manual' });
+    expect(await control.text()).not.toMatch(/NUL character/);
+  });
+});
+
 describe('list-users fields named after what every JavaScript object has', () => {
   for (const field of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
     it(`refuses "${field}" as a sort, filter and fuzzy-search field with 400 naming each`, async () => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { describeValidation } from './error-handler.js';
 
 /**
  * Checks every request's input gets before anything reads it, whatever the route: no schema
@@ -82,7 +83,7 @@ export function registerInputGuards(app: FastifyInstance): void {
     for (const [context, input] of [['querystring', request.query], ['body', request.body], ['params', request.params]] as const) {
       const found = nulFields(input);
       if (found.length === 0) continue;
-      const error = Object.assign(new Error(`${context}: ${NUL_MESSAGE}`), { statusCode: 400, validation: found, validationContext: context });
+      const error = Object.assign(new Error(describeValidation(found, context)), { statusCode: 400, validation: found, validationContext: context });
       if (request.routeOptions.attachValidation) {
         request.validationError = error;
         return;

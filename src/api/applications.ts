@@ -3,13 +3,18 @@ import { managementRoute } from '../server/route.js';
 import Type from 'typebox';
 import * as applications from '../services/applications.js';
 import * as access from '../services/application-access.js';
-import { getUserLoggedInApps, listApplicationActiveUsers } from '../services/sessions.js';
+import { checkSessionStatus, getUserLoggedInApps, listApplicationActiveUsers } from '../services/sessions.js';
 import { User } from '../schemas/users.js';
 import { Paginated, Success } from '../schemas/common.js';
 import {
   AppIdBody, AppIdQuery, Application, ApplicationSecret, AuthorizeApplicationAccessBody, CreateApplicationBody, ListApplicationActiveUsersBody, ListApplicationsQuery,
   PermissionStrategy, RevokeApplicationAccessBody, UpdateApplicationBody, UpdatePermissionStrategyBody, UserApp, UserAppsQuery, UserLoggedInApp,
 } from '../schemas/applications.js';
+
+const ApplicationSimpleInfo = Type.Object({
+  appId: Type.String(), appIdentifier: Type.String(), appName: Type.String(), appLogo: Type.String(), appDescription: Type.Optional(Type.String()),
+  appType: Type.String(), isIntegrateApp: Type.Boolean(),
+});
 
 const tags = ['applications'];
 
@@ -23,6 +28,18 @@ export function registerApplicationRoutes(app: FastifyInstance): void {
   managementRoute(app, {
     method: 'GET', url: '/api/v3/get-application', audit: 'read', summary: 'Get an application', tags, querystring: AppIdQuery, data: Application,
     handler: async ({ query, scope }) => applications.getApplication(scope, query.appId),
+  });
+
+  managementRoute(app, {
+    method: 'GET', url: '/api/v3/get-application-simple-info', audit: 'read', summary: "An application's id, identifier, name, logo and type", tags,
+    querystring: AppIdQuery, data: ApplicationSimpleInfo,
+    handler: async ({ query, scope }) => applications.getApplicationSimpleInfo(scope, query.appId),
+  });
+
+  managementRoute(app, {
+    method: 'GET', url: '/api/v3/list-application-simple-info', audit: 'read', summary: 'Applications in brief: paging, keywords, filters', tags,
+    querystring: ListApplicationsQuery, data: Paginated(ApplicationSimpleInfo),
+    handler: async ({ query, scope }) => applications.listApplicationSimpleInfo(scope, query),
   });
 
   managementRoute(app, {
@@ -93,6 +110,12 @@ export function registerApplicationRoutes(app: FastifyInstance): void {
     method: 'GET', url: '/api/v3/get-user-loggedin-apps', audit: 'read', summary: 'The applications in which a user holds a live session', tags,
     querystring: UserAppsQuery, data: Type.Array(UserLoggedInApp),
     handler: async ({ query, scope }) => getUserLoggedInApps(scope, query),
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/check-session-status', audit: 'read', summary: 'Whether a user holds a live session in an application', tags,
+    body: Type.Object({ appId: Type.String({ minLength: 1 }), userId: Type.String({ minLength: 1 }) }), data: Type.Object({ active: Type.Boolean() }),
+    handler: async ({ body, scope }) => checkSessionStatus(scope, body),
   });
 
   managementRoute(app, {

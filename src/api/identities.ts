@@ -39,6 +39,20 @@ export function registerIdentityRoutes(app: FastifyInstance): void {
   });
 
   managementRoute(app, {
+    method: 'POST', url: '/api/v3/update-ext-idp', audit: 'write', summary: 'Rename an external identity source', tags,
+    body: Type.Object({ id: Id, name: Type.String({ minLength: 1, maxLength: 256 }), tenantId: Type.Optional(Type.String()) }),
+    data: ExtIdp,
+    handler: async ({ body, scope }) => identities.updateExtIdp(scope, body),
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/delete-ext-idp', audit: 'write', summary: 'Delete an external identity source nobody signs in with any more', tags,
+    body: Type.Object({ id: Id, tenantId: Type.Optional(Type.String()) }),
+    data: Success,
+    handler: async ({ body, scope }) => identities.deleteExtIdp(scope, body.id),
+  });
+
+  managementRoute(app, {
     method: 'GET', url: '/api/v3/list-ext-idp', audit: 'read', summary: 'List external identity sources', tags,
     querystring: Type.Object({ tenantId: Type.Optional(Type.String()), appId: Type.Optional(Type.String()) }),
     data: Type.Object({ list: Type.Array(ExtIdp), totalCount: Type.Integer() }),

@@ -18,6 +18,7 @@ import { registerSignUpRoutes } from './signup.js';
 import { registerConsoleRoutes } from './console.js';
 import { registerOffboardingRoutes } from './offboarding.js';
 import { registerCustomFieldRoutes } from './custom-fields.js';
+import { registerPermissionNamespaceRoutes } from './permission-namespaces.js';
 
 /** Every GenAuth API family; one module each. */
 export async function registerApi(app: FastifyInstance): Promise<void> {
@@ -40,4 +41,5 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
   registerConsoleRoutes(app);
   registerOffboardingRoutes(app);
   registerCustomFieldRoutes(app);
+  registerPermissionNamespaceRoutes(app);
 }

@@ -177,6 +177,21 @@ export async function getApplication(scope: Scope, appId: string): Promise<Appli
   return toApplicationView(await findApplicationOrThrow(scope.db, scope.poolId, appId));
 }
 
+/** The few fields get/list-application-simple-info answer. */
+function toSimpleInfo(view: ApplicationView) {
+  const { appId, appIdentifier, appName, appLogo, appDescription, appType, isIntegrateApp } = view;
+  return { appId, appIdentifier, appName, appLogo, ...(appDescription !== undefined ? { appDescription } : {}), appType, isIntegrateApp };
+}
+
+export async function getApplicationSimpleInfo(scope: Scope, appId: string) {
+  return toSimpleInfo(await getApplication(scope, appId));
+}
+
+export async function listApplicationSimpleInfo(scope: Scope, input: ListApplicationsInput) {
+  const { list, totalCount } = await listApplications(scope, input);
+  return { list: list.map(toSimpleInfo), totalCount };
+}
+
 export async function listApplications(scope: Scope, input: ListApplicationsInput) {
   const page = input.page ?? 1;
   const limit = input.limit ?? 10;

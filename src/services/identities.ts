@@ -71,6 +71,28 @@ export async function getExtIdp(scope: Scope, id: string) {
   return extIdpView(row);
 }
 
+export async function updateExtIdp(scope: Scope, input: { id: string; name: string }) {
+  return scope.db.transaction().execute(async (trx) => {
+    const renamed = await store.renameExtIdp(trx, scope.poolId, input.id, input.name, nowIso());
+    assertThat(renamed, () => notFound(`id: no external identity source "${input.id}" in this user pool`));
+    return extIdpView((await store.findExtIdp(trx, scope.poolId, input.id))!);
+  });
+}
+
+/**
+ * A source that people still sign in with cannot be deleted: their identities would point at
+ * nothing. Unlink them first (unlink-identity), then delete.
+ */
+export async function deleteExtIdp(scope: Scope, id: string): Promise<{ success: boolean }> {
+  await scope.db.transaction().execute(async (trx) => {
+    assertThat(await store.findExtIdp(trx, scope.poolId, id), () => notFound(`id: no external identity source "${id}" in this user pool`));
+    const linked = await store.countIdentitiesOfSource(trx, scope.poolId, id);
+    if (linked > 0) throw conflict(`id: ${linked} ${linked === 1 ? 'identity still comes' : 'identities still come'} from source "${id}"; unlink them first`);
+    await store.deleteExtIdp(trx, scope.poolId, id);
+  });
+  return { success: true };
+}
+
 export async function listExtIdps(scope: Scope, tenantId?: string) {
   const rows = await store.listExtIdps(scope.db, scope.poolId, tenantId);
   return { list: rows.map(extIdpView), totalCount: rows.length };

@@ -84,6 +84,13 @@ export async function getUserLoggedInApps(scope: Scope, q: { userId: string; use
   return [...apps.values()];
 }
 
+/** check-session-status: whether the user holds a live session in the application (as get-user-loggedin-apps counts them). */
+export async function checkSessionStatus(scope: Scope, input: { appId: string; userId: string }): Promise<{ active: boolean }> {
+  await findApplicationOrThrow(scope.db, scope.poolId, input.appId);
+  const apps = await getUserLoggedInApps(scope, { userId: input.userId });
+  return { active: apps.some((a) => a.appId === input.appId) };
+}
+
 /** list-application-active-users: who holds a live session in the application, the latest to sign in first. */
 export async function listApplicationActiveUsers(scope: Scope, input: ListApplicationActiveUsersInput) {
   const app = await findApplicationOrThrow(scope.db, scope.poolId, input.appId);

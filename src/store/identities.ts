@@ -14,6 +14,26 @@ export async function findExtIdp(db: Conn, poolId: string, id: string): Promise<
   return db.selectFrom('ext_idps').selectAll().where('pool_id', '=', poolId).where('id', '=', id).executeTakeFirst();
 }
 
+export async function renameExtIdp(db: Conn, poolId: string, id: string, name: string, now: string): Promise<boolean> {
+  const result = await db.updateTable('ext_idps').set({ name, updated_at: now }).where('pool_id', '=', poolId).where('id', '=', id).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function countIdentitiesOfSource(db: Conn, poolId: string, extIdpId: string): Promise<number> {
+  const row = await db
+    .selectFrom('user_identities')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('pool_id', '=', poolId)
+    .where('ext_idp_id', '=', extIdpId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function deleteExtIdp(db: Conn, poolId: string, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('ext_idps').where('pool_id', '=', poolId).where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
 export async function listExtIdps(db: Conn, poolId: string, tenantId?: string): Promise<ExtIdpRow[]> {
   let query = db.selectFrom('ext_idps').selectAll().where('pool_id', '=', poolId);
   if (tenantId) query = query.where('tenant_id', '=', tenantId);

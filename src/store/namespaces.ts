@@ -55,3 +55,7 @@ export async function removeResourcesOf(db: Conn, poolId: string, codes: string[
   await db.deleteFrom('authorizations').where('pool_id', '=', poolId).where('namespace', 'in', codes).execute();
   await db.deleteFrom('resources').where('pool_id', '=', poolId).where('namespace', 'in', codes).execute();
 }
+
+export async function findByName(db: Conn, poolId: string, name: string): Promise<NamespaceRow | undefined> {
+  return db.selectFrom('namespaces').selectAll().where('pool_id', '=', poolId).where('name', '=', name).executeTakeFirst();
+}

@@ -3,6 +3,7 @@ import { registerUserRoutes } from './users.js';
 import { registerLifecycleRoutes } from './lifecycle.js';
 import { registerIdentityRoutes } from './identities.js';
 import { registerOrganizationRoutes } from './organizations.js';
+import { registerDepartmentRoutes } from './departments.js';
 import { registerRoleRoutes } from './roles.js';
 import { registerGroupRoutes } from './groups.js';
 import { registerPostRoutes } from './posts.js';
@@ -26,6 +27,7 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
   registerLifecycleRoutes(app);
   registerIdentityRoutes(app);
   registerOrganizationRoutes(app);
+  registerDepartmentRoutes(app);
   registerRoleRoutes(app);
   registerGroupRoutes(app);
   registerPostRoutes(app);

@@ -11,6 +11,7 @@ import {
   checkDepartmentIdType, checkPaging, departmentGone, findOrganization, formatError, resolveDepartment, toDepartmentViews,
 } from './org-tree.js';
 import { enqueueEvent } from './outbox.js';
+import { assertDepartmentsEnabled } from './department-status.js';
 
 interface DepartmentRef {
   organizationCode: string;
@@ -47,6 +48,7 @@ async function announceMembers(trx: Tx, scope: Scope, change: 'added' | 'removed
  * so leadership is one relation that resignation and deletion remove with the membership.
  */
 export async function setLeaders(trx: Tx, scope: Scope, departmentId: string, userIds: string[], field: string): Promise<void> {
+  if (userIds.length) await assertDepartmentsEnabled(trx, scope, [departmentId]);
   const users = await resolveUsersForNewRelation(trx, scope, userIds, 'user_id', field);
   const already = await membersAmong(trx, scope, departmentId, users.map((u) => u.id));
   await deptStore.clearLeaders(trx, scope.poolId, departmentId);
@@ -62,6 +64,7 @@ export async function addMembers(scope: Scope, input: DepartmentRef & { userIds:
     .transaction()
     .execute(async (trx) => {
       const dept = await departmentOf(trx, scope, input);
+      await assertDepartmentsEnabled(trx, scope, [dept.id]);
       const users = await resolveUsersForNewRelation(trx, scope, input.userIds, 'user_id', 'userIds');
       const already = await membersAmong(trx, scope, dept.id, users.map((u) => u.id));
       const now = nowIso();
@@ -200,6 +203,9 @@ export async function setUserDepartments(
     if (missing.length) throw notFound(`存在不合法的 departmentId: ${missing.join(', ')}`);
     const [user] = await resolveUsersForNewRelation(trx, scope, [input.userId], input.options?.userIdType, 'userId');
     const current = await deptStore.membershipsOfUsers(trx, scope.poolId, [user.id]);
+    const had = new Set(current.map((m) => m.department_id));
+    // Keeping a membership in a disabled department is fine; joining one is not.
+    await assertDepartmentsEnabled(trx, scope, ids.filter((id) => !had.has(id)), 'departments');
     const stale = current.filter((m) => !found.has(m.department_id)).map((m) => m.department_id);
     for (const departmentId of stale) await deptStore.removeMembers(trx, scope.poolId, [departmentId], [user.id]);
     const now = nowIso();
@@ -208,7 +214,6 @@ export async function setUserDepartments(
       await deptStore.addMembers(trx, [{ pool_id: scope.poolId, department_id: d.departmentId, user_id: user.id, ...flags, joined_at: now }]);
       await deptStore.setMemberFlags(trx, scope.poolId, d.departmentId, user.id, flags);
     }
-    const had = new Set(current.map((m) => m.department_id));
     const added = ids.filter((id) => !had.has(id));
     for (const id of added) await announceMembers(trx, scope, 'added', [id], [user.id]);
     for (const id of stale) await announceMembers(trx, scope, 'removed', [id], [user.id]);
@@ -238,6 +243,7 @@ export async function placeInDepartments(trx: Tx, scope: Scope, userId: string, 
     if (matches.length > 1) throw badRequest(`${field}[${i}]: "${value}" names ${matches.length} departments in different organizations; use department_id`);
     targets.push(matches[0]);
   }
+  await assertDepartmentsEnabled(trx, scope, [...new Set(targets)], field);
   const now = nowIso();
   await deptStore.addMembers(trx, [...new Set(targets)].map((id) => ({ pool_id: scope.poolId, department_id: id, user_id: userId, is_leader: 0, is_main_department: 0, joined_at: now })));
 }

@@ -119,7 +119,7 @@ export function isUniqueViolation(error: unknown): boolean {
  * Locks the given rows until the transaction ends. PostgreSQL needs the row lock so that a
  * resignation and a concurrent add-member serialise; SQLite has one writer at a time already.
  */
-export async function lockRows(trx: Tx, dialect: Dialect, table: 'users', ids: string[]): Promise<void> {
+export async function lockRows(trx: Tx, dialect: Dialect, table: 'users' | 'departments', ids: string[]): Promise<void> {
   if (dialect !== 'postgres' || ids.length === 0) return;
   await sql`select id from ${sql.table(table)} where id in (${sql.join(ids)}) for update`.execute(trx);
 }

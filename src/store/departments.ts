@@ -78,6 +78,8 @@ export async function search(db: Conn, poolId: string, organizationId: string, k
     .where('pool_id', '=', poolId)
     .where('organization_id', '=', organizationId)
     .where('parent_id', 'is not', null)
+    // Disabled departments are left out of searches (see services/department-status.ts).
+    .where('status', '=', 1)
     .where((eb) => eb.or([eb(sql`lower(name)`, 'like', likePattern(keywords.toLowerCase())), eb(sql`lower(code)`, 'like', likePattern(keywords.toLowerCase()))]))
     .orderBy('created_at', 'asc')
     .limit(1000)
@@ -215,4 +217,48 @@ export async function isMember(db: Conn, poolId: string, departmentIds: string[]
 /** Departments of any organization of the pool holding this code or open id. */
 export async function findManyBy(db: Conn, poolId: string, column: 'code' | 'open_department_id', value: string): Promise<DepartmentRow[]> {
   return db.selectFrom('departments').selectAll().where('pool_id', '=', poolId).where(column, '=', value).execute();
+}
+
+/** Sets the status of these departments (a subtree, as the service computes it). */
+export async function setStatus(db: Conn, poolId: string, ids: string[], status: boolean, updatedAt: string): Promise<void> {
+  if (ids.length) await db.updateTable('departments').set({ status: status ? 1 : 0, updated_at: updatedAt }).where('pool_id', '=', poolId).where('id', 'in', ids).execute();
+}
+
+/** A department of any organization of the pool by its id. */
+export async function findById(db: Conn, poolId: string, id: string): Promise<DepartmentRow | undefined> {
+  return db.selectFrom('departments').selectAll().where('pool_id', '=', poolId).where('id', '=', id).executeTakeFirst();
+}
+
+export type DepartmentColumn = 'id' | 'parent_id' | 'name' | 'code' | 'open_department_id' | 'description' | 'status' | 'is_virtual_node' | 'created_at' | 'updated_at';
+
+export type DepartmentCondition =
+  | { column: DepartmentColumn; op: 'eq'; value: string | number }
+  | { column: DepartmentColumn; op: 'in'; values: Array<string | number> }
+  | { column: DepartmentColumn; op: 'contains'; value: string }
+  | { column: DepartmentColumn; op: 'gt' | 'lt'; value: string | number }
+  | { column: DepartmentColumn; op: 'between'; from: string | number; to: string | number };
+
+/**
+ * A page of an organization's non-root departments matching every condition (the service has
+ * typed each value for its column), sorted by the given columns, then by id.
+ */
+export async function searchPage(
+  db: Conn,
+  poolId: string,
+  organizationId: string,
+  filter: { conditions: DepartmentCondition[]; sort: Array<{ column: 'created_at' | 'updated_at' | 'name'; order: 'asc' | 'desc' }>; offset: number; limit: number },
+): Promise<{ rows: DepartmentRow[]; total: number }> {
+  let query = db.selectFrom('departments').where('pool_id', '=', poolId).where('organization_id', '=', organizationId).where('parent_id', 'is not', null);
+  for (const c of filter.conditions) {
+    if (c.op === 'eq') query = query.where(c.column, '=', c.value);
+    else if (c.op === 'in') query = query.where(c.column, 'in', c.values);
+    else if (c.op === 'contains') query = query.where(sql`lower(${sql.ref(c.column)})`, 'like', likePattern(c.value.toLowerCase()));
+    else if (c.op === 'between') query = query.where(c.column, '>=', c.from).where(c.column, '<=', c.to);
+    else query = query.where(c.column, c.op === 'gt' ? '>' : '<', c.value);
+  }
+  const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  let rows = query.selectAll();
+  for (const s of filter.sort) rows = rows.orderBy(s.column, s.order);
+  rows = rows.orderBy('id', 'asc');
+  return { rows: await rows.offset(filter.offset).limit(filter.limit).execute(), total: Number(total) };
 }

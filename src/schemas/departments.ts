@@ -1,0 +1,45 @@
+import Type from 'typebox';
+import { StringEnum } from './common.js';
+
+/** Schemas of the newer department endpoints (by id, status, list search, tree, sync relations). */
+const TenantId = Type.Optional(Type.String({ description: 'accepted for compatibility; Userpool has no tenants' }));
+const OptionalFlag = Type.Optional(Type.Boolean());
+
+export const GetDepartmentByIdQuery = Type.Object({
+  departmentId: Type.String({ minLength: 1, maxLength: 64 }),
+  withCustomData: OptionalFlag,
+  appTypeList: Type.Optional(Type.Array(Type.String())),
+  tenantId: TenantId,
+});
+
+export const UpdateDepartmentStatusBody = Type.Object({
+  departmentId: Type.String({ minLength: 1, maxLength: 64 }),
+  status: Type.Boolean({ description: 'true enables, false disables the department and every department below it' }),
+});
+
+export const UpdateOrganizationStatusBody = Type.Object({
+  rootNodeId: Type.String({ minLength: 1, maxLength: 64, description: "the organization's root department id (its departmentId)" }),
+  status: Type.Optional(Type.String({ description: '"true"/"false", "1"/"0" or "enabled"/"disabled"' })),
+});
+
+export const SearchDepartmentsListBody = Type.Object({
+  organizationCode: Type.String({ maxLength: 64 }),
+  withCustomData: OptionalFlag,
+  withPost: OptionalFlag,
+  page: Type.Optional(Type.Integer({ description: 'from 1; default 1' })),
+  limit: Type.Optional(Type.Integer({ description: '1 to 50; default 10' })),
+  advancedFilter: Type.Optional(
+    Type.Array(
+      Type.Object({
+        field: Type.String({ description: 'departmentId, parentDepartmentId, name, code, openDepartmentId, description, status, isVirtualNode, createdAt, updatedAt' }),
+        operator: StringEnum(['BETWEEN', 'EQUAL', 'IN', 'LESSER', 'GREATER', 'CONTAINS'] as const),
+        value: Type.Optional(Type.Any()),
+      }),
+      { maxItems: 20 },
+    ),
+  ),
+  sortBy: Type.Optional(StringEnum(['updatedAt', 'createdAt'] as const)),
+  orderBy: Type.Optional(StringEnum(['ASC', 'DESC'] as const)),
+  sort: Type.Optional(Type.Array(Type.Object({ field: StringEnum(['updatedAt', 'createdAt', 'name'] as const), order: StringEnum(['desc', 'asc'] as const) }), { maxItems: 3 })),
+  tenantId: TenantId,
+});

@@ -136,7 +136,7 @@ describe('the replay-nonce cache', () => {
     }
   });
 
-  it('keeps nonces in each process by default, so a replay is refused by the node that saw it', async () => {
+  it('keeps nonces in the database without Redis, so a replay is refused by every node on that database', async () => {
     const masterKey = randomBytes(32).toString('base64');
     const first = await startTestServer({ USERPOOL_MASTER_KEY: masterKey });
     const second = await secondServer(first, masterKey, {});
@@ -144,8 +144,10 @@ describe('the replay-nonce cache', () => {
       const request = { date: new Date(), nonce: newNonce() };
       expect((await replayed(first, first.keyId, first.secret, request)).status).toBe(200);
       expect((await replayed(first, first.keyId, first.secret, request)).body.apiCode).toBe(ApiCode.SIGNATURE_REPLAYED);
-      // Without REDIS_URL the other node has its own memory: this is why several nodes need Redis.
-      expect((await replayed({ url: second.url.replace('localhost', '127.0.0.1') }, first.keyId, first.secret, request)).status).toBe(200);
+      // Without REDIS_URL the nonces live in the shared database: the other node has seen it too.
+      const elsewhere = await replayed({ url: second.url.replace('localhost', '127.0.0.1') }, first.keyId, first.secret, request);
+      expect(elsewhere.status).toBe(401);
+      expect(elsewhere.body.apiCode).toBe(ApiCode.SIGNATURE_REPLAYED);
     } finally {
       await second.close();
       await first.close();

@@ -19,7 +19,8 @@ export async function openConsole(browser: Browser, t: TestServer, account: stri
   await page.getByLabel('Email, phone number or username').fill(account);
   await page.getByLabel('Password').fill(password);
   await page.getByLabel('Password').press('Enter');
-  await page.waitForURL(`${t.url}/console/**`);
+  // Back on the console, past the callback (the code is exchanged there).
+  await page.waitForURL((url) => url.pathname.startsWith('/console') && !url.pathname.startsWith('/console/callback'));
   return { context, page, errors };
 }
 

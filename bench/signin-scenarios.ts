@@ -5,6 +5,7 @@ import { signedRequest } from './signing.js';
 import { managementClient } from '../test/helpers/server.js';
 import { ok } from '../test/helpers/fixtures.js';
 import { signIn } from '../src/services/authentication.js';
+import { defaultPoolId } from '../src/services/pool-issuers.js';
 import { authenticateClient, refresh } from '../src/services/tokens.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -57,8 +58,9 @@ const passwordSignIn: Scenario = {
       loadTest(target.server.url, probe, { seconds: SECONDS, connections: 1, rate: PROBE_RATE }),
     ]);
     const deps = target.deps;
+    const address = { poolId: await defaultPoolId(deps.db), issuer: ISSUER };
     const baseline = await loop(
-      () => signIn(deps, { body: body(appId, secret, pick()) as never, credentials: { clientId: appId, clientSecret: secret }, issuer: ISSUER, clientIp: '127.0.0.1' }),
+      () => signIn(deps, { body: body(appId, secret, pick()) as never, credentials: { clientId: appId, clientSecret: secret }, address, clientIp: '127.0.0.1' }),
       { seconds: SECONDS, concurrency: 8 },
     );
     const rows: Row[] = [
@@ -83,10 +85,11 @@ const refreshGrant: Scenario = {
   async run(target) {
     const { appId, secret, usernames } = await signInPool(target, 'refresh');
     const deps = target.deps;
+    const address = { poolId: await defaultPoolId(deps.db), issuer: ISSUER };
     const sessions = async (count: number) => {
       const tokens: string[] = [];
       for (const username of usernames.slice(0, count)) {
-        const set = await signIn(deps, { body: body(appId, secret, username) as never, credentials: { clientId: appId, clientSecret: secret }, issuer: ISSUER, clientIp: '127.0.0.1' });
+        const set = await signIn(deps, { body: body(appId, secret, username) as never, credentials: { clientId: appId, clientSecret: secret }, address, clientIp: '127.0.0.1' });
         tokens.push(set.refresh_token!);
       }
       return tokens;

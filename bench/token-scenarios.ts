@@ -4,6 +4,7 @@ import type { Row, Scenario } from './scenarios.js';
 import { managementClient } from '../test/helpers/server.js';
 import { ok } from '../test/helpers/fixtures.js';
 import { signIn } from '../src/services/authentication.js';
+import { defaultPoolId } from '../src/services/pool-issuers.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
@@ -29,7 +30,7 @@ const tokenChecks: Scenario = {
     for (const { username } of list) {
       const set = await signIn(target.deps, {
         body: { connection: 'PASSWORD', passwordPayload: { username, password: PASSWORD }, options: { scope: 'openid profile' }, client_id: app.appId, client_secret: secret } as never,
-        credentials: { clientId: app.appId, clientSecret: secret }, issuer: 'http://127.0.0.1/oidc', clientIp: '127.0.0.1',
+        credentials: { clientId: app.appId, clientSecret: secret }, address: { poolId: await defaultPoolId(target.deps.db), issuer: 'http://127.0.0.1/oidc' }, clientIp: '127.0.0.1',
       });
       tokens.push(set.access_token);
     }

@@ -87,7 +87,7 @@ describe("the end user's own endpoints through AuthenticationClient", () => {
   it('refuses an expired token signed with the real key; a fresh one of the same session works', async () => {
     const { client, tokens } = await signedIn();
     const claims = decodeJwt(tokens.access_token);
-    const { kid, key } = await currentSigningKey(t.server.deps);
+    const { kid, key } = await currentSigningKey(t.server.deps, String(claims.user_pool_id));
     const past = Math.floor(Date.now() / 1000) - 7200;
     const expired = await new SignJWT({ scope: claims.scope, sid: claims.sid, user_pool_id: claims.user_pool_id })
       .setProtectedHeader({ alg: SIGNING_ALG, kid, typ: 'at+jwt' })

@@ -15,7 +15,9 @@ afterAll(async () => {
 });
 
 /** A front-end's client: the application id only, no secret and no token. */
-const frontEnd = (appId: string) => new AuthenticationClient({ appId, appHost: t.url, tokenEndPointAuthMethod: 'none', timeout: 30000 } as never);
+/** An application's front end; another pool's calls at that pool's own address. */
+const frontEnd = (appId: string, poolId?: string) =>
+  new AuthenticationClient({ appId, appHost: poolId ? `${t.url}/pools/${poolId}` : t.url, tokenEndPointAuthMethod: 'none', timeout: 30000 } as never);
 
 const setRegistration = async (management: TestServer['management'], on: boolean) =>
   ok<{ registerDisabled: boolean }>(await management.updateSecuritySettings({ registerDisabled: !on } as never), 'update-security-settings');
@@ -51,7 +53,7 @@ describe('signup (password self-registration)', () => {
     const other = await t.newPool();
     const otherApp = ok<{ appId: string }>(await other.management.createApplication({ appName: 'Other', appIdentifier: `o-${uniq()}` } as never), 'create-application');
     const username = `u_${uniq()}`;
-    const refused = await frontEnd(otherApp.appId).signUpByUsernamePassword({ username, password: 'Correct-horse-1' });
+    const refused = await frontEnd(otherApp.appId, other.poolId).signUpByUsernamePassword({ username, password: 'Correct-horse-1' });
     expect(refused).toMatchObject({ statusCode: 403, apiCode: 4660 });
     expect(ok(await other.management.getSecuritySettings(), 'get-security-settings')).toEqual({ registerDisabled: true });
     // Control: the same registration through this pool's application.

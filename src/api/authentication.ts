@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { managementRoute, publicRoute } from '../server/route.js';
-import { clientCredentials, issuerOf } from '../server/oidc.js';
+import { clientCredentials } from '../server/oidc.js';
+import { poolAddress } from '../server/pool-address.js';
 import { getUserLoginHistory, signIn } from '../services/authentication.js';
 import { kickUser } from '../services/sessions.js';
 import { Paginated, Success } from '../schemas/common.js';
@@ -11,12 +12,12 @@ const tags = ['authentication'];
 export function registerAuthenticationRoutes(app: FastifyInstance): void {
   // Called by end users' applications with the application's credentials, not a management key.
   publicRoute(app, {
-    method: 'POST', url: '/api/v3/signin', summary: 'Sign in with a password (connection PASSWORD)', tags, body: SignInBody, data: TokenSet,
+    method: 'POST', url: '/api/v3/signin', summary: 'Sign in with a password (connection PASSWORD)', tags, body: SignInBody, data: TokenSet, perPool: true,
     handler: async ({ body, deps, request }) =>
       signIn(deps, {
         body,
         credentials: clientCredentials(request, {}),
-        issuer: issuerOf(request, deps),
+        address: await poolAddress(request, deps),
         clientIp: request.ip,
         userAgent: request.headers['user-agent'],
         requestId: request.id,

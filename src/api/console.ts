@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { managementRoute, publicRoute } from '../server/route.js';
-import { issuerOf } from '../server/oidc.js';
+import { issuerOfPool } from '../server/pool-address.js';
 import { ConsoleConfig, ConsoleConfigQuery, WhoAmI } from '../schemas/console.js';
 import { consoleConfig, whoami } from '../services/administrators.js';
 
@@ -16,6 +16,6 @@ export function registerConsoleRoutes(app: FastifyInstance): void {
   publicRoute(app, {
     method: 'GET', url: '/api/v3/console-config', summary: "The console's OIDC client, redirect URI and scopes for a user pool (no credentials needed)", tags,
     querystring: ConsoleConfigQuery, data: ConsoleConfig,
-    handler: async ({ query, deps, request }) => consoleConfig(deps, query.pool, issuerOf(request, deps), deps.policy.publicUrl),
+    handler: async ({ query, deps, request }) => consoleConfig(deps, query.pool, (poolId) => issuerOfPool(request, deps, poolId), deps.policy.publicUrl),
   });
 }

@@ -104,7 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerOidcRoutes(app, options.deps);
-  registerHostedRoutes(app, options.deps, { prefix: '' });
+  registerHostedRoutes(app, options.deps);
   // The admin console: static files built from console/, talking to the API above like any client.
   await registerConsole(app);
   await registerApi(app);

@@ -4,13 +4,9 @@ import { OAuthError, introspect, revoke, userInfo, type ClientCredentials } from
 import { GRANT_TYPES, tokenGrant } from '../services/token-endpoint.js';
 import { publicJwks } from '../services/signing-keys.js';
 import { credentialInQuery, credentialInQueryMessage } from './credentials-in-url.js';
+import { POOL_PREFIX, poolAddress } from './pool-address.js';
 
 type Form = Record<string, string | undefined>;
-
-/** `https://host/oidc`, or OIDC_ISSUER when a proxy in front changes the public address. */
-export function issuerOf(request: FastifyRequest, deps: Deps): string {
-  return deps.policy.oidcIssuer ?? `${request.protocol}://${request.host}/oidc`;
-}
 
 export function clientCredentials(request: FastifyRequest, form: Form): ClientCredentials {
   const appId = request.headers['x-authing-app-id'];
@@ -42,17 +38,24 @@ function form(request: FastifyRequest): Form {
 /**
  * The OIDC provider endpoints the AuthenticationClient calls, implemented with jose: discovery,
  * JWKS, token (refresh_token grant), introspection (RFC 7662), revocation (RFC 7009), userinfo.
- * They answer OAuth JSON, not the GenAuth envelope, as the cloud does.
+ * They answer OAuth JSON, not the GenAuth envelope, as the cloud does. Each user pool is a
+ * provider of its own: the default pool's at `/oidc`, another pool's at `/pools/<poolId>/oidc`.
  */
 export function registerOidcRoutes(app: FastifyInstance, deps: Deps): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
+  registerProvider(app, deps, '');
+  registerProvider(app, deps, POOL_PREFIX);
+}
+
+function registerProvider(app: FastifyInstance, deps: Deps, prefix: string): void {
   const tags = ['oidc'];
   const config = { auth: 'none' as const, oauth: true };
+  const base = `${prefix}/oidc`;
 
-  app.get('/oidc/.well-known/openid-configuration', { config, schema: { summary: 'OpenID Connect discovery', tags } }, async (request) => {
-    const issuer = issuerOf(request, deps);
+  app.get(`${base}/.well-known/openid-configuration`, { config, schema: { summary: 'OpenID Connect discovery', tags } }, async (request) => {
+    const { issuer } = await poolAddress(request, deps);
     return {
       issuer,
       jwks_uri: `${issuer}/.well-known/jwks.json`,
@@ -82,31 +85,35 @@ export function registerOidcRoutes(app: FastifyInstance, deps: Deps): void {
     };
   });
 
-  app.get('/oidc/.well-known/jwks.json', { config, schema: { summary: 'Public keys that sign access and id tokens', tags } }, async () => publicJwks(deps));
+  app.get(`${base}/.well-known/jwks.json`, { config, schema: { summary: "Public keys that sign the user pool's access and id tokens", tags } }, async (request) =>
+    publicJwks(deps, (await poolAddress(request, deps)).poolId));
 
-  app.post('/oidc/token', { config, schema: { summary: 'Token endpoint (authorization_code, refresh_token and client_credentials grants)', tags } }, async (request, reply) => {
+  app.post(`${base}/token`, { config, schema: { summary: 'Token endpoint (authorization_code, refresh_token and client_credentials grants)', tags } }, async (request, reply) => {
+    const address = await poolAddress(request, deps);
     try {
       const input = form(request);
-      const tokens = await tokenGrant(deps, issuerOf(request, deps), clientCredentials(request, input), input);
+      const tokens = await tokenGrant(deps, address, clientCredentials(request, input), input);
       return reply.header('cache-control', 'no-store').send(tokens);
     } catch (error) {
       return oauthFailure(reply, error);
     }
   });
 
-  app.post('/oidc/token/introspection', { config, schema: { summary: 'Token introspection (RFC 7662)', tags } }, async (request, reply) => {
+  app.post(`${base}/token/introspection`, { config, schema: { summary: 'Token introspection (RFC 7662)', tags } }, async (request, reply) => {
+    const { poolId } = await poolAddress(request, deps);
     try {
       const input = form(request);
-      return reply.header('cache-control', 'no-store').send(await introspect(deps, clientCredentials(request, input), input.token));
+      return reply.header('cache-control', 'no-store').send(await introspect(deps, poolId, clientCredentials(request, input), input.token));
     } catch (error) {
       return oauthFailure(reply, error);
     }
   });
 
-  app.post('/oidc/token/revocation', { config, schema: { summary: 'Token revocation (RFC 7009)', tags } }, async (request, reply) => {
+  app.post(`${base}/token/revocation`, { config, schema: { summary: 'Token revocation (RFC 7009)', tags } }, async (request, reply) => {
+    const { poolId } = await poolAddress(request, deps);
     try {
       const input = form(request);
-      await revoke(deps, clientCredentials(request, input), input.token);
+      await revoke(deps, poolId, clientCredentials(request, input), input.token);
       return reply.code(200).send();
     } catch (error) {
       return oauthFailure(reply, error);
@@ -114,16 +121,17 @@ export function registerOidcRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   const me = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { poolId } = await poolAddress(request, deps);
     const header = request.headers.authorization;
     const bearer = typeof header === 'string' && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
     try {
       // RFC 6750: the authorization header, or (POST only) the form-encoded body; never the query.
       const input = form(request);
-      return reply.header('cache-control', 'no-store').send(await userInfo(deps, bearer ?? input.access_token));
+      return reply.header('cache-control', 'no-store').send(await userInfo(deps, poolId, bearer ?? input.access_token));
     } catch (error) {
       return oauthFailure(reply, error);
     }
   };
-  app.get('/oidc/me', { config, schema: { summary: 'UserInfo', tags } }, me);
-  app.post('/oidc/me', { config, schema: { summary: 'UserInfo', tags } }, me);
+  app.get(`${base}/me`, { config, schema: { summary: 'UserInfo', tags } }, me);
+  app.post(`${base}/me`, { config, schema: { summary: 'UserInfo', tags } }, me);
 }

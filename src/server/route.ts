@@ -3,6 +3,7 @@ import type { Static, TSchema } from 'typebox';
 import { Envelope, envelope } from './envelope.js';
 import type { Deps, Scope } from '../services/context.js';
 import { refuseCredentialsInQuery } from './credentials-in-url.js';
+import { POOL_PREFIX } from './pool-address.js';
 
 type In<T> = T extends TSchema ? Static<T> : undefined;
 
@@ -62,6 +63,8 @@ export interface PublicRouteSpec<B, Q, D extends TSchema> {
   body?: B;
   querystring?: Q;
   data: D;
+  /** Also served at `/pools/<poolId><url>` for each pool (its end users' applications call it there). */
+  perPool?: boolean;
   handler: (input: { body: In<B>; query: In<Q>; deps: Deps; request: FastifyRequest }) => Promise<Static<D>>;
 }
 
@@ -74,15 +77,25 @@ export function publicRoute<B extends TSchema | undefined, Q extends TSchema | u
   app: FastifyInstance,
   spec: PublicRouteSpec<B, Q, D>,
 ): void {
+  for (const url of spec.perPool ? [spec.url, `${POOL_PREFIX}${spec.url}`] : [spec.url]) publicRouteAt(app, spec, url);
+}
+
+function publicRouteAt<B extends TSchema | undefined, Q extends TSchema | undefined, D extends TSchema>(
+  app: FastifyInstance,
+  spec: PublicRouteSpec<B, Q, D>,
+  url: string,
+): void {
   app.route({
     method: spec.method,
-    url: spec.url,
+    url,
     config: { auth: 'none' },
     // Public routes take client credentials (sign-in): never from the query string.
     preValidation: refuseCredentialsInQuery,
     schema: {
       summary: spec.summary,
       tags: spec.tags,
+      // The per-pool copy is the same contract: documented once.
+      ...(url !== spec.url ? { hide: true } : {}),
       ...(spec.body ? { body: spec.body } : {}),
       ...(spec.querystring ? { querystring: spec.querystring } : {}),
       response: { 200: Envelope(spec.data) },

@@ -3,6 +3,7 @@ import type { Static, TSchema } from 'typebox';
 import { Envelope, envelope } from './envelope.js';
 import { authenticateEndUser, type Me } from '../services/end-user.js';
 import { refuseCredentialsInQuery } from './credentials-in-url.js';
+import { POOL_PREFIX, poolAddress } from './pool-address.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -39,13 +40,24 @@ export function userRoute<B extends TSchema | undefined, Q extends TSchema | und
   app: FastifyInstance,
   spec: UserRouteSpec<B, Q, D>,
 ): void {
+  // The default pool's people call `/api/v3/…`; another pool's call `/pools/<poolId>/api/v3/…`.
+  for (const url of [spec.url, `${POOL_PREFIX}${spec.url}`]) userRouteAt(app, spec, url);
+}
+
+function userRouteAt<B extends TSchema | undefined, Q extends TSchema | undefined, D extends TSchema>(
+  app: FastifyInstance,
+  spec: UserRouteSpec<B, Q, D>,
+  url: string,
+): void {
   app.route({
     method: spec.method,
-    url: spec.url,
+    url,
     config: { auth: 'user' },
     schema: {
       summary: spec.summary,
       tags: spec.tags,
+      // The per-pool copy is the same contract: documented once.
+      ...(url !== spec.url ? { hide: true } : {}),
       security: [{ userAccessToken: [] }],
       ...(spec.body ? { body: spec.body } : {}),
       ...(spec.querystring ? { querystring: spec.querystring } : {}),
@@ -53,11 +65,12 @@ export function userRoute<B extends TSchema | undefined, Q extends TSchema | und
     },
     preValidation: async (request) => {
       await refuseCredentialsInQuery(request);
-      const params = request.params as { poolId?: string } | undefined;
+      // An address serves one pool: a token of another pool is refused here.
+      const { poolId } = await poolAddress(request, app.deps);
       request.me = await authenticateEndUser(app.deps, {
         authorization: header(request, 'authorization'),
         appIdHeader: header(request, 'x-authing-app-id'),
-        poolId: params?.poolId,
+        poolId,
         requestId: request.id,
       });
     },

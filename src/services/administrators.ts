@@ -185,8 +185,10 @@ export async function listAdmins(deps: Deps, poolRef: string | undefined): Promi
 }
 
 /** What the console needs to start a sign-in, for a pool (the default pool when none is named). */
-export async function consoleConfig(deps: Deps, poolRef: string | undefined, issuer: string, publicUrl?: string) {
+export async function consoleConfig(deps: Deps, poolRef: string | undefined, issuerFor: (poolId: string) => Promise<string>, publicUrl?: string) {
   const pool = await findPool(deps, poolRef);
+  // Each pool is its own provider: its console signs in at its own issuer.
+  const issuer = await issuerFor(pool.id);
   const app = await store.findConsoleApplication(deps.db, pool.id);
   if (!app || !isConsoleClient(app)) throw notFound(`pool: user pool "${pool.name}" has no console client yet; restart the server or run \`userpool admins add\``);
   const base = publicUrl ?? new URL(issuer).origin;

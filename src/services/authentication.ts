@@ -20,7 +20,8 @@ import { enqueueEvent } from './outbox.js';
 export interface SignInRequest extends SignInContext {
   body: SignInInput;
   credentials: ClientCredentials;
-  issuer: string;
+  /** The pool the address serves (only its applications sign in there) and its issuer. */
+  address: { poolId: string; issuer: string };
 }
 
 const wrongCredentials = () => badRequest('account or password is wrong', ApiCode.WRONG_CREDENTIALS);
@@ -161,7 +162,7 @@ export async function signIn(deps: Deps, req: SignInRequest): Promise<TokenSet> 
   let app: ApplicationRow;
   const credentials = { ...req.credentials, clientId: req.body.client_id ?? req.credentials.clientId, clientSecret: req.body.client_secret };
   try {
-    app = await authenticateClient(deps, credentials, 'token_endpoint_auth_method');
+    app = await authenticateClient(deps, credentials, 'token_endpoint_auth_method', req.address.poolId);
   } catch (error) {
     if (error instanceof OAuthError) throw new AppError(401, ApiCode.INVALID_CLIENT, error.message, 401);
     throw error;
@@ -188,7 +189,7 @@ export async function signIn(deps: Deps, req: SignInRequest): Promise<TokenSet> 
   const now = nowIso();
   const session: tokens.SessionRow = {
     id: newId(), pool_id: app.pool_id, user_id: user.id, app_id: app.id, scope: normalizedScope, created_at: now, revoked_at: null, revoked_reason: null,
-    provider_session_id: null, auth_time: now, issuer: req.issuer,
+    provider_session_id: null, auth_time: now, issuer: req.address.issuer,
   };
   const refresh = normalizedScope.split(' ').includes('offline_access') ? newRefreshToken(session, app) : undefined;
   await deps.db.transaction().execute(async (trx) => {
@@ -197,7 +198,7 @@ export async function signIn(deps: Deps, req: SignInRequest): Promise<TokenSet> 
     await recordSignIn(trx, app, user, req, now, 'password', session.id);
   });
   deps.observer?.signIn('success');
-  return signTokens(deps, req.issuer, app, user, session, { refreshToken: refresh?.value });
+  return signTokens(deps, req.address.issuer, app, user, session, { refreshToken: refresh?.value });
 }
 
 export async function getUserLoginHistory(scope: Scope, input: LoginHistoryInput) {

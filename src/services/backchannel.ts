@@ -36,7 +36,8 @@ export async function announceLogout(trx: Tx, deps: Deps, ended: EndedSession[])
   }
   if (wanted.size === 0) return 0;
   // The key is read through the transaction: on SQLite another handle would wait for it forever.
-  const { kid, key } = await currentSigningKey({ ...deps, db: trx as unknown as Db });
+  // The pool's own key: a logout token is checked against the JWKS of the issuer it names.
+  const { kid, key } = await currentSigningKey({ ...deps, db: trx as unknown as Db }, ended[0].pool_id);
   const iat = Math.floor(Date.now() / 1000);
   for (const session of wanted.values()) {
     const token = await new SignJWT({ sid: session.sid, events: { [BACKCHANNEL_EVENT]: {} } })

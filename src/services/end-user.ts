@@ -50,7 +50,7 @@ export async function authenticateEndUser(deps: Deps, creds: EndUserCredentials)
   const header = creds.authorization?.trim();
   if (!header) throw refuse("authorization: missing; send the user's access token (AuthenticationClient accessToken / setAccessToken)");
   const token = /^bearer\s+/i.test(header) ? header.replace(/^bearer\s+/i, '') : header;
-  const check = await checkAccessToken(deps, token);
+  const check = await checkAccessToken(deps, token, creds.poolId);
   if (!check.ok) throw refuse(`authorization: ${check.message}`, API_CODE_OF[check.refusal]);
   const { claims } = check;
   if (creds.poolId !== undefined && creds.poolId !== claims.user_pool_id) {

@@ -26,8 +26,8 @@ export const CODE_SECONDS = 60;
 export interface HostedContext extends SignInContext {
   /** The issuer of this pool's tokens (the `iss` parameter of answers, RFC 9207). */
   issuer: string;
-  /** The pool the route is served for; undefined where any pool's client is accepted. */
-  poolId?: string;
+  /** The pool the address serves: only its applications are accepted there. */
+  poolId: string;
   /** The provider session cookie, as sent. */
   sessionCookie?: string;
   /** The browser's own random cookie that forms are bound to. */
@@ -143,8 +143,9 @@ export async function authorize(deps: Deps, ctx: HostedContext, raw: RawAuthoriz
   return loginPage(deps, ctx, app, request);
 }
 
-/** The client of a sealed form, still there and still in the request's pool. */
-async function formClient(deps: Deps, request: AuthRequest): Promise<ApplicationRow | undefined> {
+/** The client of a sealed form, still there, still in the request's pool, and that pool the address's. */
+async function formClient(deps: Deps, ctx: HostedContext, request: AuthRequest): Promise<ApplicationRow | undefined> {
+  if (request.poolId !== ctx.poolId) return undefined;
   const app = await applications.findApplicationByClientId(deps.db, request.clientId);
   return app && app.pool_id === request.poolId ? app : undefined;
 }
@@ -162,7 +163,7 @@ export async function submitSignIn(deps: Deps, ctx: HostedContext, input: { form
   const form = openForm(deps, input.form, ctx.browser);
   if (!form || form === 'expired') return expiredForm();
   const request = form.request;
-  const app = await formClient(deps, request);
+  const app = await formClient(deps, ctx, request);
   if (!app) return expiredForm();
   const account = (input.account ?? '').trim().slice(0, 320);
   if (!account || !input.password) return loginPage(deps, ctx, app, request, { account, error: 'missing' });
@@ -209,7 +210,7 @@ export async function submitConsent(deps: Deps, ctx: HostedContext, input: { for
   const form = openForm(deps, input.form, ctx.browser);
   if (!form || form === 'expired' || !form.providerSessionId) return expiredForm();
   const request = form.request;
-  const app = await formClient(deps, request);
+  const app = await formClient(deps, ctx, request);
   if (!app) return expiredForm();
   const live = await findLiveProviderSession(deps.db, app.pool_id, ctx.sessionCookie);
   // The session must still be the one that was asked, and still alive (checked at every use).

@@ -14,8 +14,10 @@ import { endProviderSessions, endSession } from './session-endings.js';
 import { SIGNING_ALG, verificationKey } from './signing-keys.js';
 
 export interface LogoutContext {
+  /** The issuer of the pool the address serves. */
   issuer: string;
-  poolId?: string;
+  /** The pool the address serves. */
+  poolId: string;
   sessionCookie?: string;
   browser: string;
 }
@@ -35,11 +37,11 @@ interface LogoutForm {
 
 const key = (deps: Deps) => Buffer.from(hkdfSync('sha256', deps.masterKey, Buffer.alloc(0), 'userpool hosted logout forms', 32));
 
-/** The claims of an ID token this server signed, expired or not (RP-initiated logout 1.0, 2). */
-async function idTokenHint(deps: Deps, issuer: string, token: string): Promise<{ aud: string; sub: string; sid?: string } | undefined> {
+/** The claims of an ID token this pool signed, expired or not (RP-initiated logout 1.0, 2). */
+async function idTokenHint(deps: Deps, poolId: string, issuer: string, token: string): Promise<{ aud: string; sub: string; sid?: string } | undefined> {
   try {
     const { payload, protectedHeader } = await compactVerify(token, async (header) => {
-      const found = await verificationKey(deps, header.kid);
+      const found = await verificationKey(deps, poolId, header.kid);
       if (!found) throw new Error('unknown kid');
       return found;
     });
@@ -90,14 +92,14 @@ async function endAll(deps: Deps, ctx: LogoutContext, poolId: string | undefined
  * registered logoutRedirectUris, else the error is shown here and nobody is redirected.
  */
 export async function endSessionRequest(deps: Deps, ctx: LogoutContext, raw: Record<string, string | undefined>): Promise<LogoutOutcome> {
-  const hint = raw.id_token_hint ? await idTokenHint(deps, ctx.issuer, raw.id_token_hint) : undefined;
+  const hint = raw.id_token_hint ? await idTokenHint(deps, ctx.poolId, ctx.issuer, raw.id_token_hint) : undefined;
   if (raw.id_token_hint && !hint) return { kind: 'error', error: 'invalid_request', description: 'id_token_hint: not an ID token issued by this server' };
   if (hint && raw.client_id && raw.client_id !== hint.aud) return { kind: 'error', error: 'invalid_request', description: 'client_id: does not match the audience of id_token_hint' };
   const clientId = hint?.aud ?? raw.client_id;
   let app: ApplicationRow | undefined;
   if (clientId) {
     app = await applications.findApplicationByClientId(deps.db, clientId);
-    if (!app || (ctx.poolId !== undefined && app.pool_id !== ctx.poolId)) return { kind: 'error', error: 'invalid_client', description: `client_id "${clientId}" is not an application of this user pool` };
+    if (!app || app.pool_id !== ctx.poolId) return { kind: 'error', error: 'invalid_client', description: `client_id "${clientId}" is not an application of this user pool` };
   }
   let redirect: string | undefined;
   if (raw.post_logout_redirect_uri !== undefined) {

@@ -32,11 +32,20 @@ interface KeyCache {
   loading?: Promise<LoadedKey[]>;
 }
 
-// Keyed by database handle: several servers in one process (tests) each keep their own.
-const caches = new WeakMap<Db, KeyCache>();
+// Keyed by database handle (several servers in one process, in tests, each keep their own),
+// then by user pool: each pool has keys of its own.
+const caches = new WeakMap<Db, Map<string, KeyCache>>();
 
-async function load(deps: Deps): Promise<LoadedKey[]> {
-  const rows = await store.listSigningKeys(deps.db);
+function cacheOf(deps: Deps, poolId: string): KeyCache {
+  let pools = caches.get(deps.db);
+  if (!pools) caches.set(deps.db, (pools = new Map()));
+  let cache = pools.get(poolId);
+  if (!cache) pools.set(poolId, (cache = { at: 0, keys: [] }));
+  return cache;
+}
+
+async function load(deps: Deps, poolId: string): Promise<LoadedKey[]> {
+  const rows = await store.listSigningKeys(deps.db, poolId);
   return Promise.all(
     rows.map(async (row) => {
       const publicJwk = parseJson<JWK>(row.public_jwk, {});
@@ -50,12 +59,10 @@ async function load(deps: Deps): Promise<LoadedKey[]> {
   );
 }
 
-async function keys(deps: Deps, force = false): Promise<LoadedKey[]> {
-  let cache = caches.get(deps.db);
-  if (!cache) caches.set(deps.db, (cache = { at: 0, keys: [] }));
-  if (!force && Date.now() - cache.at < CACHE_MS) return cache.keys;
-  const entry = cache;
-  entry.loading ??= load(deps).finally(() => (entry.loading = undefined));
+async function keys(deps: Deps, poolId: string, force = false): Promise<LoadedKey[]> {
+  const entry = cacheOf(deps, poolId);
+  if (!force && Date.now() - entry.at < CACHE_MS) return entry.keys;
+  entry.loading ??= load(deps, poolId).finally(() => (entry.loading = undefined));
   const loaded = await entry.loading;
   // Keep the private keys already decrypted for kids that are still there.
   const old = new Map(entry.keys.map((k) => [k.kid, k]));
@@ -64,53 +71,58 @@ async function keys(deps: Deps, force = false): Promise<LoadedKey[]> {
   return entry.keys;
 }
 
-async function createKey(deps: Deps): Promise<void> {
+async function createKey(deps: Deps, poolId: string): Promise<void> {
   const pair = await generateKeyPair(SIGNING_ALG, { extractable: true });
   const kid = randomBytes(12).toString('hex');
   const publicJwk = { ...(await exportJWK(pair.publicKey)), kid, alg: SIGNING_ALG, use: 'sig' };
   const now = nowIso();
   await store.insertSigningKey(deps.db, {
     kid,
+    pool_id: poolId,
     alg: SIGNING_ALG,
     public_jwk: toJson(publicJwk),
     private_enc: encryptSecret(deps.masterKey, await exportPKCS8(pair.privateKey)),
     created_at: now,
   });
-  await store.deleteSigningKeysBefore(deps.db, new Date(Date.now() - RETIRE_AFTER_MS).toISOString(), kid);
+  await store.deleteSigningKeysBefore(deps.db, poolId, new Date(Date.now() - RETIRE_AFTER_MS).toISOString(), kid);
 }
 
 /**
- * The newest key, made on first use and replaced once older than SIGNING_KEY_ROTATE_DAYS. Two
+ * A pool's newest key, made on first use and replaced once older than SIGNING_KEY_ROTATE_DAYS. Two
  * processes rotating at the same moment each add a key; both are published, so either works.
  */
-export async function currentSigningKey(deps: Deps): Promise<{ kid: string; key: CryptoKey }> {
-  let list = await keys(deps);
+export async function currentSigningKey(deps: Deps, poolId: string): Promise<{ kid: string; key: CryptoKey }> {
+  let list = await keys(deps, poolId);
   if (list.length === 0 || Date.now() - list[0].createdAt > rotateAfterMs(deps)) {
-    list = await keys(deps, true);
+    list = await keys(deps, poolId, true);
     if (list.length === 0 || Date.now() - list[0].createdAt > rotateAfterMs(deps)) {
-      await createKey(deps);
-      list = await keys(deps, true);
+      await createKey(deps, poolId);
+      list = await keys(deps, poolId, true);
     }
   }
   const newest = list[0];
   if (!newest.sign) {
-    const row = (await store.listSigningKeys(deps.db)).find((r) => r.kid === newest.kid)!;
+    const row = (await store.listSigningKeys(deps.db, poolId)).find((r) => r.kid === newest.kid)!;
     newest.sign = (await importPKCS8(decryptSecret(deps.masterKey, row.private_enc), SIGNING_ALG)) as CryptoKey;
   }
   return { kid: newest.kid, key: newest.sign };
 }
 
-/** The public key for a token's kid; a kid this process has not seen yet reloads the list once. */
-export async function verificationKey(deps: Deps, kid: string | undefined): Promise<CryptoKey | undefined> {
+/**
+ * The public key for a token's kid among one pool's keys: another pool's key never verifies it.
+ * A kid this process has not seen yet reloads the pool's list once.
+ */
+export async function verificationKey(deps: Deps, poolId: string, kid: string | undefined): Promise<CryptoKey | undefined> {
   if (!kid) return undefined;
-  const found = (await keys(deps)).find((k) => k.kid === kid);
+  const found = (await keys(deps, poolId)).find((k) => k.kid === kid);
   if (found) return found.verify;
-  // At most one reload a second, so tokens with made-up kids cannot hammer the database.
-  if (Date.now() - (caches.get(deps.db)?.at ?? 0) < 1000) return undefined;
-  return (await keys(deps, true)).find((k) => k.kid === kid)?.verify;
+  // At most one reload a second per pool, so tokens with made-up kids cannot hammer the database.
+  if (Date.now() - cacheOf(deps, poolId).at < 1000) return undefined;
+  return (await keys(deps, poolId, true)).find((k) => k.kid === kid)?.verify;
 }
 
-export async function publicJwks(deps: Deps): Promise<{ keys: JWK[] }> {
-  await currentSigningKey(deps);
-  return { keys: (await keys(deps)).map((k) => k.publicJwk) };
+/** A pool's JWKS document: its keys still in use, the newest first. */
+export async function publicJwks(deps: Deps, poolId: string): Promise<{ keys: JWK[] }> {
+  await currentSigningKey(deps, poolId);
+  return { keys: (await keys(deps, poolId)).map((k) => k.publicJwk) };
 }

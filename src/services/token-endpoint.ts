@@ -34,7 +34,7 @@ async function clientCredentialsGrant(deps: Deps, issuer: string, app: Applicati
     throw new OAuthError(400, 'unauthorized_client', 'client_credentials: only confidential applications (authenticated with their secret) may use this grant');
   }
   const granted = [...new Set((scope ?? '').split(' ').filter(Boolean))].join(' ');
-  const { kid, key } = await currentSigningKey(deps);
+  const { kid, key } = await currentSigningKey(deps, app.pool_id);
   const lifetime = oidcSettings(app).access_token_expire;
   const iat = Math.floor(Date.now() / 1000);
   const token = await new SignJWT({ scope: granted, user_pool_id: app.pool_id, client_id: app.id, gty: 'client_credentials' })
@@ -49,9 +49,13 @@ async function clientCredentialsGrant(deps: Deps, issuer: string, app: Applicati
   return { access_token: token, token_type: 'Bearer', expires_in: lifetime, scope: granted };
 }
 
-/** The token endpoint: authenticates the client, then runs the grant it asks for. */
-export async function tokenGrant(deps: Deps, issuer: string, creds: ClientCredentials, input: TokenRequest): Promise<TokenSet | ClientTokenSet> {
-  const client = await authenticateClient(deps, creds, 'token_endpoint_auth_method');
+/**
+ * The token endpoint of one pool (its id and issuer, from the address): authenticates the client,
+ * an application of that pool, then runs the grant it asks for.
+ */
+export async function tokenGrant(deps: Deps, address: { poolId: string; issuer: string }, creds: ClientCredentials, input: TokenRequest): Promise<TokenSet | ClientTokenSet> {
+  const client = await authenticateClient(deps, creds, 'token_endpoint_auth_method', address.poolId);
+  const { issuer } = address;
   switch (input.grant_type) {
     case 'authorization_code':
       return exchangeCode(deps, issuer, client, input);

@@ -1,4 +1,4 @@
-import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
+import { SignJWT, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import { createHash, randomBytes } from 'node:crypto';
 import { newId } from '../lib/ids.js';
 import { cachedDecrypter, safeEqual } from '../lib/secrets.js';
@@ -61,18 +61,20 @@ export function presentsSecret(creds: ClientCredentials): boolean {
 
 /**
  * client_secret_basic, client_secret_post, or no secret when the application allows `none` for
- * this endpoint. Unknown client and wrong secret give the same answer.
+ * this endpoint. Unknown client and wrong secret give the same answer. With `poolId` (the pool
+ * the address serves), an application of another pool is unknown here, whatever its secret.
  */
-export async function authenticateClient(deps: Deps, creds: ClientCredentials, endpoint: Endpoint): Promise<ApplicationRow> {
+export async function authenticateClient(deps: Deps, creds: ClientCredentials, endpoint: Endpoint, poolId?: string): Promise<ApplicationRow> {
   const basic = parseBasic(creds.authorization);
   const clientId = basic?.id ?? creds.clientId ?? creds.appIdHeader;
   const secret = basic?.secret ?? creds.clientSecret;
   if (!clientId) throw new OAuthError(401, 'invalid_client', 'client authentication failed: no client_id (x-authing-app-id, client_id or Basic authorization)');
-  const app = await applications.findApplicationByClientId(deps.db, clientId);
+  const found = await applications.findApplicationByClientId(deps.db, clientId);
+  const app = found && (poolId === undefined || found.pool_id === poolId) ? found : undefined;
   if (app && secret === undefined && oidcSettings(app)[endpoint] === 'none') return app;
   const expected = app ? decryptAppSecret(deps.masterKey, app.secret_enc) : 'no-such-application-secret';
   if (!app || secret === undefined || !safeEqual(secret, expected)) {
-    throw new OAuthError(401, 'invalid_client', `client authentication failed: unknown application or wrong secret for client_id "${clientId}"`);
+    throw new OAuthError(401, 'invalid_client', `client authentication failed: unknown application or wrong secret for client_id "${clientId}" (an application of another user pool is unknown at this address: use its pool's own, /pools/<poolId>)`);
   }
   return app;
 }
@@ -161,7 +163,7 @@ export type TokenSession = Pick<tokens.SessionRow, 'id' | 'scope' | 'created_at'
 export async function signTokens(
   deps: Deps, issuer: string, app: ApplicationRow, user: UserRow, session: TokenSession, options: { refreshToken?: string; nonce?: string | null } = {},
 ): Promise<TokenSet> {
-  const { kid, key } = await currentSigningKey(deps);
+  const { kid, key } = await currentSigningKey(deps, app.pool_id);
   const settings = oidcSettings(app);
   const iat = secondsNow();
   const scope = session.scope;
@@ -225,22 +227,41 @@ export type AccessTokenCheck = { ok: true; claims: AccessClaims } | { ok: false;
 
 const refused = (refusal: TokenRefusal, message: string): AccessTokenCheck => ({ ok: false, refusal, message });
 
+/** The pool a token says it is of, before its signature is checked: whose keys to check it with. */
+function claimedPool(token: string): string | undefined {
+  try {
+    const pool = decodeJwt(token).user_pool_id;
+    return typeof pool === 'string' ? pool : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Verifies a token with the keys of the pool it names: only that pool's key can have signed it. */
+async function verifyPoolToken(deps: Deps, token: string): Promise<JWTPayload> {
+  const poolId = claimedPool(token);
+  if (!poolId) throw new Error('no user_pool_id');
+  const { payload } = await jwtVerify(token, async (header) => {
+    const key = await verificationKey(deps, poolId, header.kid);
+    if (!key) throw new Error('unknown kid');
+    return key;
+  }, { algorithms: [SIGNING_ALG], typ: 'at+jwt' });
+  return payload;
+}
+
 /**
- * The one access-token check: signature and expiry, then the session read from the database
- * (revoked or not, the user's status and its last change, the application's access rules).
- * Introspection, userinfo and the end user's own endpoints all call it, so a token one of them
- * refuses is refused by all; the refusal says which check failed.
+ * The one access-token check: signature (by the keys of the token's own pool) and expiry, then
+ * the session read from the database (revoked or not, the user's status and its last change,
+ * the application's access rules). Introspection, userinfo and the end user's own endpoints all
+ * call it, so a token one of them refuses is refused by all; the refusal says which check failed.
+ * With `poolId` (the pool an address serves), a token of another pool is refused.
  */
-export async function checkAccessToken(deps: Deps, token: string): Promise<AccessTokenCheck> {
+export async function checkAccessToken(deps: Deps, token: string, poolId?: string): Promise<AccessTokenCheck> {
   // A signature verified once is remembered (expiry still checked); the session never is.
   let payload = verifiedTokens(deps).get(token);
   if (!payload) {
     try {
-      ({ payload } = await jwtVerify(token, async (header) => {
-        const key = await verificationKey(deps, header.kid);
-        if (!key) throw new Error('unknown kid');
-        return key;
-      }, { algorithms: [SIGNING_ALG], typ: 'at+jwt' }));
+      payload = await verifyPoolToken(deps, token);
     } catch (error) {
       if ((error as { code?: string }).code === 'ERR_JWT_EXPIRED') return refused('expired', 'the access token has expired; sign in again or refresh it');
       return refused('invalid', 'the access token is malformed or its signature does not verify');
@@ -250,6 +271,9 @@ export async function checkAccessToken(deps: Deps, token: string): Promise<Acces
   const claims = payload as AccessClaims;
   if (typeof claims.sid !== 'string' || typeof claims.user_pool_id !== 'string' || typeof claims.sub !== 'string') {
     return refused('invalid', 'the access token is not a user access token of this server');
+  }
+  if (poolId !== undefined && claims.user_pool_id !== poolId) {
+    return refused('invalid', 'the access token was issued by another user pool; use that pool\'s own address (/pools/<poolId>)');
   }
   const state = await tokens.findSessionState(deps.db, claims.user_pool_id, claims.sid);
   if (!state) return refused('session_gone', 'the session of this access token no longer exists (its user was deleted)');
@@ -262,8 +286,8 @@ export async function checkAccessToken(deps: Deps, token: string): Promise<Acces
 }
 
 /** The claims of an access token that verifies and whose session is live; undefined otherwise. */
-export async function liveAccessToken(deps: Deps, token: string): Promise<AccessClaims | undefined> {
-  const check = await checkAccessToken(deps, token);
+export async function liveAccessToken(deps: Deps, token: string, poolId?: string): Promise<AccessClaims | undefined> {
+  const check = await checkAccessToken(deps, token, poolId);
   return check.ok ? check.claims : undefined;
 }
 
@@ -273,12 +297,7 @@ export async function liveAccessToken(deps: Deps, token: string): Promise<Access
  */
 async function liveClientToken(deps: Deps, token: string): Promise<AccessClaims | undefined> {
   try {
-    const { payload } = await jwtVerify(token, async (header) => {
-      const key = await verificationKey(deps, header.kid);
-      if (!key) throw new Error('unknown kid');
-      return key;
-    }, { algorithms: [SIGNING_ALG], typ: 'at+jwt' });
-    const claims = payload as AccessClaims;
+    const claims = (await verifyPoolToken(deps, token)) as AccessClaims;
     if (claims.gty !== 'client_credentials' || claims.sid !== undefined || typeof claims.user_pool_id !== 'string') return undefined;
     const app = await applications.findApplicationByClientId(deps.db, claims.aud);
     return app && app.pool_id === claims.user_pool_id ? claims : undefined;
@@ -310,9 +329,9 @@ export async function refresh(deps: Deps, issuer: string, app: ApplicationRow, r
   return signTokens(deps, issuer, app, user, state.session, { refreshToken: next.value });
 }
 
-/** RFC 7662. Tokens of another user pool than the asking application's are inactive to it. */
-export async function introspect(deps: Deps, creds: ClientCredentials, token: string | undefined): Promise<Record<string, unknown>> {
-  const app = await authenticateClient(deps, creds, 'introspection_endpoint_auth_method');
+/** RFC 7662, at the address of `poolId`. Tokens of another user pool than the asking application's are inactive to it. */
+export async function introspect(deps: Deps, poolId: string, creds: ClientCredentials, token: string | undefined): Promise<Record<string, unknown>> {
+  const app = await authenticateClient(deps, creds, 'introspection_endpoint_auth_method', poolId);
   if (!token) return { active: false };
   const row = isJwt(token) ? undefined : await tokens.findRefreshToken(deps.db, hashToken(token));
   if (row) {
@@ -353,8 +372,8 @@ export async function introspect(deps: Deps, creds: ClientCredentials, token: st
  * refresh token and every access token issued from it. Tokens of other applications, unknown
  * or already dead tokens change nothing and still answer 200.
  */
-export async function revoke(deps: Deps, creds: ClientCredentials, token: string | undefined): Promise<void> {
-  const app = await authenticateClient(deps, creds, 'revocation_endpoint_auth_method');
+export async function revoke(deps: Deps, poolId: string, creds: ClientCredentials, token: string | undefined): Promise<void> {
+  const app = await authenticateClient(deps, creds, 'revocation_endpoint_auth_method', poolId);
   if (!token) throw new OAuthError(400, 'invalid_request', 'token: is required');
   const row = isJwt(token) ? undefined : await tokens.findRefreshToken(deps.db, hashToken(token));
   let sessionId = row?.pool_id === app.pool_id ? row.session_id : undefined;
@@ -368,9 +387,9 @@ export async function revoke(deps: Deps, creds: ClientCredentials, token: string
   await endSession(deps, app.pool_id, sessionId, `revoked by client ${app.id}`);
 }
 
-/** OIDC userinfo: the claims the access token's scopes allow, while its session is live. */
-export async function userInfo(deps: Deps, token: string | undefined): Promise<Record<string, unknown>> {
-  const claims = token ? await liveAccessToken(deps, token) : undefined;
+/** OIDC userinfo at the address of `poolId`: the claims the access token's scopes allow, while its session is live. */
+export async function userInfo(deps: Deps, poolId: string, token: string | undefined): Promise<Record<string, unknown>> {
+  const claims = token ? await liveAccessToken(deps, token, poolId) : undefined;
   if (!claims) throw new OAuthError(401, 'invalid_token', 'access token is invalid, expired or revoked');
   const user = await users.findById(deps.db, claims.user_pool_id, claims.sub);
   if (!user) throw new OAuthError(401, 'invalid_token', 'access token is invalid, expired or revoked');

@@ -4,7 +4,7 @@ import Type from 'typebox';
 import type { Deps } from '../../services/context.js';
 import { authorize, submitConsent, submitSignIn, type HostedContext, type HostedOutcome } from '../../services/hosted-signin.js';
 import { confirmLogout, endSessionRequest, type LogoutOutcome } from '../../services/logout.js';
-import { issuerOf } from '../oidc.js';
+import { POOL_PREFIX, poolAddress, type PoolAddress } from '../pool-address.js';
 import { MESSAGES, pickLanguage } from './messages.js';
 import { consentPage, errorPage, formPostPage, loggedOutPage, logoutConfirmPage, signInPage, type Page } from './pages.js';
 
@@ -41,20 +41,20 @@ function cookies(request: FastifyRequest): Record<string, string> {
   return out;
 }
 
-export interface HostedMount {
-  /** '' for the root, `/pools/<poolId>` for a pool's own prefix. */
-  prefix: string;
-  /** The pool the prefix serves; undefined at the root, where any pool's client is accepted. */
-  poolId?: string;
-}
-
 /**
  * Hosted sign-in, beside the OIDC endpoints: the authorization endpoint, the sign-in and consent
- * pages, and RP-initiated logout. Pages are HTML rendered here from the services' outcomes; the
- * rules (what to show, when to issue a code) are all in services/hosted-signin.ts and logout.ts.
+ * pages, and RP-initiated logout, for the default pool at `/oidc` and for every other pool at
+ * `/pools/<poolId>/oidc`, each with its own issuer. Pages are HTML rendered here from the
+ * services' outcomes; the rules (what to show, when to issue a code) are all in
+ * services/hosted-signin.ts and logout.ts.
  */
-export function registerHostedRoutes(app: FastifyInstance, deps: Deps, mount: HostedMount): void {
-  const base = `${mount.prefix}/oidc`;
+export function registerHostedRoutes(app: FastifyInstance, deps: Deps): void {
+  registerHostedPages(app, deps, '');
+  registerHostedPages(app, deps, POOL_PREFIX);
+}
+
+function registerHostedPages(app: FastifyInstance, deps: Deps, prefix: string): void {
+  const route = `${prefix}/oidc`;
   const tags = ['oidc'];
   const config = { auth: 'none' as const };
 
@@ -71,9 +71,12 @@ export function registerHostedRoutes(app: FastifyInstance, deps: Deps, mount: Ho
     return value;
   }
 
-  const context = (request: FastifyRequest, reply: FastifyReply): HostedContext => ({
-    issuer: issuerOf(request, deps),
-    poolId: mount.poolId,
+  /** The concrete path of this pool's provider: where forms post and the session cookie lives. */
+  const baseOf = (address: PoolAddress) => `${address.prefix}/oidc`;
+
+  const context = (request: FastifyRequest, reply: FastifyReply, address: PoolAddress): HostedContext => ({
+    issuer: address.issuer,
+    poolId: address.poolId,
     sessionCookie: cookies(request)[SESSION_COOKIE],
     browser: browserOf(request, reply),
     clientIp: request.ip,
@@ -93,7 +96,8 @@ export function registerHostedRoutes(app: FastifyInstance, deps: Deps, mount: Ho
       .send(page.html);
   }
 
-  function send(request: FastifyRequest, reply: FastifyReply, outcome: HostedOutcome) {
+  function send(request: FastifyRequest, reply: FastifyReply, address: PoolAddress, outcome: HostedOutcome) {
+    const base = baseOf(address);
     const lang = pickLanguage(request.headers['accept-language']);
     const m = MESSAGES[lang];
     if (outcome.cookie) reply.header('set-cookie', cookie(request, SESSION_COOKIE, outcome.cookie.value, base, outcome.cookie.maxAge));
@@ -125,25 +129,29 @@ export function registerHostedRoutes(app: FastifyInstance, deps: Deps, mount: Ho
     if (request.validationError) return invalid(request, reply);
     const raw = (request.method === 'GET' ? request.query : request.body) as Params;
     const repeated = Object.entries(raw ?? {}).find(([, v]) => typeof v !== 'string');
-    if (repeated) return send(request, reply, { kind: 'error', error: 'invalid_request', description: `${repeated[0]}: given more than once` });
-    return send(request, reply, await authorize(deps, context(request, reply), raw ?? {}));
+    const address = await poolAddress(request, deps);
+    if (repeated) return send(request, reply, address, { kind: 'error', error: 'invalid_request', description: `${repeated[0]}: given more than once` });
+    return send(request, reply, address, await authorize(deps, context(request, reply, address), raw ?? {}));
   };
-  app.get(`${base}/auth`, { config, attachValidation: true, schema: { summary: 'Authorization endpoint (code flow, hosted sign-in page)', tags, querystring: AuthorizeParams } }, authorizeHandler);
-  app.post(`${base}/auth`, { config, attachValidation: true, schema: { summary: 'Authorization endpoint (form-encoded request)', tags, body: AuthorizeParams } }, authorizeHandler);
+  app.get(`${route}/auth`, { config, attachValidation: true, schema: { summary: 'Authorization endpoint (code flow, hosted sign-in page)', tags, querystring: AuthorizeParams } }, authorizeHandler);
+  app.post(`${route}/auth`, { config, attachValidation: true, schema: { summary: 'Authorization endpoint (form-encoded request)', tags, body: AuthorizeParams } }, authorizeHandler);
 
-  app.post(`${base}/auth/signin`, { config, attachValidation: true, schema: { summary: 'The hosted sign-in form', tags, body: SignInForm } }, async (request, reply) => {
+  app.post(`${route}/auth/signin`, { config, attachValidation: true, schema: { summary: 'The hosted sign-in form', tags, body: SignInForm } }, async (request, reply) => {
     if (request.validationError) return invalid(request, reply);
     const body = (request.body ?? {}) as Params;
-    return send(request, reply, await submitSignIn(deps, context(request, reply), { form: body.form, account: body.account, password: body.password }));
+    const address = await poolAddress(request, deps);
+    return send(request, reply, address, await submitSignIn(deps, context(request, reply, address), { form: body.form, account: body.account, password: body.password }));
   });
 
-  app.post(`${base}/auth/consent`, { config, attachValidation: true, schema: { summary: 'The hosted consent form', tags, body: ConsentForm } }, async (request, reply) => {
+  app.post(`${route}/auth/consent`, { config, attachValidation: true, schema: { summary: 'The hosted consent form', tags, body: ConsentForm } }, async (request, reply) => {
     if (request.validationError) return invalid(request, reply);
     const body = (request.body ?? {}) as Params;
-    return send(request, reply, await submitConsent(deps, context(request, reply), { form: body.form, decision: body.decision }));
+    const address = await poolAddress(request, deps);
+    return send(request, reply, address, await submitConsent(deps, context(request, reply, address), { form: body.form, decision: body.decision }));
   });
 
-  function sendLogout(request: FastifyRequest, reply: FastifyReply, outcome: LogoutOutcome) {
+  function sendLogout(request: FastifyRequest, reply: FastifyReply, address: PoolAddress, outcome: LogoutOutcome) {
+    const base = baseOf(address);
     const lang = pickLanguage(request.headers['accept-language']);
     const m = MESSAGES[lang];
     switch (outcome.kind) {
@@ -162,16 +170,18 @@ export function registerHostedRoutes(app: FastifyInstance, deps: Deps, mount: Ho
     if (request.validationError) return invalid(request, reply);
     const raw = ((request.method === 'GET' ? request.query : request.body) ?? {}) as Params;
     const repeated = Object.entries(raw).find(([, v]) => typeof v !== 'string');
-    if (repeated) return sendLogout(request, reply, { kind: 'error', error: 'invalid_request', description: `${repeated[0]}: given more than once` });
-    const ctx = { issuer: issuerOf(request, deps), poolId: mount.poolId, sessionCookie: cookies(request)[SESSION_COOKIE], browser: browserOf(request, reply) };
-    return sendLogout(request, reply, await endSessionRequest(deps, ctx, raw));
+    const address = await poolAddress(request, deps);
+    if (repeated) return sendLogout(request, reply, address, { kind: 'error', error: 'invalid_request', description: `${repeated[0]}: given more than once` });
+    const ctx = { issuer: address.issuer, poolId: address.poolId, sessionCookie: cookies(request)[SESSION_COOKIE], browser: browserOf(request, reply) };
+    return sendLogout(request, reply, address, await endSessionRequest(deps, ctx, raw));
   };
-  app.get(`${base}/session/end`, { config, attachValidation: true, schema: { summary: 'RP-initiated logout', tags, querystring: LogoutParams } }, endSessionHandler);
-  app.post(`${base}/session/end`, { config, attachValidation: true, schema: { summary: 'RP-initiated logout (form-encoded)', tags, body: LogoutParams } }, endSessionHandler);
+  app.get(`${route}/session/end`, { config, attachValidation: true, schema: { summary: 'RP-initiated logout', tags, querystring: LogoutParams } }, endSessionHandler);
+  app.post(`${route}/session/end`, { config, attachValidation: true, schema: { summary: 'RP-initiated logout (form-encoded)', tags, body: LogoutParams } }, endSessionHandler);
 
-  app.post(`${base}/session/end/confirm`, { config, attachValidation: true, schema: { summary: 'The sign-out confirmation form', tags, body: LogoutForm } }, async (request, reply) => {
+  app.post(`${route}/session/end/confirm`, { config, attachValidation: true, schema: { summary: 'The sign-out confirmation form', tags, body: LogoutForm } }, async (request, reply) => {
     if (request.validationError) return invalid(request, reply);
-    const ctx = { issuer: issuerOf(request, deps), poolId: mount.poolId, sessionCookie: cookies(request)[SESSION_COOKIE], browser: browserOf(request, reply) };
-    return sendLogout(request, reply, await confirmLogout(deps, ctx, ((request.body ?? {}) as Params).form));
+    const address = await poolAddress(request, deps);
+    const ctx = { issuer: address.issuer, poolId: address.poolId, sessionCookie: cookies(request)[SESSION_COOKIE], browser: browserOf(request, reply) };
+    return sendLogout(request, reply, address, await confirmLogout(deps, ctx, ((request.body ?? {}) as Params).form));
   });
 }

@@ -13,6 +13,7 @@ import { deliveries } from './0011_deliveries.js';
 import { scim } from './0012_scim.js';
 import { accessKeyOwners } from './0013_access_key_owners.js';
 import { selfService } from './0016_self_service.js';
+import { poolSigningKeys } from './0017_pool_signing_keys.js';
 import { signatureNonces } from './0018_signature_nonces.js';
 import { userIdentifiers } from './0018b_user_identifiers.js';
 import { identityTokens } from './0018c_identity_tokens.js';
@@ -40,6 +41,7 @@ export function allMigrations(dialect: Dialect, masterKey?: Buffer): Record<stri
     '0012_scim': scim(dialect),
     '0013_access_key_owners': accessKeyOwners(),
     '0016_self_service': selfService(),
+    '0017_pool_signing_keys': poolSigningKeys(),
     '0018_signature_nonces': signatureNonces(dialect),
     '0018b_user_identifiers': userIdentifiers(),
     '0018c_identity_tokens': identityTokens(masterKey),

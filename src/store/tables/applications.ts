@@ -48,6 +48,8 @@ export interface ApplicationAccessTable {
 
 export interface SigningKeysTable {
   kid: string;
+  /** The user pool whose tokens the key signs (null only for a key no pool claimed at migration 0017). */
+  pool_id: string | null;
   alg: string;
   public_jwk: string;
   /** PKCS#8 PEM, AES-256-GCM under the master key. */

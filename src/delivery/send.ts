@@ -2,12 +2,15 @@ import type { AttemptResult } from '../services/deliveries.js';
 import { redactHeaders, signedHeaders } from '../services/webhook-message.js';
 import type { DeliveryRow } from '../store/deliveries.js';
 import type { WebhookRow } from '../store/webhooks.js';
-import { decryptSecret } from '../lib/secrets.js';
+import { cachedDecrypter } from '../lib/secrets.js';
 import { parseJson, toBool } from '../store/values.js';
 import { post } from './http-client.js';
 
 /** trigger-webhook's test sends: made while the caller waits, never retried nor sent again. */
 export const TEST_KIND = 'webhook-test';
+
+/** A webhook's secret is decrypted once per stored form, not at every send. */
+const decryptSecret = cachedDecrypter();
 
 export interface SendSettings {
   timeoutMs: number;

@@ -111,7 +111,13 @@ function subscribes(webhook: WebhookRow, eventType: string): boolean {
   return parseJson<string[]>(webhook.events, []).includes(eventType);
 }
 
-export function webhookDelivery(webhook: WebhookRow, event: { id: string; type: string; poolId: string; createdAt: string; requestId: string | null; data: unknown }, now: string): DeliveryRow {
+export function webhookDelivery(
+  webhook: WebhookRow,
+  event: { id: string; type: string; poolId: string; createdAt: string; requestId: string | null; data: unknown },
+  now: string,
+  /** The body, when the caller already rendered it for another webhook of the same content type. */
+  rendered?: string,
+): DeliveryRow {
   const plan = retryPlan(parseJson<RetryConfig>(webhook.retry_config, DEFAULT_RETRY));
   return {
     id: newId(),
@@ -123,7 +129,7 @@ export function webhookDelivery(webhook: WebhookRow, event: { id: string; type: 
     url: webhook.url,
     content_type: webhook.content_type,
     headers: '{}',
-    body: renderBody({ eventName: event.type, eventId: event.id, userPoolId: event.poolId, timestamp: event.createdAt, requestId: event.requestId, data: event.data }, webhook.content_type),
+    body: rendered ?? renderBody({ eventName: event.type, eventId: event.id, userPoolId: event.poolId, timestamp: event.createdAt, requestId: event.requestId, data: event.data }, webhook.content_type),
     status: 'pending',
     attempts: 0,
     max_attempts: plan.maxAttempts,
@@ -153,8 +159,12 @@ export async function dispatchEvents(db: Db, dialect: Dialect, limit: number): P
       const subscribers = candidates.filter((w) => w.pool_id === event.pool_id && subscribes(w, event.type));
       if (subscribers.length === 0) continue;
       const data = parseJson<unknown>(event.payload, null);
+      // The body depends on the event and the content type only: rendered once for all its webhooks.
+      const bodies = new Map<string, string>();
       for (const webhook of subscribers) {
-        rows.push(webhookDelivery(webhook, { id: event.id, type: event.type, poolId: event.pool_id, createdAt: event.created_at, requestId: event.request_id, data }, now));
+        const row = webhookDelivery(webhook, { id: event.id, type: event.type, poolId: event.pool_id, createdAt: event.created_at, requestId: event.request_id, data }, now, bodies.get(webhook.content_type));
+        bodies.set(webhook.content_type, row.body);
+        rows.push(row);
       }
     }
     await store.insertDeliveries(trx, rows);

@@ -7,10 +7,12 @@ import { scenarios as directoryScenarios, type Row, type Scenario } from './scen
 import { signInScenarios } from './signin-scenarios.js';
 import { tokenScenarios } from './token-scenarios.js';
 import { scimProvisioning } from './scim-scenarios.js';
+import { webhookScenarios } from './webhook-scenarios.js';
 
 const all: Record<string, Scenario> = {
   ...directoryScenarios, signin: signInScenarios[0], refresh: signInScenarios[1], 'token-check': tokenScenarios[0], 'code-flow': signInScenarios[2],
   scim: scimProvisioning,
+  ...webhookScenarios,
 };
 /** BENCH_ONLY=get-user,signin runs a subset; the default is every scenario. */
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -26,7 +28,9 @@ rmSync(workDir, { recursive: true, force: true });
 mkdirSync(workDir, { recursive: true });
 
 const kinds: Array<'sqlite' | 'postgres'> = ['sqlite'];
-if (await postgresAnswers()) kinds.push('postgres');
+// BENCH_DB=sqlite skips PostgreSQL.
+if (process.env.BENCH_DB === 'sqlite') console.log('BENCH_DB=sqlite: SQLite only');
+else if (await postgresAnswers()) kinds.push('postgres');
 else console.log('PostgreSQL does not answer: SQLite only');
 
 const rows: Array<Row & { db: string }> = [];

@@ -79,7 +79,7 @@ const RESIGN_BASELINE = Math.ceil(RESIGN_HTTP / 3);
 const BATCHES_HTTP = Number(process.env.BENCH_RESIGN_BATCHES ?? 20);
 const BATCHES_BASELINE = Math.ceil(BATCHES_HTTP / 2);
 
-async function resignationPool(target: BenchTarget, users: number, tag: string) {
+export async function resignationPool(target: BenchTarget, users: number, tag: string) {
   const pool = await target.newPool(`bench-${tag}`);
   const m = managementClient(target.server.url, pool.keyId, pool.secret);
   const dir = await buildDirectory(m);

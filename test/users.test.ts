@@ -182,4 +182,10 @@ describe('users through the official ManagementClient', () => {
     expect((await t.management.isUserExists({ phone: user.phone! })).data.exists).toBe(true);
     expect((await t.management.isUserExists({ username: `nobody_${uniq()}` })).data.exists).toBe(false);
   });
+
+  it('answers lastLogin and lastIp as null until the first sign-in, as the cloud does', async () => {
+    const user = await createUser();
+    expect(user).toMatchObject({ loginsCount: 0, lastLogin: null, lastIp: null });
+    expect((await t.management.getUser({ userId: user.userId })).data).toMatchObject({ lastLogin: null, lastIp: null });
+  });
 });

@@ -151,8 +151,9 @@ export const User = Type.Object(
     emailVerified: Type.Boolean(),
     phoneVerified: Type.Boolean(),
     loginsCount: Type.Integer(),
-    lastLogin: Type.Optional(Type.String()),
-    lastIp: Type.Optional(Type.String()),
+    // null until the first sign-in, as the cloud answers.
+    lastLogin: Type.Union([Type.String(), Type.Null()]),
+    lastIp: Type.Union([Type.String(), Type.Null()]),
     passwordLastSetAt: Type.Optional(Type.String()),
     resetPasswordOnNextLogin: Type.Boolean(),
     userSourceType: Type.String(),

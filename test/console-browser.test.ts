@@ -62,7 +62,7 @@ describe('the console, signed in', () => {
     await context.close();
   });
 
-  it('filters users by status, department and group with list-users and the membership lists', async () => {
+  it('filters users by status and department with list-users, by role and group with their member lists', async () => {
     const member = await createUser(t, { name: 'Filter Member' });
     await attachUser(t.management, dir, member.userId);
     const { page, context, errors } = await openConsole(browser, t, admin.email, '/console/users');
@@ -71,6 +71,12 @@ describe('the console, signed in', () => {
     await expect.poll(async () => page.locator('tbody tr').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('Filter Member')]));
     expect(await page.getByLabel('Search').isDisabled()).toBe(true);
     await page.getByLabel('Group').selectOption({ label: 'Any group' });
+    await page.getByLabel('Role').selectOption({ value: `default\n${dir.roleCodes[1]}` });
+    await expect.poll(async () => page.locator('tbody tr').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('Filter Member')]));
+    await page.getByLabel('Role').selectOption({ label: 'Any role' });
+    await page.getByLabel('Department').selectOption({ value: `${dir.organizationCode}\n${dir.departmentIds[2]}` });
+    await expect.poll(async () => page.locator('tbody tr').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('Filter Member')]));
+    expect(await page.getByLabel('Search').isDisabled()).toBe(false);
     await page.getByLabel('Status').selectOption('Resigned');
     await expect.poll(() => page.getByText('No user matches.').count()).toBe(1);
     expect(errors).toEqual([]);

@@ -121,6 +121,26 @@ describe('offboarding in the console', () => {
     await context.close();
   });
 
+  it('people ticked on the users page with the keyboard are the ones previewed', async () => {
+    const picked = [await createUser(t, { name: 'Kim Keyboard' }), await createUser(t, { name: 'Kai Keyboard' })];
+    const { page, context, errors } = await openConsole(browser, t, admin.email, '/console/users');
+    await page.getByLabel('Search').fill('Keyboard');
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(2);
+    for (const name of ['Kim Keyboard', 'Kai Keyboard']) {
+      await page.getByLabel(`Select ${name}`).focus();
+      await page.keyboard.press('Space');
+    }
+    const offboard = page.getByRole('button', { name: 'Offboard selected (2)' });
+    await offboard.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Preview the resignation of 2 people' }).click();
+    await page.getByRole('heading', { name: 'Resigning 2 people would remove' }).waitFor();
+    const previewed = await page.locator('table tbody tr td:nth-child(2)').allInnerTexts();
+    expect(previewed.sort()).toEqual(picked.map((p) => p.userId).sort());
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('a scheduled resignation fires at its time, and one cancelled before then does not', async () => {
     const leaver = await createUser(t, { name: 'Sam Scheduled' });
     const reprieved = await createUser(t, { name: 'Rey Reprieved' });

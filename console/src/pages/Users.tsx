@@ -3,7 +3,7 @@ import { Link, useLocation } from 'wouter';
 import { get, post, type Page } from '../api';
 import { useDebounced, useLoad } from '../hooks';
 import { ErrorNote, Pager, PageHeader, StatusBadge, formatTime } from '../components/ui';
-import { displayName, type Department, type Group, type Organization, type Role, type User } from '../types';
+import { displayName, type Department, type Group, type Namespace, type Organization, type Role, type User } from '../types';
 
 const LIMIT = 20;
 const STATUSES = ['Activated', 'Suspended', 'Deactivated', 'Resigned', 'Archived'];
@@ -25,6 +25,20 @@ async function allDepartments(): Promise<Array<Department & { path: string }>> {
   return out;
 }
 
+/** Every role of every namespace, for the role filter (50 a page, as the API gives them). */
+async function allRoles(): Promise<Role[]> {
+  const namespaces = await get<Page<Namespace>>('list-namespaces', { page: 1, limit: 50 });
+  const out: Role[] = [];
+  for (const namespace of new Set(['default', ...namespaces.list.map((n) => n.code)])) {
+    for (let page = 1; ; page++) {
+      const roles = await get<Page<Role>>('list-roles', { namespace, page, limit: 50 });
+      out.push(...roles.list.map((r) => ({ ...r, namespace: r.namespace || namespace })));
+      if (roles.list.length < 50 || page * 50 >= roles.totalCount) break;
+    }
+  }
+  return out;
+}
+
 export function UsersPage() {
   const [, navigate] = useLocation();
   const [keywords, setKeywords] = useState('');
@@ -38,8 +52,8 @@ export function UsersPage() {
   const ids = { search: useId(), status: useId(), department: useId(), role: useId(), group: useId(), note: useId() };
 
   const departments = useLoad(allDepartments, []);
-  const roles = useLoad(() => get<Page<Role>>('list-roles', { limit: 50 }), []);
-  const groups = useLoad(() => get<Page<Group>>('list-groups', { limit: 50 }), []);
+  const roles = useLoad(allRoles, []);
+  const groups = useLoad(() => get<Group[]>('get-all-groups'), []);
 
   // list-users filters by status and department; a role's or a group's members come from their own lists.
   const byMembership = Boolean(role || group);
@@ -107,8 +121,8 @@ export function UsersPage() {
           <label htmlFor={ids.role}>Role</label>
           <select id={ids.role} value={role} onChange={(e) => { setGroup(''); filter(setRole)(e); }}>
             <option value="">Any role</option>
-            {roles.data?.list.map((r) => (
-              <option key={r.id} value={`${r.namespace}\n${r.code}`}>{r.name || r.code}</option>
+            {roles.data?.map((r) => (
+              <option key={r.id} value={`${r.namespace}\n${r.code}`}>{r.name || r.code}{r.namespace !== 'default' ? ` (${r.namespace})` : ''}</option>
             ))}
           </select>
         </div>
@@ -116,7 +130,7 @@ export function UsersPage() {
           <label htmlFor={ids.group}>Group</label>
           <select id={ids.group} value={group} onChange={(e) => { setRole(''); filter(setGroup)(e); }}>
             <option value="">Any group</option>
-            {groups.data?.list.map((g) => <option key={g.id} value={g.code}>{g.name || g.code}</option>)}
+            {groups.data?.map((g) => <option key={g.id} value={g.code}>{g.name || g.code}</option>)}
           </select>
         </div>
       </form>

@@ -5,7 +5,7 @@ import * as groups from '../services/groups.js';
 import { Paginated, Success } from '../schemas/common.js';
 import { User } from '../schemas/users.js';
 import {
-  CreateGroupBody, CreateGroupsBody, DeleteGroupsBody, GetAllGroupsQuery, GetGroupQuery, GetUserGroupsQuery, Group, GroupMembersBody,
+  CreateGroupBody, CreateGroupsBody, CreateOrUpdateGroupBody, CreateOrUpdateGroupResult, DeleteGroupsBody, GetAllGroupsQuery, GetGroupQuery, GetUserGroupsQuery, Group, GroupMembersBody,
   ListGroupMembersQuery, ListGroupsQuery, UpdateGroupBody,
 } from '../schemas/groups.js';
 
@@ -15,6 +15,11 @@ export function registerGroupRoutes(app: FastifyInstance): void {
   managementRoute(app, {
     method: 'POST', url: '/api/v3/create-group', audit: 'write', summary: 'Create a group', tags, body: CreateGroupBody, data: Group,
     handler: async ({ body, scope }) => groups.createGroup(scope, body),
+  });
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/create-or-update-group', audit: 'write', summary: 'Create the group with this code, or update its name, description and type', tags,
+    body: CreateOrUpdateGroupBody, data: CreateOrUpdateGroupResult,
+    handler: async ({ body, scope }) => groups.createOrUpdateGroup(scope, body),
   });
   managementRoute(app, {
     method: 'POST', url: '/api/v3/create-groups-batch', audit: 'write', summary: 'Create up to 50 groups, all or nothing', tags, body: CreateGroupsBody,

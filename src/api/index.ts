@@ -5,6 +5,7 @@ import { registerIdentityRoutes } from './identities.js';
 import { registerOrganizationRoutes } from './organizations.js';
 import { registerDepartmentRoutes } from './departments.js';
 import { registerRoleRoutes } from './roles.js';
+import { registerRoleAssignmentRoutes } from './role-assignments.js';
 import { registerGroupRoutes } from './groups.js';
 import { registerPostRoutes } from './posts.js';
 import { registerResourceRoutes } from './resources.js';
@@ -29,6 +30,7 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
   registerOrganizationRoutes(app);
   registerDepartmentRoutes(app);
   registerRoleRoutes(app);
+  registerRoleAssignmentRoutes(app);
   registerGroupRoutes(app);
   registerPostRoutes(app);
   registerResourceRoutes(app);

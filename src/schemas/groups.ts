@@ -31,6 +31,13 @@ const GroupFields = {
   customData: Type.Optional(Type.Unknown()),
 };
 export const CreateGroupBody = Type.Object(GroupFields);
+export const CreateOrUpdateGroupBody = Type.Object({
+  code: Code,
+  name: Type.String({ minLength: 1, maxLength: 256 }),
+  description: Type.String({ maxLength: 1024 }),
+  type: Type.String({ maxLength: 64, description: 'static (the default when empty)' }),
+});
+export const CreateOrUpdateGroupResult = Type.Object({ created: Type.Boolean(), data: Group });
 export const CreateGroupsBody = Type.Object({ list: Type.Array(Type.Object(GroupFields), { maxItems: 50 }) });
 export const GetGroupQuery = Type.Object({ code: Code, withCustomData: Flag });
 export const ListGroupsQuery = Type.Object({

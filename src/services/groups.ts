@@ -226,3 +226,37 @@ export async function getUserGroups(scope: Scope, userId: string, userIdType?: s
   const rows = await store.groupsOfUser(scope.db, scope.poolId, user.id);
   return { list: rows.map((r) => toGroupView(r)), totalCount: rows.length };
 }
+
+/**
+ * create-or-update-group: the group with this code gets the name, description and type given,
+ * or is created with them; `created` says which. One transaction; a create that loses a race
+ * with another create of the same code becomes the update it would have been a moment later.
+ */
+export async function createOrUpdateGroup(scope: Scope, input: { code: string; name: string; description: string; type: string }): Promise<{ created: boolean; data: GroupView }> {
+  checkCode('group', input.code, 'code');
+  const attempt = () =>
+    scope.db.transaction().execute(async (trx) => {
+      const [row] = await store.findByCodes(trx, scope.poolId, [input.code]);
+      const now = nowIso();
+      if (!row) {
+        const fresh: GroupRow = {
+          id: newId(), pool_id: scope.poolId, code: input.code, name: input.name, description: input.description, type: input.type || DEFAULT_TYPE,
+          custom_data: '{}', created_at: now, updated_at: now,
+        };
+        await store.insert(trx, [fresh]);
+        await enqueueEvent(trx, scope, 'group:created', toGroupView(fresh));
+        return { created: true, data: toGroupView(fresh) };
+      }
+      const changes: Partial<GroupRow> = { name: input.name, description: input.description, type: input.type || row.type, updated_at: now };
+      await store.update(trx, scope.poolId, row.id, changes);
+      const updated = toGroupView({ ...row, ...changes });
+      await enqueueEvent(trx, scope, 'group:updated', { ...updated, previousCode: row.code });
+      return { created: false, data: updated };
+    });
+  try {
+    return await attempt();
+  } catch (error) {
+    if (isUniqueViolation(error)) return attempt();
+    throw error;
+  }
+}

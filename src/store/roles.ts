@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db, Tx } from './database.js';
 import type { RoleAssignmentsTable, RolesTable, RoleTargetType } from './tables/roles-groups.js';
 import type { UserRow } from './users.js';
@@ -160,4 +161,52 @@ export async function existingDepartmentIds(db: Conn, poolId: string, ids: strin
   if (ids.length === 0) return new Set();
   const rows = await db.selectFrom('departments').select('id').where('pool_id', '=', poolId).where('id', 'in', ids).execute();
   return new Set(rows.map((r) => r.id));
+}
+
+export interface AssignmentListRow {
+  target_type: RoleTargetType;
+  target_id: string;
+  enable_time: number | string | null;
+  end_time: number | string | null;
+  created_at: string;
+  target_name: string | null;
+}
+
+/**
+ * A role's assignments (users and departments), newest first, each with a name for its target
+ * (the user's name, else username, email or phone; the department's name). `query` matches those
+ * names and the target id, case-insensitively.
+ */
+export async function listAssignments(
+  db: Conn,
+  poolId: string,
+  roleId: string,
+  filter: { types: RoleTargetType[]; query?: string; offset: number; limit: number },
+): Promise<{ rows: AssignmentListRow[]; total: number }> {
+  const userName = sql<string | null>`coalesce(u.name, u.username, u.email, u.phone)`;
+  let base = db
+    .selectFrom('role_assignments as a')
+    .leftJoin('users as u', (j) => j.onRef('u.id', '=', 'a.user_id'))
+    .leftJoin('departments as d', (j) => j.onRef('d.id', '=', 'a.department_id'))
+    .where('a.pool_id', '=', poolId)
+    .where('a.role_id', '=', roleId)
+    .where('a.target_type', 'in', filter.types);
+  if (filter.query) {
+    const pattern = likePattern(filter.query.toLowerCase());
+    base = base.where((eb) =>
+      eb.or([
+        eb(sql`lower(a.target_id)`, 'like', pattern),
+        ...(['u.name', 'u.username', 'u.email', 'u.phone', 'd.name'] as const).map((c) => eb(sql`lower(${sql.ref(c)})`, 'like', pattern)),
+      ]),
+    );
+  }
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await base
+    .select(['a.target_type', 'a.target_id', 'a.enable_time', 'a.end_time', 'a.created_at', sql<string | null>`case when a.target_type = 'USER' then ${userName} else d.name end`.as('target_name')])
+    .orderBy('a.created_at', 'desc')
+    .orderBy('a.target_id', 'asc')
+    .offset(filter.offset)
+    .limit(filter.limit)
+    .execute();
+  return { rows, total: Number(total) };
 }

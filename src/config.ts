@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_POLICY, type Policy } from './services/context.js';
 import { DEFAULT_DELIVERY, type DeliverySettings } from './delivery/worker.js';
+import { DEFAULT_THROTTLE, type ThrottleSettings } from './server/signin-throttle.js';
 
 /** Thrown for a bad environment value; the CLI prints `message` as one line and exits. */
 export class ConfigError extends Error {}
@@ -34,6 +35,8 @@ export interface Config {
   metrics: { enabled: boolean; token?: string };
   /** The delivery worker: webhooks and other outgoing HTTP deliveries. */
   delivery: DeliverySettings;
+  /** Password attempts let through per client address and per account in each window. */
+  throttle: ThrottleSettings;
   policy: Policy;
 }
 
@@ -173,6 +176,11 @@ export function loadConfig(env: Env = process.env): Config {
     schedulePollMs: integer(env, 'SCHEDULE_POLL_MS', 1000, 0, 3_600_000),
     shutdownTimeoutSeconds: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 3600),
     metrics: metrics(env),
+    throttle: {
+      perAddress: integer(env, 'SIGNIN_RATE_PER_ADDRESS', DEFAULT_THROTTLE.perAddress, 0, 1_000_000),
+      perAccount: integer(env, 'SIGNIN_RATE_PER_ACCOUNT', DEFAULT_THROTTLE.perAccount, 0, 1_000_000),
+      windowSeconds: integer(env, 'SIGNIN_RATE_WINDOW_SECONDS', DEFAULT_THROTTLE.windowSeconds, 1, 86_400),
+    },
     delivery: {
       timeoutMs: deliveryTimeoutMs,
       pollMs: integer(env, 'DELIVERY_POLL_MS', DEFAULT_DELIVERY.pollMs, 0, 60_000),

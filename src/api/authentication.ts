@@ -13,6 +13,10 @@ export function registerAuthenticationRoutes(app: FastifyInstance): void {
   // Called by end users' applications with the application's credentials, not a management key.
   publicRoute(app, {
     method: 'POST', url: '/api/v3/signin', summary: 'Sign in with a password (connection PASSWORD)', tags, body: SignInBody, data: TokenSet, perPool: true,
+    throttleAccount: (body) => {
+      const payload = body.passwordPayload;
+      return payload?.account ?? payload?.email ?? payload?.username ?? payload?.phone;
+    },
     handler: async ({ body, deps, request }) =>
       signIn(deps, {
         body,

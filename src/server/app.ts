@@ -18,6 +18,8 @@ import { registerHealthRoutes, type ServerState } from './health.js';
 import { registerMetrics, type Metrics } from './metrics.js';
 import { registerHostedRoutes } from './hosted/routes.js';
 import { registerConsole } from './console.js';
+import { registerSigninThrottle, DEFAULT_THROTTLE, type ThrottleSettings } from './signin-throttle.js';
+import type { Redis } from 'ioredis';
 
 export interface AppOptions {
   deps: Deps;
@@ -31,6 +33,9 @@ export interface AppOptions {
   state?: ServerState;
   /** Serve /metrics and count requests (METRICS=on), behind a bearer token when one is set. */
   metrics?: { metrics: Metrics; token?: string };
+  /** Password-attempt limits (defaults when absent), counted in this Redis when given. */
+  throttle?: ThrottleSettings;
+  throttleRedis?: Redis;
 }
 
 declare module 'fastify' {
@@ -94,6 +99,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, guardedJsonParser(json));
 
   app.decorate('deps', options.deps);
+  await registerSigninThrottle(app, options.throttle ?? DEFAULT_THROTTLE, options.throttleRedis);
   registerErrorHandling(app);
   registerManagementAuth(app, options);
   registerInputGuards(app);

@@ -1,9 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import { Envelope, envelope } from './envelope.js';
 import type { Deps, Scope } from '../services/context.js';
 import { refuseCredentialsInQuery } from './credentials-in-url.js';
 import { POOL_PREFIX } from './pool-address.js';
+import { throttledError } from './signin-throttle.js';
 
 type In<T> = T extends TSchema ? Static<T> : undefined;
 
@@ -65,6 +66,11 @@ export interface PublicRouteSpec<B, Q, D extends TSchema> {
   data: D;
   /** Also served at `/pools/<poolId><url>` for each pool (its end users' applications call it there). */
   perPool?: boolean;
+  /**
+   * A password attempt: the account it names, counted by the sign-in throttle with the client
+   * address before the handler runs (see signin-throttle.ts).
+   */
+  throttleAccount?: (body: In<B>) => string | undefined;
   handler: (input: { body: In<B>; query: In<Q>; deps: Deps; request: FastifyRequest }) => Promise<Static<D>>;
 }
 
@@ -91,6 +97,16 @@ function publicRouteAt<B extends TSchema | undefined, Q extends TSchema | undefi
     config: { auth: 'none' },
     // Public routes take client credentials (sign-in): never from the query string.
     preValidation: refuseCredentialsInQuery,
+    ...(spec.throttleAccount
+      ? {
+          preHandler: async (request: FastifyRequest, reply: FastifyReply) => {
+            const wait = await app.signinThrottle(request, spec.throttleAccount!(request.body as In<B>));
+            if (!wait) return;
+            reply.header('retry-after', String(wait.retryAfterSeconds));
+            throw throttledError(wait.retryAfterSeconds);
+          },
+        }
+      : {}),
     schema: {
       summary: spec.summary,
       tags: spec.tags,

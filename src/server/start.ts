@@ -4,7 +4,8 @@ import { ConfigError } from '../config.js';
 import { openDatabase, ping, type DatabaseHandle } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { ensureBootstrapKey, generateFirstKey, keyResolver } from '../services/access-keys.js';
-import { databaseNonceStore, redisNonceStore, type NonceStore } from './nonce-store.js';
+import { databaseNonceStore, redisNonceStore, watchedRedis, type NonceStore } from './nonce-store.js';
+import type { Redis } from 'ioredis';
 import { ACCESS_KEY_CHANNEL, announceKeyRevocation, listenForRevocations, SCIM_TOKEN_CHANNEL } from './key-revocations.js';
 import { scimTokenResolver } from '../services/scim/tokens.js';
 import { ensureConsoles } from '../services/administrators.js';
@@ -42,6 +43,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
   const state: ServerState = { draining: false };
   let nonces: NonceStore | undefined;
   let revocations: { close(): Promise<void> } | undefined;
+  let throttleRedis: Redis | undefined;
   try {
     const masterKey = readMasterKey(config.masterKey);
     await migrateToLatest(handle, masterKey);
@@ -71,6 +73,9 @@ export async function startServer(config: Config, announce: (line: string) => vo
         throw new ConfigError(`REDIS_URL: cannot reach ${redact(config.redisUrl!)} (${error.message})`);
       };
       await shared.ready().catch(unreachable);
+      // Sign-in limits are counted in Redis too, so every process shares them.
+      throttleRedis = watchedRedis(config.redisUrl, redisWatch);
+      await throttleRedis.connect().catch(unreachable);
       revocations = await listenForRevocations(config.redisUrl, { [ACCESS_KEY_CHANNEL]: resolveKey, [SCIM_TOKEN_CHANNEL]: scimTokens }, redisWatch).catch(unreachable);
     } else {
       // Without Redis the database keeps them, so a restart does not reopen the replay window.
@@ -94,6 +99,8 @@ export async function startServer(config: Config, announce: (line: string) => vo
       scimTokens,
       state,
       metrics: metrics && { metrics, token: config.metrics.token },
+      throttle: config.throttle,
+      throttleRedis,
     });
     databaseWatch.use(app.log);
     redisWatch.use(app.log);
@@ -126,6 +133,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
           await deliveries?.stop(0);
         }
         await listener?.close();
+        await closeRedis(throttleRedis);
         await store.close();
         await handle.close();
         return outcome;
@@ -133,6 +141,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
     };
   } catch (error) {
     await revocations?.close();
+    await closeRedis(throttleRedis);
     await nonces?.close();
     await handle.close();
     throw error;
@@ -168,6 +177,12 @@ function schedulePruning(app: FastifyInstance, deps: Deps, seconds: number): { s
       await current;
     },
   };
+}
+
+async function closeRedis(redis: Redis | undefined): Promise<void> {
+  if (!redis) return;
+  if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+  else redis.disconnect();
 }
 
 function redact(url: string): string {

@@ -5,7 +5,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Only what the CLI needs from the test's environment, so stray variables cannot mask a case. */
 function baseEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, NODE_OPTIONS: '', ...env };
+  return { PATH: process.env.PATH, HOME: process.env.HOME, NODE_OPTIONS: '', SIGNIN_RATE_PER_ADDRESS: '0', SIGNIN_RATE_PER_ACCOUNT: '0', ...env };
 }
 
 export interface CliResult {

@@ -19,7 +19,7 @@ async function freePort(): Promise<number> {
 export async function startServerProcess(env: Record<string, string>): Promise<{ url: string; pid: number; stop(): Promise<void>; kill(): Promise<void> }> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [CLI, 'serve'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, HOST: '127.0.0.1', PORT: String(port) },
+    env: { ...process.env, LOG_LEVEL: 'warn', SIGNIN_RATE_PER_ADDRESS: '0', SIGNIN_RATE_PER_ACCOUNT: '0', ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -139,6 +139,12 @@ function registerHostedPages(app: FastifyInstance, deps: Deps, prefix: string): 
   app.post(`${route}/auth/signin`, { config, attachValidation: true, schema: { summary: 'The hosted sign-in form', tags, body: SignInForm } }, async (request, reply) => {
     if (request.validationError) return invalid(request, reply);
     const body = (request.body ?? {}) as Params;
+    const wait = await app.signinThrottle(request, body.account);
+    if (wait) {
+      const lang = pickLanguage(request.headers['accept-language']);
+      const description = `too many sign-in attempts; go back and try again in ${wait.retryAfterSeconds} s`;
+      return sendPage(reply.header('retry-after', String(wait.retryAfterSeconds)), 429, errorPage(MESSAGES[lang], lang, 'temporarily_unavailable', description));
+    }
     const address = await poolAddress(request, deps);
     return send(request, reply, address, await submitSignIn(deps, context(request, reply, address), { form: body.form, account: body.account, password: body.password }));
   });

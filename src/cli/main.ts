@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import type { Deps } from '../services/context.js';
 
@@ -322,6 +322,76 @@ adminCommand
     await adminsAction(async (admins, deps) => {
       const admin = await admins.removeAdmin(deps, options.pool, who);
       console.log(`removed administrator ${admin.userId}`);
+    });
+  });
+
+/** A count the options parser checks: a positive whole number. */
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive whole number, got "${value}"`);
+  return n;
+}
+
+program
+  .command('resign')
+  .description('resign the people listed in the first column of a CSV file, 50 per transaction, with a progress bar; resumable; writes a report')
+  .requiredOption('--csv <file>', 'CSV file: one identifier per line in the first column (a header such as "email" also sets --id-type)')
+  .option('--id-type <type>', 'user_id, email, phone, username, external_id, identity or sync_relation (default: from the header, else user_id)')
+  .option('--dry-run', 'change nothing: report what each batch would remove and which identifiers match nobody', false)
+  .option('--pool <pool>', 'user pool id or name', 'default')
+  .option('--state <file>', 'where progress is kept between runs (default: <csv>.resign-state.json)')
+  .option('--report <file>', 'the report, one line per row (default: <csv>.resign-report.csv)')
+  .option('--max-batches <n>', 'stop after this many batches; run again to go on', positive)
+  .action(async (options: { csv: string; idType?: string; dryRun: boolean; pool: string; state?: string; report?: string; maxBatches?: number }) => {
+    const [{ resignFromCsv }, { AppError }] = await Promise.all([import('./resign-csv.js'), import('../errors.js')]);
+    // Ctrl-C lets the batch under way finish and be recorded, then stops: the next run goes on from there.
+    let stop = false;
+    const onSignal = () => {
+      if (stop) process.exit(130);
+      stop = true;
+      console.error('userpool: stopping after the batch under way (Ctrl-C again to stop at once; the next run resumes)');
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    await withDatabase(async (deps) => {
+      try {
+        const done = await resignFromCsv(deps, { ...options, progress: Boolean(process.stderr.isTTY) }, () => stop);
+        const counts = Object.entries(done.counts).filter(([, n]) => n > 0).map(([what, n]) => `${what.replace('_', ' ')} ${n}`).join(', ');
+        console.log(`${done.complete ? 'done' : 'stopped (run again to resume)'}: ${counts || 'nothing to do'}`);
+        console.log(`report: ${done.reportPath}`);
+        if (!done.complete) {
+          console.log(`state: ${done.statePath}`);
+          process.exitCode = stop ? 130 : 3;
+        } else if (done.counts.error > 0 || done.counts.not_found > 0) {
+          process.exitCode = 1;
+        }
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        console.error(`userpool: ${error.message}`);
+        process.exitCode = 2;
+      }
+    });
+  });
+
+program
+  .command('import <file>')
+  .description('create the users of a CSV file (a header names the create-user fields), with a progress bar; each refused row is reported with its reason, the rest are imported')
+  .option('--pool <pool>', 'user pool id or name', 'default')
+  .option('--report <file>', 'the report, one line per row (default: <file>.import-report.csv)')
+  .action(async (file: string, options: { pool: string; report?: string }) => {
+    const [{ importUsers }, { AppError }] = await Promise.all([import('./import-users.js'), import('../errors.js')]);
+    await withDatabase(async (deps) => {
+      try {
+        const done = await importUsers(deps, { csv: file, pool: options.pool, report: options.report, progress: Boolean(process.stderr.isTTY) });
+        for (const row of done.rejected) console.error(`row ${row.row}: ${row.reason}`);
+        console.log(`imported ${done.imported}, rejected ${done.rejected.length}`);
+        console.log(`report: ${done.reportPath}`);
+        if (done.rejected.length) process.exitCode = 1;
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        console.error(`userpool: ${error.message}`);
+        process.exitCode = 2;
+      }
     });
   });
 

@@ -133,7 +133,7 @@ export async function whoami(scope: Scope) {
 export async function findPool(deps: Deps, ref: string | undefined): Promise<{ id: string; name: string }> {
   const wanted = ref ?? DEFAULT_POOL_NAME;
   const pool = (ID_PATTERN.test(wanted) ? await findPoolById(deps.db, wanted) : undefined) ?? (await findPoolByName(deps.db, wanted));
-  if (!pool) throw notFound(`--pool: no user pool "${wanted}"`, ApiCode.POOL_NOT_FOUND);
+  if (!pool) throw notFound(`--pool: no user pool "${wanted}"${ref === undefined || wanted === DEFAULT_POOL_NAME ? ' (the first `userpool serve` makes the default pool)' : ''}`, ApiCode.POOL_NOT_FOUND);
   return pool;
 }
 

@@ -3,6 +3,7 @@ import type { AuditRow } from '../store/audit.js';
 import { parseJson } from '../store/values.js';
 import { emptySnapshot, type RelationSnapshot } from '../store/user-relations.js';
 import { badRequest } from '../errors.js';
+import { csvCell } from '../lib/csv.js';
 import type { Scope } from './context.js';
 
 /** Every action that resigns someone; each leaves one audit entry per person, its receipt. */
@@ -60,13 +61,6 @@ const CSV_COLUMNS = [
   'authorizations', 'publicAccounts', 'applicationAccess', 'sessionsEnded', 'signOnSessionsEnded', 'eventsQueued', 'scheduleId',
 ] as const;
 
-/** RFC 4180: quoted when needed; a leading = + - @ is defused so a spreadsheet never runs it. */
-function cell(value: unknown): string {
-  let text = value === undefined || value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** One line per person: the counts, with the ids of what was removed joined by spaces. */
 export function receiptsCsv(receipts: ResignationReceipt[]): string {
   const ids = <T>(list: T[], id: (item: T) => string) => list.map(id).join(' ');
@@ -76,7 +70,7 @@ export function receiptsCsv(receipts: ResignationReceipt[]): string {
     ids(r.removed.posts, (x) => x.postId), ids(r.removed.authorizations, (x) => x.authorizationId),
     ids(r.removed.publicAccounts, (x) => `${x.publicAccountId}:${x.userId}`), ids(r.removed.applicationAccess, (x) => `${x.appId}:${x.effect}`),
     r.sessionsEnded.length, r.signOnSessionsEnded, ids(r.eventsQueued, (e) => e.eventId), r.scheduleId,
-  ].map(cell).join(','));
+  ].map(csvCell).join(','));
   return [CSV_COLUMNS.join(','), ...lines].join('\r\n') + '\r\n';
 }
 

@@ -124,6 +124,17 @@ export async function lockRows(trx: Tx, dialect: Dialect, table: 'users' | 'depa
   await sql`select id from ${sql.table(table)} where id in (${sql.join(ids)}) for update`.execute(trx);
 }
 
+/**
+ * SQLite refused a write because another process holds or just committed one (SQLITE_BUSY, or
+ * SQLITE_BUSY_SNAPSHOT when a transaction that read first tries to write): the transaction was
+ * rolled back whole and may simply be run again. Only tools that share a SQLite file with a
+ * running server meet it; a server has one connection.
+ */
+export function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
 export async function ping(db: Db): Promise<void> {
   await sql`select 1`.execute(db);
 }

@@ -14,10 +14,17 @@ import { GetUserRolesQuery, Role } from '../schemas/roles.js';
 import { GetUserGroupsQuery, Group } from '../schemas/groups.js';
 import { GetUserDepartmentsQuery, SetUserDepartmentsBody, UserDepartment } from '../schemas/organizations.js';
 import { Post, UserConnectionPostBody } from '../schemas/posts.js';
+import { KickUsersBody } from '../schemas/authentication.js';
 
 const tags = ['public-accounts'];
 
 export function registerPublicAccountRoutes(app: FastifyInstance): void {
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/kick-public-accounts', audit: 'write', summary: "End a public account's sessions in the given applications", tags,
+    body: KickUsersBody, data: Success,
+    handler: async ({ body, scope }) => accounts.kickPublicAccount(scope, body),
+  });
+
   managementRoute(app, {
     method: 'POST', url: '/api/v3/create-public-account', audit: 'write', summary: 'Create a public account (an account several people share)', tags,
     body: CreatePublicAccountBody, data: PublicAccount,

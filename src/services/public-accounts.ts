@@ -19,6 +19,7 @@ import * as posts from './posts.js';
 import * as roleStore from '../store/roles.js';
 import * as groupStore from '../store/groups.js';
 import * as postStore from '../store/posts.js';
+import { kickAccount } from './sessions.js';
 
 /**
  * A public account is a `users` row with account_type 'public_account': a shared login several
@@ -278,4 +279,9 @@ export async function transferIntoPublicAccount(scope: Scope, userId: string): P
     await enqueueEvent(trx, scope, 'user:updated', { userId: user.id, accountType: 'public_account', transferredFromUser: true });
   });
   return { success: true };
+}
+
+/** kick-public-accounts: ends a public account's sessions in the given applications, as kick-users does for a user. */
+export async function kickPublicAccount(scope: Scope, input: { userId: string; appIds: string[]; options?: { userIdType?: string } }): Promise<{ success: boolean }> {
+  return kickAccount(scope, input.appIds, (trx) => resolvePublicAccount(trx, scope.poolId, input.userId, input.options?.userIdType));
 }

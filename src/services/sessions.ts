@@ -10,6 +10,7 @@ import * as applications from '../store/applications.js';
 import { resolveUser } from './user-resolver.js';
 import { findApplicationOrThrow, oidcSettings } from './applications.js';
 import * as users from '../store/users.js';
+import type { UserRow } from '../store/users.js';
 import { toUserViews } from './user-view.js';
 import type { ListApplicationActiveUsersInput } from '../schemas/applications.js';
 import type { Deps, Scope } from './context.js';
@@ -44,9 +45,17 @@ export async function sessionMayBeUsed(db: Db | Tx, state: SessionState | undefi
 
 /** kick-users: ends a user's sessions in the given applications. */
 export async function kickUser(scope: Scope, input: { userId: string; appIds: string[]; userIdType?: string }): Promise<{ success: boolean }> {
-  const appIds = [...new Set(input.appIds)];
+  return kickAccount(scope, input.appIds, (trx) => resolveUser(trx, scope.poolId, input.userId, input.userIdType));
+}
+
+/**
+ * Ends an account's sessions in the given applications, in one transaction: `resolve` finds the
+ * account (a user for kick-users, a public account for kick-public-accounts) and refuses what is not.
+ */
+export async function kickAccount(scope: Scope, rawAppIds: string[], resolve: (trx: Tx) => Promise<UserRow>): Promise<{ success: boolean }> {
+  const appIds = [...new Set(rawAppIds)];
   await scope.db.transaction().execute(async (trx) => {
-    const user = await resolveUser(trx, scope.poolId, input.userId, input.userIdType);
+    const user = await resolve(trx);
     const found = new Set((await applications.findApplications(trx, scope.poolId, appIds)).map((a) => a.id));
     const missing = appIds.filter((id) => !found.has(id));
     if (missing.length > 0) throw notFound(`appIds: no application ${missing.map((id) => `"${id}"`).join(', ')} in this user pool`);
@@ -55,7 +64,7 @@ export async function kickUser(scope: Scope, input: { userId: string; appIds: st
     await providerSessions.revokeProviderSessions(trx, scope.poolId, { userIds: [user.id] }, at, `kicked by ${scope.actor}`);
     const ended = await tokens.revokeUserSessions(trx, scope.poolId, [user.id], at, `kicked by ${scope.actor}`, appIds);
     await announceLogout(trx, scope, ended);
-    await enqueueEvent(trx, scope, 'kick', { userId: user.id, appIds, sessionIds: ended.map((e) => e.id), kickedAt: at, actor: scope.actor });
+    await enqueueEvent(trx, scope, 'kick', { userId: user.id, accountType: user.account_type, appIds, sessionIds: ended.map((e) => e.id), kickedAt: at, actor: scope.actor });
   });
   return { success: true };
 }

@@ -7,7 +7,7 @@ import { unlockUser } from '../services/lockout.js';
 import { Paginated, Success } from '../schemas/common.js';
 import {
   ArchivedUser, CreateUserBody, CreateUsersBatchBody, DeleteUsersBody, GetUserBatchQuery, GetUserQuery, IsUserExistsBody,
-  ListArchivedUsersQuery, ListUsersBody, UnlockUserBody, UnlockUserResult, UpdateUserBody, User, UserMfaInfo,
+  ListArchivedUsersQuery, ListUsersBody, UnlockUserBody, UnlockUserResult, UpdateUserBody, UpdateUserBatchBody, User, UserMfaInfo,
 } from '../schemas/users.js';
 
 const tags = ['users'];
@@ -47,6 +47,12 @@ export function registerUserRoutes(app: FastifyInstance): void {
   managementRoute(app, {
     method: 'POST', url: '/api/v3/update-user', audit: 'write', summary: 'Update a user', tags, body: UpdateUserBody, data: User,
     handler: async ({ body, scope }) => users.updateUser(scope, body),
+  });
+
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/update-user-batch', audit: 'write', summary: 'Update up to 50 users under the rules of update-user, all or nothing', tags,
+    body: UpdateUserBatchBody, data: Type.Array(User),
+    handler: async ({ body, scope }) => users.updateUsers(scope, body.list.map((item) => ({ ...item, options: body.options }))),
   });
 
   managementRoute(app, {

@@ -31,6 +31,7 @@ export const userErrors = table({
   notTextField: (where: string, field: string, use: string) => invalidParam(where, `${field} is not text; ${use} takes text fields`),
   badFilterValue: (where: string, field: string, expected: string, got: string) => invalidParam(`${where}.value`, `${field} takes ${expected} (got ${got})`, field),
   tooManyValues: (where: string, max: number, got: number) => invalidParam(`${where}.value`, `IN takes at most ${max} values (got ${got})`),
+  duplicateInBatch: (field: string, id: string) => invalidParam(field, `user "${id}" appears more than once in the list; give each user once`, 'list'),
   notOneOf: (where: string, field: string, allowed: readonly string[], got: unknown) =>
     invalidParam(`${where}.value`, `${field} must be one of ${allowed.join(', ')} (got "${String(got)}")`, field),
 });

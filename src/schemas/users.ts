@@ -78,6 +78,18 @@ export const UpdateUserBody = Type.Object({
   ),
 });
 
+export const UpdateUserBatchBody = Type.Object({
+  list: Type.Array(Type.Omit(UpdateUserBody, ['options']), { minItems: 1, maxItems: 50 }),
+  options: Type.Optional(
+    Type.Object({
+      resetPasswordOnNextLogin: Type.Optional(Type.Boolean()),
+      passwordEncryptType: Type.Optional(StringEnum(['none'] as const)),
+      autoGeneratePassword: Type.Optional(Type.Boolean()),
+      sendPasswordResetedNotification: Type.Optional(Type.Any()),
+    }),
+  ),
+});
+
 export const viewFlags = {
   withCustomData: Type.Optional(Type.Boolean()),
   withIdentities: Type.Optional(Type.Boolean()),

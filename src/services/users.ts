@@ -213,6 +213,32 @@ export async function updateUser(scope: Scope, input: UpdateUserInput): Promise<
   }
 }
 
+/**
+ * update-user-batch: up to 50 updates under update-user's rules, all or nothing in one
+ * transaction; a refusal names the item (`list[i].<field>`) and changes no user. Passwords are
+ * hashed before the transaction opens. Each user may appear once.
+ */
+export async function updateUsers(scope: Scope, inputs: UpdateUserInput[]): Promise<UserView[]> {
+  const seen = new Set<string>();
+  inputs.forEach((input, i) => {
+    if (seen.has(input.userId)) throw userErrors.duplicateInBatch(`list[${i}].userId`, input.userId);
+    seen.add(input.userId);
+  });
+  const hashes = await Promise.all(inputs.map((input) => (input.password ? hashPassword(input.password) : Promise.resolve(undefined))));
+  try {
+    return await scope.db.transaction().execute(async (trx) => {
+      const views: UserView[] = [];
+      for (const [i, input] of inputs.entries()) {
+        const user = await resolveUser(trx, scope.poolId, input.userId, input.options?.userIdType, `list[${i}].userId`);
+        views.push(await updateResolvedUser(trx, scope, user, input, hashes[i], `list[${i}].`));
+      }
+      return views;
+    });
+  } catch (error) {
+    return translateUniqueViolation(error);
+  }
+}
+
 /** GenAuth's events for a status an update moves into, and for the one it leaves. */
 const STATUS_EVENTS: Record<string, EventName | undefined> = { Suspended: 'user:blocked', Archived: 'user:archived' };
 const STATUS_LEFT: Record<string, EventName | undefined> = { Suspended: 'user:unblocked', Archived: 'user:unarchived' };

@@ -5,13 +5,11 @@ import { signedRequest } from './signing.js';
 import { managementClient } from '../test/helpers/server.js';
 import { ok } from '../test/helpers/fixtures.js';
 import { signIn } from '../src/services/authentication.js';
-import { defaultPoolId } from '../src/services/pool-issuers.js';
 import { authenticateClient, refresh } from '../src/services/tokens.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const PASSWORD = 'Bench-password-1';
 const USERS = 200;
-const ISSUER = 'http://127.0.0.1/oidc';
 const PROBE_RATE = 20;
 
 async function signInPool(target: BenchTarget, tag: string) {
@@ -25,7 +23,9 @@ async function signInPool(target: BenchTarget, tag: string) {
     ok(await m.createUsersBatch({ list } as never), 'create-users-batch');
     usernames.push(...list.map((u) => u.username));
   }
-  return { pool, appId: app.appId, secret, usernames };
+  // Each pool is its own provider: its applications sign in at /pools/<poolId>.
+  const prefix = `/pools/${pool.poolId}`;
+  return { pool, prefix, address: { poolId: pool.poolId, issuer: `http://127.0.0.1${prefix}/oidc` }, appId: app.appId, secret, usernames };
 }
 
 const body = (appId: string, secret: string, username: string) => ({
@@ -48,17 +48,16 @@ const form = (path: string, fields: Record<string, string>) => ({
 const passwordSignIn: Scenario = {
   name: 'password sign-in, and get-user during it',
   async run(target) {
-    const { pool, appId, secret, usernames } = await signInPool(target, 'signin');
+    const { pool, prefix, address, appId, secret, usernames } = await signInPool(target, 'signin');
     const pick = () => usernames[Math.floor(Math.random() * usernames.length)];
     const probe = () => signedRequest(pool.keyId, pool.secret, 'GET', '/api/v3/get-user', { userId: pick(), userIdType: 'username' });
     // The probe is a steady trickle (what other users of the directory do), not a second load test.
     const quiet = await loadTest(target.server.url, probe, { seconds: SECONDS, connections: 1, rate: PROBE_RATE });
     const [http, during] = await Promise.all([
-      loadTest(target.server.url, () => json('/api/v3/signin', body(appId, secret, pick())), { seconds: SECONDS, connections: 8 }),
+      loadTest(target.server.url, () => json(`${prefix}/api/v3/signin`, body(appId, secret, pick())), { seconds: SECONDS, connections: 8 }),
       loadTest(target.server.url, probe, { seconds: SECONDS, connections: 1, rate: PROBE_RATE }),
     ]);
     const deps = target.deps;
-    const address = { poolId: await defaultPoolId(deps.db), issuer: ISSUER };
     const baseline = await loop(
       () => signIn(deps, { body: body(appId, secret, pick()) as never, credentials: { clientId: appId, clientSecret: secret }, address, clientIp: '127.0.0.1' }),
       { seconds: SECONDS, concurrency: 8 },
@@ -83,9 +82,8 @@ const passwordSignIn: Scenario = {
 const refreshGrant: Scenario = {
   name: 'refresh_token grant',
   async run(target) {
-    const { appId, secret, usernames } = await signInPool(target, 'refresh');
+    const { prefix, address, appId, secret, usernames } = await signInPool(target, 'refresh');
     const deps = target.deps;
-    const address = { poolId: await defaultPoolId(deps.db), issuer: ISSUER };
     const sessions = async (count: number) => {
       const tokens: string[] = [];
       for (const username of usernames.slice(0, count)) {
@@ -97,7 +95,7 @@ const refreshGrant: Scenario = {
     const httpTokens = await sessions(100);
     const http = await loadTest(
       target.server.url,
-      () => form('/oidc/token', { grant_type: 'refresh_token', refresh_token: httpTokens.shift()!, client_id: appId, client_secret: secret }),
+      () => form(`${prefix}/oidc/token`, { grant_type: 'refresh_token', refresh_token: httpTokens.shift()!, client_id: appId, client_secret: secret }),
       {
         seconds: SECONDS, connections: 8,
         ok: (status) => status === 200,
@@ -114,7 +112,7 @@ const refreshGrant: Scenario = {
     const baseTokens = await sessions(100);
     const baseline = await loop(async () => {
       const client = await authenticateClient(deps, { clientId: appId, clientSecret: secret }, 'token_endpoint_auth_method');
-      const set = await refresh(deps, ISSUER, client, baseTokens.shift());
+      const set = await refresh(deps, address.issuer, client, baseTokens.shift());
       baseTokens.push(set.refresh_token!);
     }, { seconds: SECONDS, concurrency: 8 });
     return [{
@@ -136,10 +134,10 @@ const CALLBACK = 'https://bench.example.com/callback';
 const codeFlow: Scenario = {
   name: 'code-flow sign-in vs password sign-in',
   async run(target) {
-    const { pool, appId, secret, usernames } = await signInPool(target, 'codeflow');
+    const { pool, prefix, appId, secret, usernames } = await signInPool(target, 'codeflow');
     const m = managementClient(target.server.url, pool.keyId, pool.secret);
     ok(await m.updateApplication({ appId, redirectUris: [CALLBACK] } as never), 'update-application');
-    const base = target.server.url;
+    const base = `${target.server.url}${prefix}`;
     const pick = () => usernames[Math.floor(Math.random() * usernames.length)];
     const passwordSignInOnce = async () => {
       const answer = await fetch(`${base}/api/v3/signin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body(appId, secret, pick())) });

@@ -4,7 +4,6 @@ import type { Row, Scenario } from './scenarios.js';
 import { managementClient } from '../test/helpers/server.js';
 import { ok } from '../test/helpers/fixtures.js';
 import { signIn } from '../src/services/authentication.js';
-import { defaultPoolId } from '../src/services/pool-issuers.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
@@ -22,6 +21,8 @@ const tokenChecks: Scenario = {
   async run(target: BenchTarget) {
     const pool = await target.newPool('bench-tokens');
     const m = managementClient(target.server.url, pool.keyId, pool.secret);
+    // Each pool is its own provider, at /pools/<poolId>/oidc.
+    const prefix = `/pools/${pool.poolId}`;
     const app = ok<{ appId: string }>(await m.createApplication({ appName: 'Bench tokens', appIdentifier: `bench-tokens-${Date.now()}` } as never), 'create-application');
     const secret = ok<{ secret: string }>(await m.getApplicationSecret({ appId: app.appId }), 'get-application-secret').secret;
     const list = Array.from({ length: SESSIONS }, (_, i) => ({ username: `tok_${i}`, password: PASSWORD }));
@@ -30,18 +31,18 @@ const tokenChecks: Scenario = {
     for (const { username } of list) {
       const set = await signIn(target.deps, {
         body: { connection: 'PASSWORD', passwordPayload: { username, password: PASSWORD }, options: { scope: 'openid profile' }, client_id: app.appId, client_secret: secret } as never,
-        credentials: { clientId: app.appId, clientSecret: secret }, address: { poolId: await defaultPoolId(target.deps.db), issuer: 'http://127.0.0.1/oidc' }, clientIp: '127.0.0.1',
+        credentials: { clientId: app.appId, clientSecret: secret }, address: { poolId: pool.poolId, issuer: `http://127.0.0.1${prefix}/oidc` }, clientIp: '127.0.0.1',
       });
       tokens.push(set.access_token);
     }
     const pick = () => tokens[Math.floor(Math.random() * tokens.length)];
     const basic = `Basic ${Buffer.from(`${app.appId}:${secret}`).toString('base64')}`;
-    const jwks = () => ({ method: 'GET', path: '/oidc/.well-known/jwks.json', headers: {} });
+    const jwks = () => ({ method: 'GET', path: `${prefix}/oidc/.well-known/jwks.json`, headers: {} });
     const introspection = () => ({
-      method: 'POST', path: '/oidc/token/introspection',
+      method: 'POST', path: `${prefix}/oidc/token/introspection`,
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic }, body: new URLSearchParams({ token: pick() }).toString(),
     });
-    const me = () => ({ method: 'GET', path: '/oidc/me', headers: { authorization: `Bearer ${pick()}` } });
+    const me = () => ({ method: 'GET', path: `${prefix}/oidc/me`, headers: { authorization: `Bearer ${pick()}` } });
     const isJwks = (status: number, body: string) => status === 200 && body.includes('"keys"');
     const isActive = (status: number, body: string) => status === 200 && body.includes('"active":true');
     const isClaims = (status: number, body: string) => status === 200 && body.includes('"sub"');

@@ -1,4 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Migrator, type Kysely } from 'kysely';
+import { newId } from '../src/lib/ids.js';
+import { migrateToLatest } from '../src/store/migrate.js';
+import { allMigrations } from '../src/store/migrations/index.js';
+import { listSigningKeys } from '../src/store/signing-keys.js';
+import { freshDatabase } from './helpers/database.js';
 import { currentSigningKey, publicJwks } from '../src/services/signing-keys.js';
 import { defaultPoolId } from '../src/services/pool-issuers.js';
 import { DEFAULT_POLICY, type Deps } from '../src/services/context.js';
@@ -57,5 +63,44 @@ describe('token-signing keys', () => {
     const client = authClient(t, app);
     const tokens = (await signIn(client, user.username)).data as { access_token: string };
     expect((await client.parseAccessToken(tokens.access_token)).iss).toBe('https://id.example.test/oidc');
+  });
+
+  it("derives another pool's issuer from OIDC_ISSUER: its trailing /oidc becomes /pools/<poolId>/oidc", async () => {
+    const other = await t.newPool();
+    const discovery = await fetch(`${t.url}/pools/${other.poolId}/oidc/.well-known/openid-configuration`).then((r) => r.json());
+    expect(discovery).toMatchObject({
+      issuer: `https://id.example.test/pools/${other.poolId}/oidc`,
+      jwks_uri: `https://id.example.test/pools/${other.poolId}/oidc/.well-known/jwks.json`,
+    });
+  });
+});
+
+describe('the migration that gives each pool its own keys', () => {
+  it("makes the keys of the server-wide era the default pool's; another pool starts with none and makes its own", async () => {
+    const database = await freshDatabase();
+    const handle = openDatabase(database.url);
+    try {
+      const migrator = new Migrator({
+        db: handle.db,
+        provider: { getMigrations: async () => allMigrations(handle.dialect) },
+        migrationTableName: 'userpool_migrations',
+        migrationLockTableName: 'userpool_migrations_lock',
+        allowUnorderedMigrations: true,
+      });
+      expect((await migrator.migrateTo('0016_self_service')).error).toBeUndefined();
+      const db = handle.db as unknown as Kysely<any>;
+      const [defaultPool, otherPool] = [newId(), newId()];
+      await db.insertInto('user_pools').values([
+        { id: defaultPool, name: 'default', created_at: '2026-01-01T00:00:00.000Z' },
+        { id: otherPool, name: 'other', created_at: '2026-01-02T00:00:00.000Z' },
+      ]).execute();
+      await db.insertInto('signing_keys').values({ kid: 'legacy-kid', alg: 'RS256', public_jwk: '{}', private_enc: 'x', created_at: new Date().toISOString() }).execute();
+      await migrateToLatest(handle);
+      expect((await listSigningKeys(handle.db, defaultPool)).map((k) => k.kid)).toEqual(['legacy-kid']);
+      expect(await listSigningKeys(handle.db, otherPool)).toEqual([]);
+    } finally {
+      await handle.close();
+      await database.drop();
+    }
   });
 });

@@ -83,6 +83,25 @@ describe('the console, signed in', () => {
     await context.close();
   });
 
+  it('another pool has its own console at /console?pool=: its administrator signs in there and sees only that pool', async () => {
+    const other = await t.newPool();
+    const created = await other.management.createUser({ name: 'Pia Pooled', email: `pia-${Date.now()}@example.com`, password: 'Correct-horse-1' } as never);
+    expect(created.statusCode).toBe(200);
+    const pia = created.data as { userId: string; email: string };
+    await other.management.createUser({ name: 'Only Here', email: `only-${Date.now()}@example.com` } as never);
+    await addAdmin(t.server.deps, other.poolId, pia.email);
+    const { page, context, errors } = await openConsole(browser, t, pia.email, `/console/users?pool=${other.poolId}`);
+    await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(2);
+    expect(await page.locator('tbody').innerText()).toContain('Only Here');
+    expect(await page.locator('tbody').innerText()).not.toContain('Ada Admin');
+    // The default pool's administrator is nobody there.
+    const token = await consoleAccessToken(page);
+    expect((await bearerCall(t, token, 'GET', '/api/v3/whoami')).body.data).toMatchObject({ poolId: other.poolId, user: { userId: pia.userId } });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('refuses someone who is not an administrator, and shows nothing of the pool', async () => {
     const outsider = await createUser(t, { name: 'Olly Outsider' });
     const { page, context, errors } = await openConsole(browser, t, outsider.email);

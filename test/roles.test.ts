@@ -109,6 +109,30 @@ describe('roles through the official ManagementClient', () => {
     expect((await t.management.listRoleDepartments({ code: r.code })).data.totalCount).toBe(0);
   });
 
+  it('lists the roles that count for a user: direct ones, then those of a department the user is in or below, as grants are evaluated', async () => {
+    const parent = await department();
+    const child = await t.management.createDepartment({ organizationCode: parent.organizationCode, parentDepartmentId: parent.departmentId, name: 'Child', code: `c_${uniq()}` } as never);
+    const u = await user();
+    await t.management.addDepartmentMembers({ organizationCode: parent.organizationCode, departmentId: child.data.departmentId, userIds: [u.userId] });
+    const [direct, inherited, disabled] = [await role(), await role(), await role()];
+    await t.management.assignRole({ code: direct.code, targets: userTargets(u.userId) });
+    await t.management.assignRole({ code: inherited.code, targets: [{ targetType: DEPARTMENT, targetIdentifier: parent.departmentId }] });
+    await t.management.assignRole({ code: disabled.code, targets: [{ targetType: DEPARTMENT, targetIdentifier: parent.departmentId }] });
+    await t.management.updateRole({ code: disabled.code, newCode: disabled.code, status: 'DISABLE' } as never);
+    expect((await t.management.getUserRoles({ userId: u.userId })).data.list.map((r) => r.code)).toEqual([direct.code, inherited.code]);
+
+    // The same roles open a resource: a grant to the inherited role reaches the user, one to the disabled role does not.
+    const resource = `res_${uniq()}`;
+    await t.management.createResource({ code: resource, type: 'DATA', actions: [{ name: 'read' }] } as never);
+    expect((await t.management.authorizeResources({ list: [{ targetType: 'ROLE', targetIdentifiers: [disabled.code], resources: [{ resourceType: 'DATA', code: resource, actions: ['read'] }] }] } as never)).statusCode).toBe(200);
+    expect((await t.management.isActionAllowed({ userId: u.userId, resource, action: 'read' })).data.allowed).toBe(false);
+    await t.management.authorizeResources({ list: [{ targetType: 'ROLE', targetIdentifiers: [inherited.code], resources: [{ resourceType: 'DATA', code: resource, actions: ['read'] }] }] } as never);
+    expect((await t.management.isActionAllowed({ userId: u.userId, resource, action: 'read' })).data.allowed).toBe(true);
+
+    await t.management.removeDepartmentMembers({ organizationCode: parent.organizationCode, departmentId: child.data.departmentId, userIds: [u.userId] });
+    expect((await t.management.getUserRoles({ userId: u.userId })).data.list.map((r) => r.code)).toEqual([direct.code]);
+  });
+
   it('refuses targets that do not exist, naming them, and changes nothing', async () => {
     const r = await role();
     const u = await user();

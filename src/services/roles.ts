@@ -11,6 +11,7 @@ import { resolveAllUsers, resolveUser, resolveUsersForNewRelation } from './user
 import { toUserViews, type UserView, type UserViewOptions } from './user-view.js';
 import { enqueueEvent, enqueueEvents } from './outbox.js';
 import { roleErrors } from '../messages/roles.js';
+import { membershipsOf } from './authorization.js';
 import {
   removeAuthorizationsOfTargets, checkBatchCode, checkCode, checkList, checkLookupCode, checkPaging, formatError, namespaceForRead, namespaceForWrite,
 } from './namespaces.js';
@@ -281,10 +282,24 @@ export async function listRoleDepartments(
 }
 
 /** Roles the user holds directly in one namespace (`default` when none is named), as GenAuth documents. */
+/**
+ * get-user-roles answers the roles that count for the user now, exactly those resource grants
+ * (`is-action-allowed`, `get-user-authorized-resources`) and application access rules evaluate:
+ * held directly or through a department the user is in or one above it, enabled, and inside the
+ * assignment's time window. Direct roles come first, in the order they were assigned.
+ */
 export async function getUserRoles(scope: Scope, userId: string, userIdType?: string, namespace?: string): Promise<{ list: RoleView[]; totalCount: number }> {
   const user = await resolveUser(scope.db, scope.poolId, userId, userIdType);
   const ns = await namespaceForRead(scope.db, scope.poolId, namespace);
-  const rows = ns.id ? await store.rolesOfUser(scope.db, scope.poolId, user.id, ns.id) : [];
+  if (!ns.id) return { list: [], totalCount: 0 };
+  const { roleLinks } = await membershipsOf(scope.db, scope.poolId, user.id);
+  const effective = new Set(roleLinks.map((link) => link.roleId));
+  const direct = (await store.rolesOfUser(scope.db, scope.poolId, user.id, ns.id)).filter((r) => effective.has(r.id));
+  const directIds = new Set(direct.map((r) => r.id));
+  const throughDepartments = (await store.findByIds(scope.db, scope.poolId, [...effective].filter((id) => !directIds.has(id))))
+    .filter((r) => r.namespace_id === ns.id)
+    .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
+  const rows = [...direct, ...throughDepartments];
   return { list: rows.map(toRoleView), totalCount: rows.length };
 }
 

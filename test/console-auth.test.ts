@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../src/config.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { createApp, createUser } from './helpers/apps.js';
 import { Agent, authorizeUrl, pkcePair, redirectParams, tokenRequest } from './helpers/hosted.js';
@@ -166,5 +168,35 @@ describe('userpool admins', () => {
     expect(unknown.stderr).toContain('nobody@example.com');
     const logs = await t.management.getAdminAuditLogs({ targetId: user.userId, action: 'assign-admin-role' } as never);
     expect(logs.data.list[0]).toMatchObject({ adminUserId: 'cli', actorType: 'system' });
+  });
+
+  it('gives a pool made by `keys create --pool` its console client at once', async () => {
+    const env = { DATABASE_URL: t.database.url, USERPOOL_MASTER_KEY: t.server.deps.masterKey.toString('base64') };
+    const name = `acme-${Date.now()}`;
+    const before = await fetch(`${t.url}/api/v3/console-config?pool=${name}`).then((r) => r.json() as Promise<any>);
+    expect(before.statusCode).toBe(404);
+    expect((await runCli(['keys', 'create', '--pool', name], env)).code).toBe(0);
+    const after = await fetch(`${t.url}/api/v3/console-config?pool=${name}`).then((r) => r.json() as Promise<any>);
+    expect(after).toMatchObject({ statusCode: 200, data: { poolName: name } });
+    expect(after.data.clientId).toMatch(/^[0-9a-f]{24}$/);
+    expect(after.data.issuer).toBe(`${t.url}/pools/${after.data.poolId}/oidc`);
+  });
+});
+
+describe('PUBLIC_URL', () => {
+  it('registers the console callback there and publishes it; a URL with a path is refused at start-up', async () => {
+    const behind = await startTestServer({ PUBLIC_URL: 'https://id.example.com' });
+    try {
+      const config = await fetch(`${behind.url}/api/v3/console-config`).then((r) => r.json() as Promise<any>);
+      expect(config.data).toMatchObject({ redirectUri: 'https://id.example.com/console/callback', postLogoutRedirectUri: 'https://id.example.com/console' });
+      const base = { client_id: 'userpool-console', response_type: 'code', scope: 'openid', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' };
+      const agent = new Agent(behind.url);
+      expect((await agent.get(authorizeUrl(behind.url, { ...base, redirect_uri: 'https://id.example.com/console/callback' }))).status).toBe(200);
+      expect((await agent.get(authorizeUrl(behind.url, { ...base, redirect_uri: 'https://other.example.com/console/callback' }))).status).toBe(400);
+    } finally {
+      await behind.close();
+    }
+    expect(() => loadConfig({ PUBLIC_URL: 'https://id.example.com/auth', USERPOOL_MASTER_KEY: randomBytes(32).toString('base64') })).toThrow(/^PUBLIC_URL must be an http\(s\) origin/);
+    expect(loadConfig({ PUBLIC_URL: 'https://id.example.com', USERPOOL_MASTER_KEY: randomBytes(32).toString('base64') }).policy.publicUrl).toBe('https://id.example.com');
   });
 });

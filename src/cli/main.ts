@@ -147,6 +147,8 @@ keyCommand
     const [keys, { findPoolByName, insertPool }] = await Promise.all([import('../services/access-keys.js'), import('../store/pools.js')]);
     await withDatabase(async (deps) => {
       const pool = (await findPoolByName(deps.db, options.pool)) ?? (await insertPool(deps.db, options.pool));
+      // A pool made here gets its admin role and console client now, not at the next server start.
+      await (await import('../services/administrators.js')).ensureConsole(deps, pool, deps.policy.publicUrl);
       const key = await keys.createKey(deps, pool.id, { description: options.description });
       console.log(`pool ${options.pool} (${pool.id})`);
       console.log(`USERPOOL_ACCESS_KEY_ID=${key.keyId}`);
@@ -230,6 +232,8 @@ scimTokenCommand
     const [tokens, { findPoolByName, insertPool }] = await Promise.all([import('../services/scim/tokens.js'), import('../store/pools.js')]);
     await withDatabase(async (deps) => {
       const pool = (await findPoolByName(deps.db, options.pool)) ?? (await insertPool(deps.db, options.pool));
+      // A pool made here gets its admin role and console client now, not at the next server start.
+      await (await import('../services/administrators.js')).ensureConsole(deps, pool, deps.policy.publicUrl);
       const issued = await tokens.createScimToken(deps.db, pool.id, options.description);
       console.log(`SCIM_TOKEN=${issued.token}`);
     });

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { ConnectionWatch } from '../lib/connection-watch.js';
-import { ping, type Db } from '../store/database.js';
+import { ping, type Db, type Dialect } from '../store/database.js';
 import { claimNonce, pruneNonces } from '../store/nonces.js';
 
 /** Remembers signature nonces for the replay window; `claim` is false when one was seen before. */
@@ -21,7 +21,7 @@ const NONCE_SWEEP_MS = 60_000;
  * process on the same database sees them. Costs one write per signed request; expired rows are
  * removed at most once a minute by each process (and by `userpool prune`).
  */
-export function databaseNonceStore(db: Db): NonceStore {
+export function databaseNonceStore(db: Db, dialect: Dialect): NonceStore {
   let nextSweep = 0;
   return {
     kind: 'database',
@@ -34,7 +34,7 @@ export function databaseNonceStore(db: Db): NonceStore {
         nextSweep = now + NONCE_SWEEP_MS;
         await pruneNonces(db, new Date(now).toISOString());
       }
-      return claimNonce(db, keyId, nonce, new Date(now).toISOString(), new Date(now + ttlMs).toISOString());
+      return claimNonce(db, dialect, keyId, nonce, new Date(now).toISOString(), new Date(now + ttlMs).toISOString());
     },
     async close() {},
   };

@@ -79,7 +79,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
       revocations = await listenForRevocations(config.redisUrl, { [ACCESS_KEY_CHANNEL]: resolveKey, [SCIM_TOKEN_CHANNEL]: scimTokens }, redisWatch).catch(unreachable);
     } else {
       // Without Redis the database keeps them, so a restart does not reopen the replay window.
-      nonces = databaseNonceStore(handle.db);
+      nonces = databaseNonceStore(handle.db, handle.dialect);
     }
     // A key stopped over the API is forgotten here at once and, with Redis, everywhere else.
     let app: FastifyInstance | undefined;

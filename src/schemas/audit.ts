@@ -49,3 +49,33 @@ export const AdminAuditLog = Type.Object({
   message: Type.Optional(Type.String()),
   detail: Type.Optional(Type.Any()),
 });
+
+export const GetUserActionLogsBody = Type.Object({
+  requestId: Type.Optional(Type.String({ maxLength: 128 })),
+  clientIp: Type.Optional(Type.String({ maxLength: 64 })),
+  eventType: Type.Optional(Type.String({ maxLength: 64, description: 'login, register, updateUserProfile or updateUserPassword are recorded; other GenAuth types answer an empty list' })),
+  userId: Type.Optional(Type.String({ maxLength: 64 })),
+  appId: Type.Optional(Type.String({ maxLength: 64 })),
+  start: Type.Optional(Type.Number({ description: 'milliseconds since the epoch' })),
+  end: Type.Optional(Type.Number({ description: 'milliseconds since the epoch' })),
+  success: Type.Optional(Type.Boolean()),
+  pagination: Type.Optional(Type.Object({ page: Type.Optional(Type.Any()), limit: Type.Optional(Type.Any()) })),
+});
+
+export const UserActionLog = Type.Object({
+  userId: Type.String(),
+  userAvatar: Type.String(),
+  userDisplayName: Type.String(),
+  userLoginsCount: Type.Integer(),
+  appId: Type.String(),
+  appName: Type.String(),
+  appLoginUrl: Type.String(),
+  appLogo: Type.String(),
+  clientIp: Type.Optional(Type.String()),
+  eventType: Type.String(),
+  eventDetail: Type.Optional(Type.String()),
+  success: Type.Boolean(),
+  userAgent: Type.String(),
+  timestamp: Type.String(),
+  requestId: Type.String(),
+});

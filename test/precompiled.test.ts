@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from './helpers/database.js';
 import { openDatabase, type DatabaseHandle, type Db } from '../src/store/database.js';
+import { sql } from 'kysely';
+import { TEST_DB } from './helpers/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { precompiled } from '../src/store/precompiled.js';
 import { findPoolByName, insertPool } from '../src/store/pools.js';
@@ -34,5 +36,27 @@ describe('a precompiled query', () => {
   it('refuses an argument that shapes the query instead of being bound in it', async () => {
     const shaped = precompiled((db: Db, column: string) => db.selectFrom('user_pools').select('id').where(column as 'name', '=', 'first'));
     await expect(shaped(handle.db, 'name')).rejects.toThrow(/bound value/);
+  });
+
+  it('is prepared by name on PostgreSQL, once per connection, and survives a column added under it', async () => {
+    // One connection, so that the statement list read below is the one the queries ran on.
+    const single = openDatabase(database.url, { poolSize: 1 });
+    try {
+      const all = precompiled((db: Db, name: string) => db.selectFrom('user_pools').selectAll().where('name', '=', name));
+      expect((await all(single.db, 'first'))[0]?.name).toBe('first');
+      if (TEST_DB === 'postgres') {
+        const prepared = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(single.db);
+        expect(prepared.rows.filter((r) => r.statement.includes('"user_pools"') && r.name.startsWith('userpool_'))).toHaveLength(1);
+      }
+      // Another node adding a column changes what `select *` answers: PostgreSQL refuses the
+      // statement prepared before ("cached plan must not change result type"); the query runs unnamed then.
+      await sql`alter table user_pools add column extra_note text`.execute(single.db);
+      const after = await all(single.db, 'first');
+      expect(after[0]?.name).toBe('first');
+      expect(after[0]).toHaveProperty('extra_note', null);
+      expect((await all(single.db, 'second'))[0]?.name).toBe('second');
+    } finally {
+      await single.close();
+    }
   });
 });

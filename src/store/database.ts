@@ -45,7 +45,10 @@ export function openDatabase(url: string, options: { poolSize?: number; watch?: 
   pool.on('error', (error) => watch?.lost(error));
   // A connection ended while checked out (between acquiring it and its query) emits on the client
   // itself, where the pool's listener is not: without one the process would die of it.
-  pool.on('connect', (client) => client.on('error', (error) => watch?.lost(error)));
+  pool.on('connect', (client) => {
+    client.on('error', (error) => watch?.lost(error));
+    runPreparedByName(client);
+  });
   if (watch) {
     // A refused connection never reaches a query, so the query log below would not see it.
     const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
@@ -67,6 +70,40 @@ export function openDatabase(url: string, options: { poolSize?: number; watch?: 
   const max = options.poolSize ?? 10;
   const poolStats = () => ({ max, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
   return { db, dialect: 'postgres', poolStats, close: () => db.destroy() };
+}
+
+/** SQL text → statement name, for the statements `prepareOnPostgres` named (a fixed set). */
+const preparedNames = new Map<string, string>();
+
+/**
+ * Runs `text` as a named prepared statement on every PostgreSQL connection from now on. node-postgres
+ * otherwise sends each query unnamed, so PostgreSQL parses and plans it at every call: for the
+ * token check's join that planning costs several times what running it does. Only for the hot
+ * lookups compiled once (`precompiled`): a connection keeps each named statement until it closes,
+ * so the set must stay small and fixed (never texts that vary, such as IN lists).
+ */
+export function prepareOnPostgres(text: string): void {
+  if (!preparedNames.has(text)) preparedNames.set(text, `userpool_${preparedNames.size + 1}`);
+}
+
+/**
+ * Kysely calls `client.query(text, values)`; a text named by prepareOnPostgres goes out with its
+ * name. A statement prepared before another node changed the schema (a rolling upgrade adding a
+ * column) fails with "cached plan must not change result type": that connection then runs the
+ * text unnamed, as before, rather than failing every call until it closes.
+ */
+function runPreparedByName(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  const stale = new Set<string>();
+  (client as { query: (...args: unknown[]) => unknown }).query = (config: unknown, values?: unknown, ...rest: unknown[]) => {
+    const name = typeof config === 'string' && Array.isArray(values) && rest.length === 0 ? preparedNames.get(config) : undefined;
+    if (!name || stale.has(name)) return query(config, values, ...rest);
+    return query({ name, text: config, values }).catch((error: { code?: string }) => {
+      if (error?.code !== '0A000') throw error;
+      stale.add(name);
+      return query(config, values);
+    });
+  };
 }
 
 /**

@@ -163,3 +163,41 @@ describe('custom fields', () => {
     expect(unknown).toMatchObject({ statusCode: 404, message: 'list[0].key: "shoeSize" is not a built-in user field' });
   });
 });
+
+describe('list-users filters on custom fields', () => {
+  it('filters by equality, sets, ranges, text and absence inside custom data, in the declared types', async () => {
+    const tag = uniq();
+    await t.management.setCustomFields({
+      list: [
+        { targetType: 'USER', key: 'level', dataType: 'NUMBER' },
+        { targetType: 'USER', key: 'team', dataType: 'STRING' },
+        { targetType: 'USER', key: 'remote', dataType: 'BOOLEAN' },
+      ],
+    } as never);
+    const make = async (name: string, customData: Record<string, unknown>) =>
+      (await t.management.createUser({ username: `${name}_${tag}`, customData: { ...customData, batch: tag } } as never)).data.userId;
+    const ann = await make('ann', { level: 3, team: 'Platform', remote: true });
+    const bob = await make('bob', { level: '10', team: 'payments', remote: false });
+    const cai = await make('cai', { level: 7 });
+    const find = async (...advancedFilter: Array<Record<string, unknown>>) => {
+      const answer = await t.management.listUsers({ keywords: tag, options: { fuzzySearchOn: ['username'], pagination: { limit: 50 } }, advancedFilter } as never);
+      expect(answer.statusCode).toBe(200);
+      return answer.data.list.map((u) => u.userId).sort();
+    };
+    expect(await find({ field: 'level', operator: 'EQUAL', value: '10' })).toEqual([bob]);
+    expect(await find({ field: 'level', operator: 'GREATER', value: 5 })).toEqual([bob, cai].sort());
+    expect(await find({ field: 'level', operator: 'LESSER', value: 8 })).toEqual([ann, cai].sort());
+    expect(await find({ field: 'level', operator: 'IN', value: [3, 7] })).toEqual([ann, cai].sort());
+    expect(await find({ field: 'remote', operator: 'EQUAL', value: true })).toEqual([ann]);
+    expect(await find({ field: 'remote', operator: 'EQUAL', value: 'false' })).toEqual([bob]);
+    expect(await find({ field: 'team', operator: 'CONTAINS', value: 'PLAT' })).toEqual([ann]);
+    expect(await find({ field: 'team', operator: 'IS_NULL' })).toEqual([cai]);
+    expect(await find({ field: 'team', operator: 'NOT_NULL' }, { field: 'level', operator: 'GREATER', value: 4 })).toEqual([bob]);
+
+    const wrong = await t.management.listUsers({ advancedFilter: [{ field: 'level', operator: 'EQUAL', value: 'ten' }] } as never);
+    expect(wrong).toMatchObject({ statusCode: 400, message: 'advancedFilter[0].value: custom field "level" holds NUMBER and "ten" is not one' });
+    const undeclared = await t.management.listUsers({ advancedFilter: [{ field: 'batch', operator: 'EQUAL', value: tag }] } as never);
+    expect(undeclared.statusCode).toBe(400);
+    expect(undeclared.message).toMatch(/^advancedFilter\[0\]\.field: cannot filter or sort on "batch"/);
+  });
+});

@@ -175,6 +175,16 @@ export async function checkCustomData(
   return checked;
 }
 
+/** The declared fields among `keys` for a target type (list-users filters on them). */
+export async function declaredFields(db: Db | Tx, poolId: string, targetType: CustomTarget, keys: string[]): Promise<Map<string, CustomFieldRow>> {
+  return new Map((await store.findFields(db, poolId, targetType, [...new Set(keys)])).map((d) => [d.key, d]));
+}
+
+/** A filter value in the type its field holds, as values are stored; refused like a write would be. */
+export function customFilterValue(def: CustomFieldRow, value: unknown, field: string): unknown {
+  return coerce(def, value, field);
+}
+
 async function resolveTarget(db: Db | Tx, scope: Scope, target: CustomDataTarget): Promise<string> {
   switch (target.targetType) {
     case 'USER':

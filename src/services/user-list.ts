@@ -7,6 +7,8 @@ import { USER_STATUSES } from './user-fields.js';
 import type { Scope } from './context.js';
 import { usersOfDepartmentFilter } from './department-members.js';
 import { toUserViews, type UserView, type UserViewOptions } from './user-view.js';
+import { customFilterValue, declaredFields } from './custom-fields.js';
+import type { CustomFieldRow } from '../store/custom-fields.js';
 
 type Kind = 'text' | 'number' | 'time';
 
@@ -104,14 +106,44 @@ function checkEnumValue(item: { field: string; value?: unknown }, where: string)
   if (bad !== undefined) throw userErrors.notOneOf(where, item.field, allowed, bad);
 }
 
-function buildFilter(input: ListUsersInput): store.ListFilter {
+type CustomDefs = Map<string, CustomFieldRow>;
+
+/** A filter on a declared custom field: compared inside custom_data, values in the field's type. */
+function customFilter(def: CustomFieldRow, item: { field: string; operator: string; value?: unknown }, where: string): store.CustomDataFilter {
+  const typed = (v: unknown) => customFilterValue(def, v, `${where}.value`);
+  const key = def.key;
+  switch (item.operator) {
+    case 'EQUAL':
+    case 'NOT_EQUAL':
+      return { key, op: item.operator === 'EQUAL' ? 'in' : 'notIn', json: [JSON.stringify(typed(item.value))] };
+    case 'IN':
+      if (!Array.isArray(item.value) || item.value.length === 0) throw badRequest(`${where}.value: IN needs a non-empty array`);
+      if (item.value.length > MAX_IN_VALUES) throw userErrors.tooManyValues(where, MAX_IN_VALUES, item.value.length);
+      return { key, op: 'in', json: item.value.map((v) => JSON.stringify(typed(v))) };
+    case 'GREATER':
+    case 'LESSER':
+      if (def.data_type !== 'NUMBER' && def.data_type !== 'DATETIME') throw userErrors.notTextField(`${where}.operator`, item.field, item.operator);
+      return { key, op: item.operator === 'GREATER' ? 'gt' : 'lt', value: typed(item.value) as string | number, numeric: def.data_type === 'NUMBER' };
+    case 'CONTAINS':
+    case 'NOT_CONTAINS':
+      if (def.data_type !== 'STRING') throw userErrors.notTextField(`${where}.operator`, item.field, item.operator);
+      return { key, op: item.operator === 'CONTAINS' ? 'contains' : 'notContains', text: String(typed(item.value)) };
+    case 'IS_NULL':
+    case 'NOT_NULL':
+      return { key, op: item.operator === 'IS_NULL' ? 'null' : 'notNull' };
+    default:
+      throw badRequest(`${where}.operator: ${item.operator} does not apply to custom field "${key}"`);
+  }
+}
+
+function buildFilter(input: ListUsersInput, customDefs: CustomDefs = new Map()): store.ListFilter {
   const page = input.options?.pagination?.page ?? 1;
   const limit = input.options?.pagination?.limit ?? 10;
   const fuzzy = input.options?.fuzzySearchOn?.length ? input.options.fuzzySearchOn : DEFAULT_FUZZY;
   const filter: store.ListFilter = {
     keywords: input.keywords || undefined,
     keywordColumns: fuzzy.map((f, i) => textColumn(f, `options.fuzzySearchOn[${i}]`, 'fuzzy search')),
-    equals: [], nulls: [], ranges: [], contains: [],
+    equals: [], nulls: [], ranges: [], contains: [], custom: [],
     sort: (input.options?.sort ?? []).map((s, i) => ({ column: lookup(s.field, `options.sort[${i}].field`).column, order: s.order })),
     offset: (page - 1) * limit,
     limit,
@@ -119,6 +151,11 @@ function buildFilter(input: ListUsersInput): store.ListFilter {
   (input.advancedFilter ?? []).forEach((item, i) => {
     if (item.field === 'department') return; // resolved in listUsers, it needs the database
     const where = `advancedFilter[${i}]`;
+    const def = COLUMNS.has(item.field) ? undefined : customDefs.get(item.field);
+    if (def) {
+      filter.custom.push(customFilter(def, item, where));
+      return;
+    }
     const { column: col, kind } = lookup(item.field, `${where}.field`);
     const value = (v: unknown) => typedValue(v, item.field, kind, where);
     checkEnumValue(item, where);
@@ -161,7 +198,10 @@ function buildFilter(input: ListUsersInput): store.ListFilter {
 
 /** list-users lists personal accounts; list-public-accounts passes 'public_account'. */
 export async function listUsers(scope: Scope, input: ListUsersInput, accountType: AccountType = 'user'): Promise<{ list: UserView[]; totalCount: number }> {
-  const filter = buildFilter(input);
+  // Fields that are not columns may be declared custom fields of users (set-custom-fields).
+  const customKeys = (input.advancedFilter ?? []).map((item) => item.field).filter((f) => f !== 'department' && !COLUMNS.has(f));
+  const customDefs = customKeys.length ? await declaredFields(scope.db, scope.poolId, 'USER', customKeys) : new Map();
+  const filter = buildFilter(input, customDefs);
   filter.equals.push({ column: 'account_type', values: [accountType] });
   for (const [i, item] of (input.advancedFilter ?? []).entries()) {
     if (item.field !== 'department') continue;

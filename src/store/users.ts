@@ -82,9 +82,23 @@ export interface ListFilter {
   ranges: Array<{ column: keyof UserRow; gt?: string | number; lt?: string | number }>;
   contains: Array<{ column: keyof UserRow; text: string; negate?: boolean }>;
   sort: Array<{ column: keyof UserRow; order: 'asc' | 'desc' }>;
+  /** Filters on declared custom fields, compared inside the custom_data JSON. */
+  custom: CustomDataFilter[];
   offset: number;
   limit: number;
 }
+
+/**
+ * `key` matches /^[A-Za-z_][A-Za-z0-9_]*$/ (set-custom-fields refuses anything else), so it is
+ * written into the SQL as a literal. `->` and `->>` read JSON alike on SQLite (3.38+) and
+ * PostgreSQL (jsonb): `CAST(custom_data -> 'k' AS TEXT)` is the value's JSON text on both, and
+ * `custom_data ->> 'k'` its text, cast to NUMERIC for number ranges.
+ */
+export type CustomDataFilter =
+  | { key: string; op: 'in' | 'notIn'; json: string[] }
+  | { key: string; op: 'gt' | 'lt'; value: string | number; numeric: boolean }
+  | { key: string; op: 'contains' | 'notContains'; text: string }
+  | { key: string; op: 'null' | 'notNull' };
 
 /** Lists a pool's users; the same predicates count the total. Keywords match case-insensitively. */
 export async function listUsers(db: Conn, poolId: string, filter: ListFilter): Promise<{ rows: UserRow[]; total: number }> {
@@ -104,6 +118,18 @@ export async function listUsers(db: Conn, poolId: string, filter: ListFilter): P
   }
   for (const item of filter.contains) {
     query = query.where(sql`lower(${sql.ref(item.column)})`, item.negate ? 'not like' : 'like', likePattern(item.text.toLowerCase()));
+  }
+  for (const item of filter.custom) {
+    const key = sql.lit(item.key);
+    const asJson = sql`cast(custom_data -> ${key} as text)`;
+    const asText = sql`(custom_data ->> ${key})`;
+    if (item.op === 'in' || item.op === 'notIn') query = query.where(asJson, item.op === 'in' ? 'in' : 'not in', item.json);
+    else if (item.op === 'gt' || item.op === 'lt') {
+      const left = item.numeric ? sql`cast(${asText} as numeric)` : asText;
+      query = query.where(left, item.op === 'gt' ? '>' : '<', item.value);
+    } else if (item.op === 'contains' || item.op === 'notContains') {
+      query = query.where(sql`lower(${asText})`, item.op === 'contains' ? 'like' : 'not like', likePattern(item.text.toLowerCase()));
+    } else query = query.where(asText, item.op === 'null' ? 'is' : 'is not', null);
   }
   const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
   let rowsQuery = query.selectAll();

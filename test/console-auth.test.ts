@@ -53,6 +53,28 @@ describe('the console client', () => {
   });
 });
 
+describe('the reserved namespace and admin role', () => {
+  it('cannot be renamed or deleted over the API; other namespaces and roles can', async () => {
+    const admin = await newAdmin();
+    const refusals = [
+      await t.management.deleteNamespace({ code: 'userpool' } as never),
+      await t.management.deleteNamespacesBatch({ codeList: ['userpool'] } as never),
+      await t.management.updateNamespace({ code: 'userpool', newCode: 'mine' } as never),
+      await t.management.deleteRolesBatch({ codeList: ['admin'], namespace: 'userpool' } as never),
+      await t.management.updateRole({ code: 'admin', namespace: 'userpool', newCode: 'boss' } as never),
+    ];
+    for (const refused of refusals) expect(refused).toMatchObject({ statusCode: 400, apiCode: 4642 });
+    const { access_token } = await consoleSignIn(t, admin.email);
+    expect((await bearerCall(t, access_token, 'GET', '/api/v3/whoami')).status).toBe(200);
+    // Controls: an ordinary namespace and role go as usual, also inside the reserved namespace.
+    const code = `ns${Date.now()}`;
+    expect((await t.management.createNamespace({ code, name: code } as never)).statusCode).toBe(200);
+    expect((await t.management.deleteNamespace({ code } as never)).statusCode).toBe(200);
+    expect((await t.management.createRole({ code: 'auditor', namespace: 'userpool' } as never)).statusCode).toBe(200);
+    expect((await t.management.deleteRolesBatch({ codeList: ['auditor'], namespace: 'userpool' } as never)).statusCode).toBe(200);
+  });
+});
+
 describe('administrators calling the management API with their console token', () => {
   it('whoami names the administrator; with an access key it names the key', async () => {
     const admin = await newAdmin();

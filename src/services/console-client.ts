@@ -1,5 +1,6 @@
 import type { ApplicationRow } from '../store/applications.js';
-import { CONSOLE_IDENTIFIER } from '../store/administrators.js';
+import { ADMIN_NAMESPACE, ADMIN_ROLE, CONSOLE_IDENTIFIER } from '../store/administrators.js';
+import { ApiCode, AppError } from '../errors.js';
 
 /** The console's client id in the default pool; other pools' console clients have generated ids. */
 export const DEFAULT_CONSOLE_CLIENT_ID = 'userpool-console';
@@ -23,3 +24,21 @@ export function consoleRedirects(app: Pick<ApplicationRow, 'template' | 'app_ide
   return { login: [`${origin}${CONSOLE_CALLBACK_PATH}`], logout: [`${origin}${CONSOLE_PATH}`, `${origin}${CONSOLE_PATH}/`] };
 }
 
+
+/**
+ * The reserved namespace and its admin role decide who may use the console: renaming or
+ * deleting them over the API would strand every administrator, so only `userpool admins` and
+ * assign-role / revoke-role touch them (disabling the role is allowed: it stops every console
+ * token at once, an emergency brake).
+ */
+export function refuseReservedNamespace(codes: string[], field: string): void {
+  if (codes.includes(ADMIN_NAMESPACE)) {
+    throw new AppError(400, ApiCode.RESERVED, `${field}: "${ADMIN_NAMESPACE}" is reserved: its role "${ADMIN_ROLE}" makes administrators, so it cannot be renamed or deleted`);
+  }
+}
+
+export function refuseReservedRole(roles: Array<{ code: string; namespace_code: string }>, field: string): void {
+  if (roles.some((r) => r.code === ADMIN_ROLE && r.namespace_code === ADMIN_NAMESPACE)) {
+    throw new AppError(400, ApiCode.RESERVED, `${field}: role "${ADMIN_ROLE}" of namespace "${ADMIN_NAMESPACE}" makes administrators; it cannot be renamed or deleted (\`userpool admins\` grants and removes it)`);
+  }
+}

@@ -1,3 +1,4 @@
+import { refuseReservedNamespace } from './console-client.js';
 import type { Db, Tx } from '../store/database.js';
 import { isUniqueViolation } from '../store/database.js';
 import * as store from '../store/namespaces.js';
@@ -180,6 +181,7 @@ export async function updateNamespace(scope: Scope, input: { code: string; newCo
   checkLookupCode(input.code);
   if (input.newCode) checkCode('namespace', input.newCode, 'newCode');
   if (input.code === DEFAULT_NAMESPACE && input.newCode && input.newCode !== DEFAULT_NAMESPACE) throw builtInError('code');
+  if (input.newCode && input.newCode !== input.code) refuseReservedNamespace([input.code, input.newCode], 'code');
   if (input.newCode === DEFAULT_NAMESPACE && input.code !== DEFAULT_NAMESPACE) throw builtInError('newCode');
   return scope.db.transaction().execute(async (trx) => {
     const row = input.code === DEFAULT_NAMESPACE ? await namespaceForWrite(trx, scope.poolId, input.code, 'code') : await store.findByCode(trx, scope.poolId, input.code);
@@ -213,6 +215,7 @@ async function removeNamespaces(trx: Tx, scope: Scope, rows: NamespaceRow[]): Pr
 export async function deleteNamespace(scope: Scope, code: string): Promise<{ success: boolean }> {
   checkLookupCode(code);
   if (code === DEFAULT_NAMESPACE) throw builtInError('code');
+  refuseReservedNamespace([code], 'code');
   return scope.db.transaction().execute(async (trx) => {
     const row = await store.findByCode(trx, scope.poolId, code);
     // GenAuth's exact wording; the SDK's specs compare it verbatim.
@@ -226,6 +229,7 @@ export async function deleteNamespace(scope: Scope, code: string): Promise<{ suc
 export async function deleteNamespaces(scope: Scope, codes: string[]): Promise<{ success: boolean }> {
   checkList(codes, 'codeList');
   if (codes.includes(DEFAULT_NAMESPACE)) throw builtInError('codeList');
+  refuseReservedNamespace(codes, 'codeList');
   return scope.db.transaction().execute(async (trx) => {
     await removeNamespaces(trx, scope, await store.findByCodes(trx, scope.poolId, codes));
     return { success: true };

@@ -1,3 +1,4 @@
+import { refuseReservedRole } from './console-client.js';
 import * as store from '../store/roles.js';
 import type { RoleTargetType } from '../store/tables/roles-groups.js';
 import { roleErrors } from '../messages/roles.js';
@@ -42,6 +43,7 @@ export async function deleteRolesAcrossNamespaces(scope: Scope, roleList: Array<
       else missing.push({ code: ref.code, namespace });
     }
     if (missing.length) throw roleErrors.refsNotFound(missing);
+    refuseReservedRole(found, 'roleList');
     const unique = [...new Map(found.map((r) => [r.id, r])).values()];
     await removeRoles(trx, scope.poolId, unique.map((r) => r.id));
     await enqueueEvents(trx, scope, 'role:deleted', unique.map((r) => ({ roleId: r.id, code: r.code, namespace: r.namespace_code })));

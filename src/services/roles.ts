@@ -1,3 +1,4 @@
+import { refuseReservedRole } from './console-client.js';
 import type { Db, Tx } from '../store/database.js';
 import { isUniqueViolation } from '../store/database.js';
 import * as store from '../store/roles.js';
@@ -151,6 +152,7 @@ export async function updateRole(scope: Scope, input: RoleUpdate): Promise<{ suc
   const disableTime = input.disableTime === undefined ? undefined : parseTime(input.disableTime, 'disableTime');
   return scope.db.transaction().execute(async (trx) => {
     const role = await findRole(trx, scope.poolId, input.code, input.namespace);
+    if (input.newCode && input.newCode !== role.code) refuseReservedRole([role], 'code');
     const changes: Partial<RoleRow> = { updated_at: nowIso() };
     if (input.newCode && input.newCode !== role.code) {
       if ((await store.findByCodes(trx, scope.poolId, role.namespace_id, [input.newCode])).length) {
@@ -177,6 +179,7 @@ export async function deleteRoles(scope: Scope, codes: string[], namespace?: str
     const rows = await store.findByCodes(trx, scope.poolId, ns.id, codes);
     const missing = [...new Set(codes)].filter((c) => !rows.some((r) => r.code === c));
     if (missing.length) throw roleErrors.someNotFound(missing, ns.code);
+    refuseReservedRole(rows.map((r) => ({ code: r.code, namespace_code: ns.code })), 'codeList');
     await removeRoles(trx, scope.poolId, rows.map((r) => r.id));
     await enqueueEvents(trx, scope, 'role:deleted', rows.map((r) => ({ roleId: r.id, code: r.code, namespace: ns.code })));
     return { success: true };

@@ -5,7 +5,11 @@ import * as status from '../services/department-status.js';
 import * as search from '../services/department-search.js';
 import { Success } from '../schemas/common.js';
 import { Department } from '../schemas/organizations.js';
-import { GetDepartmentByIdQuery, SearchDepartmentsListBody, UpdateDepartmentStatusBody, UpdateOrganizationStatusBody } from '../schemas/departments.js';
+import * as syncRelations from '../services/department-sync-relations.js';
+import {
+  CreateDepartmentSyncRelationBody, DeleteDepartmentSyncRelationsBody, DepartmentSyncRelation, GetDepartmentByIdQuery, GetDepartmentSyncRelationsQuery,
+  SearchDepartmentsListBody, UpdateDepartmentStatusBody, UpdateOrganizationStatusBody,
+} from '../schemas/departments.js';
 
 const orgTags = ['organizations'];
 const deptTags = ['departments'];
@@ -31,5 +35,21 @@ export function registerDepartmentRoutes(app: FastifyInstance): void {
     method: 'POST', url: '/api/v3/search-departments-list', audit: 'read', summary: "A page of an organization's enabled departments matching filters", tags: deptTags,
     body: SearchDepartmentsListBody, data: Type.Array(Department),
     handler: async ({ body, scope }) => search.searchDepartmentsList(scope, body),
+  });
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/create-department-sync-relation', audit: 'write',
+    summary: 'Record a department sync relation <provider>:<departmentIdInIdp> (Userpool extension: in the cloud, sync jobs write these)', tags: deptTags,
+    body: CreateDepartmentSyncRelationBody, data: DepartmentSyncRelation,
+    handler: async ({ body, scope }) => syncRelations.createDepartmentSyncRelation(scope, body),
+  });
+  managementRoute(app, {
+    method: 'GET', url: '/api/v3/get-department-sync-relations', audit: 'read', summary: "A department's sync relations (the root's when none is named)", tags: deptTags,
+    querystring: GetDepartmentSyncRelationsQuery, data: Type.Object({ list: Type.Array(DepartmentSyncRelation), totalCount: Type.Integer() }),
+    handler: async ({ query, scope }) => syncRelations.getDepartmentSyncRelations(scope, query),
+  });
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/delete-department-sync-relations', audit: 'write', summary: "Delete a department's sync relations with one provider", tags: deptTags,
+    body: DeleteDepartmentSyncRelationsBody, data: Success,
+    handler: async ({ body, scope }) => syncRelations.deleteDepartmentSyncRelations(scope, body),
   });
 }

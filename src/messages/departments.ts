@@ -13,5 +13,6 @@ export const departmentErrors = table({
   filterValue: (at: string, reason: string) => fail(400, ApiCode.VALIDATION, `${at}.value: ${reason}`, `参数 value 格式错误`),
   treeNameTaken: (name: string, field: string) =>
     fail(409, ApiCode.CONFLICT, `${field}: more than one department named "${name}" at this place; the tree cannot tell which one is meant`, `部门名称 ${name} 重复`),
-  syncProviderUnknown: (provider: string) => fail(400, ApiCode.VALIDATION, `provider: "${provider}" is not a known sync provider`, '参数 provider 格式错误'),
+  syncRelationTaken: (provider: string, id: string) =>
+    fail(409, ApiCode.CONFLICT, `departmentIdInIdp: ${provider}:${id} is already related to a department of this user pool`, '该部门同步关系已存在'),
 });

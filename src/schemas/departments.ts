@@ -43,3 +43,22 @@ export const SearchDepartmentsListBody = Type.Object({
   sort: Type.Optional(Type.Array(Type.Object({ field: StringEnum(['updatedAt', 'createdAt', 'name'] as const), order: StringEnum(['desc', 'asc'] as const) }), { maxItems: 3 })),
   tenantId: TenantId,
 });
+
+const DepartmentRef = {
+  organizationCode: Type.String({ maxLength: 64 }),
+  departmentId: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'the root department when absent' })),
+  departmentIdType: Type.Optional(Type.String({ description: 'department_id (default; `root` names the root), code or open_department_id' })),
+  tenantId: TenantId,
+};
+const Provider = Type.String({ minLength: 1, maxLength: 64, pattern: '^[^:]+$', description: 'wechatwork, dingtalk, lark, ldap, …' });
+
+export const DepartmentSyncRelation = Type.Object({
+  provider: Type.String(),
+  departmentIdInIdp: Type.String(),
+  userIdInIdp: Type.String({ description: "the same outside id, under the name the SDK's UserSyncRelationDto gives it" }),
+  departmentId: Type.String(),
+  createdAt: Type.String(),
+});
+export const CreateDepartmentSyncRelationBody = Type.Object({ ...DepartmentRef, provider: Provider, departmentIdInIdp: Type.String({ minLength: 1, maxLength: 256 }) });
+export const GetDepartmentSyncRelationsQuery = Type.Object({ ...DepartmentRef, withCustomData: OptionalFlag });
+export const DeleteDepartmentSyncRelationsBody = Type.Object({ ...DepartmentRef, provider: Type.String({ minLength: 1, maxLength: 64 }) });

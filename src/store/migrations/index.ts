@@ -21,6 +21,7 @@ import { signinAddressFailures } from './0018d_signin_address_failures.js';
 import { auditActors } from './0021_audit_actors.js';
 import { scheduledResignations } from './0022_scheduled_resignations.js';
 import { customFields } from './0023_custom_fields.js';
+import { departmentSyncRelations } from './0024_department_sync_relations.js';
 
 /**
  * Every migration in order; names never change once released. The master key is needed only by
@@ -49,5 +50,6 @@ export function allMigrations(dialect: Dialect, masterKey?: Buffer): Record<stri
     '0021_audit_actors': auditActors(),
     '0022_scheduled_resignations': scheduledResignations(dialect),
     '0023_custom_fields': customFields(dialect),
+    '0024_department_sync_relations': departmentSyncRelations(dialect),
   };
 }

@@ -36,8 +36,19 @@ export interface DepartmentMembersTable {
   joined_at: string;
 }
 
+/** Migration 0024: the outside department a department came from. */
+export interface DepartmentSyncRelationsTable {
+  id: string;
+  pool_id: string;
+  department_id: string;
+  provider: string;
+  department_id_in_idp: string;
+  created_at: string;
+}
+
 export interface OrganizationTables {
   organizations: OrganizationsTable;
   departments: DepartmentsTable;
   department_members: DepartmentMembersTable;
+  department_sync_relations: DepartmentSyncRelationsTable;
 }

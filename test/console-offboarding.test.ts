@@ -92,7 +92,7 @@ describe('offboarding in the console', () => {
     expect((kept.data as { list: unknown[] }).list).toHaveLength(3);
 
     // The person's page says so, when and by whom, and offers nothing resignation forbids.
-    await page.getByRole('link', { name: leavers[0].userId }).click();
+    await page.getByRole('link', { name: 'Lea One' }).click();
     const notice = page.getByRole('note', { name: 'Resigned' });
     await notice.waitFor();
     await expect.poll(() => notice.innerText()).toContain('by Ada Admin');

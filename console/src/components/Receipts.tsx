@@ -3,7 +3,7 @@ import { RELATIONS, type Receipt } from '../offboarding';
 import { formatTime } from './ui';
 
 /** One row per receipt: who, when, by whom, and how much went. */
-export function ReceiptTable({ receipts }: { receipts: Receipt[] }) {
+export function ReceiptTable({ receipts, names }: { receipts: Receipt[]; names?: Map<string, string> }) {
   return (
     <div className="table-wrap">
       <table>
@@ -18,7 +18,10 @@ export function ReceiptTable({ receipts }: { receipts: Receipt[] }) {
         <tbody>
           {receipts.map((r) => (
             <tr key={r.receiptId}>
-              <td><Link href={`/users/${r.userId}`}><code>{r.userId}</code></Link></td>
+              <td>
+                {names?.get(r.userId) ? <><Link href={`/users/${r.userId}`}>{names.get(r.userId)}</Link><div><code className="muted">{r.userId}</code></div></>
+                  : <Link href={`/users/${r.userId}`}><code>{r.userId}</code></Link>}
+              </td>
               <td>{formatTime(r.resignedAt)}</td>
               <td>{r.actorName || r.actor}{r.scheduleId && <span className="muted"> (scheduled)</span>}</td>
               {RELATIONS.map(([key]) => <td key={key}>{r.removed[key].length}</td>)}

@@ -98,7 +98,7 @@ export function OffboardingPage() {
             <button type="button" onClick={() => download(`resignation-receipts-${stamp()}.json`, JSON.stringify(receipts.list, null, 2), 'application/json')}>Download receipts (JSON)</button>
             <button type="button" onClick={() => { setIds([]); setPreview(undefined); setReceipts(undefined); setStep('choose'); }}>Offboard more people</button>
           </div>
-          <ReceiptTable receipts={receipts.list} />
+          <ReceiptTable receipts={receipts.list} names={new Map([...names].map(([id, u]) => [id, displayName(u)]))} />
         </section>
       )}
     </>

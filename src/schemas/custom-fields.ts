@@ -52,9 +52,8 @@ export const SetCustomFieldsBody = Type.Object({
   tenantId: Type.Optional(Type.String()),
 });
 
-export const ListCustomFieldsQuery = Type.Object({
-  targetType: TargetType,
-  dataType: Type.Optional(DataType),
+/** What list-custom-fields and list-user-base-fields share: paging, visibility and a keyword. */
+const ListFieldsParams = {
   tenantId: Type.Optional(Type.String()),
   page: Page,
   limit: Limit(),
@@ -63,7 +62,9 @@ export const ListCustomFieldsQuery = Type.Object({
   accessControl: Flag,
   keyword: Type.Optional(Type.String({ maxLength: 256 })),
   lang: Type.Optional(Type.String()),
-});
+};
+
+export const ListCustomFieldsQuery = Type.Object({ targetType: TargetType, dataType: Type.Optional(DataType), ...ListFieldsParams });
 
 export const GetCustomFieldsQuery = Type.Object({ targetType: TargetType, tenantId: Type.Optional(Type.String()) });
 
@@ -101,18 +102,7 @@ export const SetUserBaseFieldsBody = Type.Object({
   ),
 });
 
-export const ListUserBaseFieldsQuery = Type.Object({
-  targetType: Type.Optional(Type.Literal('USER')),
-  dataType: Type.Optional(Type.String()),
-  tenantId: Type.Optional(Type.String()),
-  page: Page,
-  limit: Limit(),
-  userVisible: Flag,
-  adminVisible: Flag,
-  accessControl: Flag,
-  keyword: Type.Optional(Type.String({ maxLength: 256 })),
-  lang: Type.Optional(Type.String()),
-});
+export const ListUserBaseFieldsQuery = Type.Object({ targetType: Type.Optional(Type.Literal('USER')), dataType: Type.Optional(Type.String()), ...ListFieldsParams });
 
 export type SetCustomFieldsInput = Type.Static<typeof SetCustomFieldsBody>;
 export type ListCustomFieldsInput = Type.Static<typeof ListCustomFieldsQuery>;

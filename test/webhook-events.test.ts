@@ -205,8 +205,8 @@ describe('application events', () => {
 });
 
 describe('sign-in and account events', () => {
-  it('announce password and hosted sign-ins, kicks, password changes, registration, blocking and linked accounts', async () => {
-    const hook = await subscribe(['login', 'kick', 'user:password-changed', 'register', 'user:blocked', 'user:unblocked', 'user:email-verified', 'user:link-account']);
+  it('announce password and hosted sign-ins, kicks, password changes, registration, blocking, linked accounts and pool settings', async () => {
+    const hook = await subscribe(['login', 'kick', 'user:password-changed', 'register', 'user:blocked', 'user:unblocked', 'user:email-verified', 'user:link-account', 'user-pool:updated']);
     const callback = 'https://rp.example.com/callback';
     const app = await createApp(t, { redirectUris: [callback] });
     const s = uniq();
@@ -229,8 +229,12 @@ describe('sign-in and account events', () => {
     const newcomer = ok<{ userId: string }>(await new AuthenticationClient({ appId: app.appId, appHost: t.url, tokenEndPointAuthMethod: 'none', timeout: 30000 } as never)
       .signUpByEmailPassword({ email: `new_${s}@corp.example`, password: 'Correct-horse-1' }), 'signup');
 
-    const events = await hook.events(9);
-    expect(events.map((e) => e.eventName).sort()).toEqual(['kick', 'login', 'login', 'register', 'user:blocked', 'user:email-verified', 'user:link-account', 'user:password-changed', 'user:unblocked']);
+    // Refused (a setting this server does not keep): nothing changes, nothing is announced.
+    expect((await t.management.updateSecuritySettings({ registerDisabled: true, allowedOrigins: ['https://x.example'] } as never)).statusCode).toBe(400);
+
+    const events = await hook.events(10);
+    expect(events.map((e) => e.eventName).sort()).toEqual(['kick', 'login', 'login', 'register', 'user-pool:updated', 'user:blocked', 'user:email-verified', 'user:link-account', 'user:password-changed', 'user:unblocked']);
+    expect(one(events, 'user-pool:updated').data).toMatchObject({ securitySettings: { registerDisabled: false } });
     const logins = named(events, 'login').map((e) => e.data);
     expect(logins.map((l) => l.via).sort()).toEqual(['hosted', 'password']);
     for (const login of logins) expect(login).toMatchObject({ userId: ann.userId, appId: app.appId, sessionId: expect.stringMatching(/^[0-9a-f]{24}$/), clientIp: '127.0.0.1' });

@@ -87,7 +87,7 @@ export const EVENTS = [
   E('user-pool:cooperator-added', 'user-pool', '添加协作管理员', 'Co-administrator added'),
   E('user-pool:cooperator-removed', 'user-pool', '移除协作管理员', 'Co-administrator removed'),
   E('user-pool:secret-refreshed', 'user-pool', '刷新用户池密钥', 'User pool secret refreshed'),
-  E('user-pool:updated', 'user-pool', '修改用户池', 'User pool updated'),
+  E('user-pool:updated', 'user-pool', '修改用户池', 'User pool updated', true),
   E('user-pool:udf-added', 'user-pool', '添加自定义字段', 'Custom field added'),
   E('user-pool:udf-deleted', 'user-pool', '删除自定义字段', 'Custom field removed'),
   E('user-pool:env-added', 'user-pool', '添加环境变量', 'Environment variable added'),

@@ -1,6 +1,7 @@
 import { badRequest, notFound } from '../errors.js';
 import * as pools from '../store/pools.js';
 import type { Scope } from './context.js';
+import { enqueueEvent } from './outbox.js';
 
 /**
  * The user pool's own settings, read and changed through the SDK's security-settings calls.
@@ -27,6 +28,12 @@ export async function getSecuritySettings(scope: Scope): Promise<SecuritySetting
 export async function updateSecuritySettings(scope: Scope, input: Partial<SecuritySettings> & Record<string, unknown>): Promise<SecuritySettings> {
   const unsupported = UNSUPPORTED_SECURITY_SETTINGS.filter((field) => input[field] !== undefined);
   if (unsupported.length) throw badRequest(`${unsupported.join(', ')}: not kept by this server; only registerDisabled is`);
-  if (input.registerDisabled !== undefined) await pools.setSelfRegistration(scope.db, scope.poolId, !input.registerDisabled);
+  if (input.registerDisabled !== undefined) {
+    const registerDisabled = input.registerDisabled;
+    await scope.db.transaction().execute(async (trx) => {
+      await pools.setSelfRegistration(trx, scope.poolId, !registerDisabled);
+      await enqueueEvent(trx, scope, 'user-pool:updated', { userPoolId: scope.poolId, securitySettings: { registerDisabled } });
+    });
+  }
   return getSecuritySettings(scope);
 }

@@ -43,6 +43,14 @@ describe('the console client', () => {
     expect(control.status).toBe(200);
   });
 
+  it('is listed among the accessible applications of administrators only', async () => {
+    const plain = await createUser(t);
+    const admin = await newAdmin();
+    const appsOf = async (userId: string) => ((await t.management.getUserAccessibleApps({ userId } as never)) as { data: Array<{ appId: string }> }).data.map((a) => a.appId);
+    expect(await appsOf(admin.userId)).toContain('userpool-console');
+    expect(await appsOf(plain.userId)).not.toContain('userpool-console');
+  });
+
   it('is built in: its identifier is reserved and it cannot be deleted over the API', async () => {
     const taken = await t.management.createApplication({ appName: 'x', appIdentifier: 'userpool-console' } as never);
     expect(taken).toMatchObject({ statusCode: 400, apiCode: 4642 });

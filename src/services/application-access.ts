@@ -1,3 +1,5 @@
+import { isConsoleClient } from './console-client.js';
+import { holdsAdminRole } from '../store/administrators.js';
 import { newId } from '../lib/ids.js';
 import * as store from '../store/application-access.js';
 import type { AccessRuleRow, AccessTargetType } from '../store/application-access.js';
@@ -141,12 +143,15 @@ async function decisionsForUser(scope: Scope, userId: string) {
 
 /**
  * The applications the user could sign in to now. Only an Activated user can sign in at all, so
- * a suspended, deactivated, resigned or archived user has none.
+ * a suspended, deactivated, resigned or archived user has none. The built-in console is listed
+ * only for administrators: anyone may sign in to it, but only they can use it.
  */
 export async function getUserAccessibleApps(scope: Scope, q: { userId: string; userIdType?: string }): Promise<UserAppView[]> {
   const user = await resolveUser(scope.db, scope.poolId, q.userId, q.userIdType);
   if (user.status !== 'Activated') return [];
-  return (await decisionsForUser(scope, user.id)).filter((d) => d.allowed).map((d) => toUserApp(d.app));
+  const allowed = (await decisionsForUser(scope, user.id)).filter((d) => d.allowed);
+  const admin = allowed.some((d) => isConsoleClient(d.app)) && (await holdsAdminRole(scope.db, scope.poolId, user.id, Date.now()));
+  return allowed.filter((d) => admin || !isConsoleClient(d.app)).map((d) => toUserApp(d.app));
 }
 
 /** The applications an ALLOW rule opens to the user (through the user, a role, group or department), none denying it. */

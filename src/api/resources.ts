@@ -3,6 +3,7 @@ import Type from 'typebox';
 import { managementRoute } from '../server/route.js';
 import * as resources from '../services/resources.js';
 import * as authorization from '../services/authorization.js';
+import { listResourceTargets } from '../services/resource-targets.js';
 import { Paginated, Success } from '../schemas/common.js';
 import {
   AuthorizeResourcesBody, AuthorizedResource, AuthorizedResourcesQuery, CreateResourceBody, CreateResourcesBatchBody, DeleteResourceBody,
@@ -93,6 +94,18 @@ export function registerResourceRoutes(app: FastifyInstance): void {
     handler: async ({ body, scope }) => authorization.getResourceAuthorizedTargets(scope, body),
   });
 
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/list-resource-targets', audit: 'read', summary: 'For each resource and action, the users allowed to do it (as is-action-allowed decides)', tags: authTags,
+    body: Type.Object({
+      resources: Type.Array(Type.String({ minLength: 1, maxLength: 1024 }), { maxItems: 50 }),
+      actions: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 50 }),
+      namespaceCode: Type.String({ maxLength: 1024 }),
+    }),
+    data: Type.Object({
+      authUserList: Type.Array(Type.Object({ resource: Type.String(), actionAuthList: Type.Array(Type.Object({ action: Type.String(), userIds: Type.Array(Type.String()) })) })),
+    }),
+    handler: async ({ body, scope }) => listResourceTargets(scope, body),
+  });
   managementRoute(app, {
     method: 'GET', url: '/api/v3/get-role-authorized-resources', audit: 'read', summary: "A role's own grants", tags: authTags,
     querystring: SubjectAuthorizedResourcesQuery, data: Paginated(AuthorizedResource),

@@ -135,7 +135,7 @@ export type Memberships = Awaited<ReturnType<typeof membershipsOf>>;
  * (held directly or through a department), a group, or a department the user is in or one
  * above it (a grant on a parent department covers everyone below it).
  */
-async function grantsReachingUser(db: Db | Tx, poolId: string, userId: string, namespace: string, resourceType?: string) {
+export async function grantsReachingUser(db: Db | Tx, poolId: string, userId: string, namespace: string, resourceType?: string) {
   const { ancestors, departmentIds, groupIds, roleLinks } = await membershipsOf(db, poolId, userId);
   // A role held both directly and through a department is reported as held directly.
   const viaOfRole = new Map<string, string | undefined>();
@@ -203,13 +203,18 @@ export async function getUserAuthorizedResources(scope: Scope, q: { userId: stri
 export async function isActionAllowed(scope: Scope, q: { userId: string; userIdType?: string; action: string; resource: string; namespace?: string }): Promise<{ allowed: boolean }> {
   const user = await resolveUser(scope.db, scope.poolId, q.userId, q.userIdType);
   const { grants } = await grantsReachingUser(scope.db, scope.poolId, user.id, q.namespace ?? DEFAULT_NAMESPACE);
+  return { allowed: grantsAllow(grants, q.resource, q.action) };
+}
+
+/** The rule of is-action-allowed over the grants reaching a user: a matching DENY wins, then a matching ALLOW. */
+export function grantsAllow(grants: AuthorizationRow[], resource: string, action: string): boolean {
   const matching = grants.filter((g) => {
-    if (g.resource_code !== WILDCARD && g.resource_code !== q.resource) return false;
+    if (g.resource_code !== WILDCARD && g.resource_code !== resource) return false;
     const actions = parseJson<string[]>(g.actions, []);
-    return actions.includes(WILDCARD) || actions.includes(q.action);
+    return actions.includes(WILDCARD) || actions.includes(action);
   });
-  if (matching.some((g) => g.effect === 'DENY')) return { allowed: false };
-  return { allowed: matching.some((g) => g.effect === 'ALLOW') };
+  if (matching.some((g) => g.effect === 'DENY')) return false;
+  return matching.some((g) => g.effect === 'ALLOW');
 }
 
 /**

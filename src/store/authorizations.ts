@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db, Tx } from './database.js';
 import type { AuthorizationsTable } from './tables/posts-resources.js';
 
@@ -201,4 +202,43 @@ export async function ancestorsOf(db: Conn, poolId: string, departmentIds: strin
     }
   }
   return result;
+}
+
+/** Grants of a namespace on any of these resource codes (`*` included when asked). */
+export async function grantsOnResources(db: Conn, poolId: string, namespace: string, codes: string[]): Promise<AuthorizationRow[]> {
+  if (codes.length === 0) return [];
+  return db.selectFrom('authorizations').selectAll().where('pool_id', '=', poolId).where('namespace', '=', namespace).where('resource_code', 'in', codes).execute();
+}
+
+/**
+ * Users a grant to these subjects may reach: the users themselves, members of the groups, members
+ * of the departments or of any department below them, and holders of the roles (directly, or
+ * through a department as above). A superset: time windows and disabled roles are left to the
+ * evaluation of each user.
+ */
+export async function usersReachedBy(db: Conn, poolId: string, subjects: { users: string[]; groups: string[]; departments: string[]; roles: string[] }): Promise<string[]> {
+  const result = new Set(subjects.users);
+  if (subjects.groups.length) {
+    const rows = await db.selectFrom('group_members').select('user_id').where('pool_id', '=', poolId).where('group_id', 'in', subjects.groups).execute();
+    rows.forEach((r) => result.add(r.user_id));
+  }
+  const departments = [...subjects.departments];
+  if (subjects.roles.length) {
+    const rows = await db.selectFrom('role_assignments').select(['target_type', 'target_id']).where('pool_id', '=', poolId).where('role_id', 'in', subjects.roles).execute();
+    for (const r of rows) {
+      if (r.target_type === 'USER') result.add(r.target_id);
+      else departments.push(r.target_id);
+    }
+  }
+  if (departments.length) {
+    const { rows } = await sql<{ user_id: string }>`
+      with recursive sub(id) as (
+        select id from departments where pool_id = ${poolId} and id in (${sql.join([...new Set(departments)])})
+        union
+        select d.id from departments d join sub on d.parent_id = sub.id where d.pool_id = ${poolId}
+      )
+      select distinct m.user_id from department_members m join sub on m.department_id = sub.id where m.pool_id = ${poolId}`.execute(db);
+    rows.forEach((r) => result.add(r.user_id));
+  }
+  return [...result];
 }

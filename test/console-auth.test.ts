@@ -134,6 +134,15 @@ describe('administrators calling the management API with their console token', (
     expect(control.status).toBe(200);
   });
 
+  it('is described in the OpenAPI document: a console token or a signature on every management route', async () => {
+    const doc = (await (await fetch(`${t.url}/openapi.json`)).json()) as any;
+    expect(doc.components.securitySchemes.consoleToken).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.paths['/api/v3/whoami'].get.security).toEqual([{ authingSignature: [] }, { consoleToken: [] }]);
+    for (const route of ['preview-resignation', 'get-resignation-receipts', 'schedule-resignation', 'list-scheduled-resignations', 'cancel-scheduled-resignation']) {
+      expect(doc.paths[`/api/v3/${route}`].post.security).toEqual([{ authingSignature: [] }, { consoleToken: [] }]);
+    }
+  });
+
   it('refuses a malformed token (401) and keeps refusing unsigned calls', async () => {
     const bad = await bearerCall(t, 'not.a.token', 'GET', '/api/v3/whoami');
     expect(bad.status).toBe(401);

@@ -82,6 +82,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             name: 'authorization',
             description: '`authing <accessKeyId>:<base64 HMAC-SHA1>` as authing-node-sdk 4.x signs it, with date and x-authing-signature-nonce headers',
           },
+          consoleToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: "an administrator's access token issued to the pool's console client (userpool-console), instead of a signature",
+          },
           userAccessToken: {
             type: 'apiKey',
             in: 'header',

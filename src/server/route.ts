@@ -40,7 +40,7 @@ export function managementRoute<B extends TSchema | undefined, Q extends TSchema
     schema: {
       summary: spec.summary,
       tags: spec.tags,
-      security: [{ authingSignature: [] }],
+      security: [{ authingSignature: [] }, { consoleToken: [] }],
       ...(spec.body ? { body: spec.body } : {}),
       ...(spec.querystring ? { querystring: spec.querystring } : {}),
       response: { 200: Envelope(spec.data) },

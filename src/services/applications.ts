@@ -36,7 +36,7 @@ export const isPublicClient = (row: Pick<ApplicationRow, 'app_type'>) => PUBLIC_
 /** Public clients authenticate with no secret at the token endpoints unless configured otherwise. */
 const PUBLIC_DEFAULTS = { token_endpoint_auth_method: 'none', introspection_endpoint_auth_method: 'none', revocation_endpoint_auth_method: 'none' };
 
-export function oidcSettings(row: ApplicationRow): OidcSettings {
+export function oidcSettings(row: Pick<ApplicationRow, 'app_type' | 'oidc_config'>): OidcSettings {
   const defaults = isPublicClient(row) ? { ...DEFAULT_OIDC, ...PUBLIC_DEFAULTS } : DEFAULT_OIDC;
   return { ...defaults, ...parseJson<Record<string, unknown>>(row.oidc_config, {}) } as OidcSettings;
 }

@@ -63,13 +63,19 @@ export function presentsSecret(creds: ClientCredentials): boolean {
  * this endpoint. Unknown client and wrong secret give the same answer. With `poolId` (the pool
  * the address serves), an application of another pool is unknown here, whatever its secret.
  */
-export async function authenticateClient(deps: Deps, creds: ClientCredentials, endpoint: Endpoint, poolId?: string, known?: ApplicationRow): Promise<ApplicationRow> {
-  const basic = parseBasic(creds.authorization);
+export async function authenticateClient(deps: Deps, creds: ClientCredentials, endpoint: Endpoint, poolId?: string): Promise<ApplicationRow> {
   const clientId = clientIdOf(creds);
-  const secret = basic?.secret ?? creds.clientSecret;
   if (!clientId) throw new OAuthError(401, 'invalid_client', 'client authentication failed: no client_id (x-authing-app-id, client_id or Basic authorization)');
-  // `known`: the application row the caller read a moment ago in the same query as other state.
-  const found = known?.id === clientId ? known : await applications.findApplicationByClientId(deps.db, clientId);
+  return checkClient(deps, creds, endpoint, poolId, clientId, await applications.findApplicationByClientId(deps.db, clientId));
+}
+
+/** The client check of authenticateClient against an application the caller already read (with a session). */
+function authenticateKnownClient<T extends tokens.ClientRow>(deps: Deps, creds: ClientCredentials, endpoint: Endpoint, poolId: string | undefined, known: T): T {
+  return checkClient(deps, creds, endpoint, poolId, known.id, known);
+}
+
+function checkClient<T extends tokens.ClientRow>(deps: Deps, creds: ClientCredentials, endpoint: Endpoint, poolId: string | undefined, clientId: string, found: T | undefined): T {
+  const secret = parseBasic(creds.authorization)?.secret ?? creds.clientSecret;
   const app = found && (poolId === undefined || found.pool_id === poolId) ? found : undefined;
   if (app && secret === undefined && oidcSettings(app)[endpoint] === 'none') return app;
   const expected = app ? decryptAppSecret(deps.masterKey, app.secret_enc) : 'no-such-application-secret';
@@ -103,7 +109,7 @@ export interface TokenSet {
 const secondsNow = () => Math.floor(Date.now() / 1000);
 
 /** OIDC standard claims the granted scopes allow (id token and userinfo). */
-export function userClaims(user: UserRow, scope: string): Record<string, unknown> {
+export function userClaims(user: tokens.ClaimsUser, scope: string): Record<string, unknown> {
   const scopes = new Set(scope.split(' '));
   const claims: Record<string, unknown> = { sub: user.id };
   const put = (name: string, value: unknown) => {
@@ -230,7 +236,7 @@ export type TokenRefusal = 'invalid' | 'expired' | 'session_gone' | 'session_end
 
 /** `user` is the token's user as the check read it, in the same query as the session. */
 export type AccessTokenCheck =
-  | { ok: true; claims: AccessClaims; user: UserRow; application?: ApplicationRow }
+  | { ok: true; claims: AccessClaims; user?: tokens.ClaimsUser; client?: tokens.ClientRow }
   | { ok: false; refusal: TokenRefusal; message: string };
 
 const refused = (refusal: TokenRefusal, message: string): AccessTokenCheck => ({ ok: false, refusal, message });
@@ -264,7 +270,7 @@ async function verifyPoolToken(deps: Deps, token: string): Promise<JWTPayload> {
  * call it, so a token one of them refuses is refused by all; the refusal says which check failed.
  * With `poolId` (the pool an address serves), a token of another pool is refused.
  */
-export async function checkAccessToken(deps: Deps, token: string, poolId?: string): Promise<AccessTokenCheck> {
+export async function checkAccessToken(deps: Deps, token: string, poolId?: string, options: { user?: boolean } = {}): Promise<AccessTokenCheck> {
   // A signature verified once is remembered (expiry still checked); the session never is.
   let payload = verifiedTokens(deps).get(token);
   if (!payload) {
@@ -283,14 +289,14 @@ export async function checkAccessToken(deps: Deps, token: string, poolId?: strin
   if (poolId !== undefined && claims.user_pool_id !== poolId) {
     return refused('invalid', 'the access token was issued by another user pool; use that pool\'s own address (/pools/<poolId>)');
   }
-  const state = await tokens.findSessionState(deps.db, claims.user_pool_id, claims.sid);
-  if (!state?.account) return refused('session_gone', 'the session of this access token no longer exists (its user was deleted)');
+  const state = await tokens.findSessionState(deps.db, claims.user_pool_id, claims.sid, { claims: options.user });
+  if (!state) return refused('session_gone', 'the session of this access token no longer exists (its user was deleted)');
   if (state.user.status === 'Resigned') return refused('user_resigned', 'the user of this access token has resigned');
   if (state.user.status !== 'Activated') return refused('user_inactive', `the user of this access token is ${state.user.status}`);
   if (state.session.revoked_at) return refused('session_ended', 'the session of this access token was ended (signed out, kicked or revoked)');
   if (!sessionIsLive(state)) return refused('status_changed', "the user's status changed after this sign-in; sign in again");
   if (!(await sessionMayBeUsed(deps.db, state))) return refused('access_withdrawn', "the application's access rules no longer let this user use it");
-  return { ok: true, claims, user: state.account, application: state.application };
+  return { ok: true, claims, user: state.claims, client: state.client };
 }
 
 /** The claims of an access token that verifies and whose session is live; undefined otherwise. */
@@ -349,11 +355,14 @@ export async function introspect(deps: Deps, poolId: string, creds: ClientCreden
   // client lookup before the check was half of an introspection's time. Any other request
   // authenticates the client first, so that strangers cannot make the server verify signatures.
   const seen = isJwt(token) ? verifiedTokens(deps).get(token) : undefined;
-  let app: ApplicationRow;
+  let app: Pick<ApplicationRow, 'id' | 'pool_id'>;
   let access: AccessTokenCheck | undefined;
   if (seen && seen.aud === clientIdOf(creds)) {
     access = await checkAccessToken(deps, token);
-    app = await authenticateClient(deps, creds, 'introspection_endpoint_auth_method', poolId, access.ok ? access.application : undefined);
+    const known = access.ok ? access.client : undefined;
+    app = known && known.id === seen.aud
+      ? authenticateKnownClient(deps, creds, 'introspection_endpoint_auth_method', poolId, known)
+      : await authenticateClient(deps, creds, 'introspection_endpoint_auth_method', poolId);
   } else {
     app = await authenticateClient(deps, creds, 'introspection_endpoint_auth_method', poolId);
     access = isJwt(token) ? await checkAccessToken(deps, token) : undefined;
@@ -414,8 +423,8 @@ export async function revoke(deps: Deps, poolId: string, creds: ClientCredential
 
 /** OIDC userinfo at the address of `poolId`: the claims the access token's scopes allow, while its session is live. */
 export async function userInfo(deps: Deps, poolId: string, token: string | undefined): Promise<Record<string, unknown>> {
-  const check = token ? await checkAccessToken(deps, token, poolId) : undefined;
-  if (!check?.ok || check.user.id !== check.claims.sub) throw new OAuthError(401, 'invalid_token', 'access token is invalid, expired or revoked');
+  const check = token ? await checkAccessToken(deps, token, poolId, { user: true }) : undefined;
+  if (!check?.ok || check.user?.id !== check.claims.sub) throw new OAuthError(401, 'invalid_token', 'access token is invalid, expired or revoked');
   // The user row came with the session in one query: the check and the claims read the same state.
   return userClaims(check.user, check.claims.scope);
 }

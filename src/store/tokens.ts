@@ -15,65 +15,64 @@ export async function insertRefreshToken(db: Db | Tx, row: RefreshTokenRow): Pro
   await db.insertInto('refresh_tokens').values(row).execute();
 }
 
+/** The user fields an OIDC userinfo answer (and an ID token) is made of. */
+export const CLAIM_COLUMNS = [
+  'id', 'name', 'nickname', 'given_name', 'family_name', 'middle_name', 'preferred_username', 'photo', 'profile', 'website', 'gender',
+  'birthdate', 'zoneinfo', 'locale', 'updated_at', 'username', 'email', 'email_verified', 'phone', 'phone_verified', 'external_id',
+] as const;
+export type ClaimsUser = Pick<UsersTable, (typeof CLAIM_COLUMNS)[number]>;
+
+/** The application fields that authenticate a client (its secret and endpoint auth methods). */
+export type ClientRow = Pick<ApplicationsTable, 'id' | 'pool_id' | 'app_type' | 'oidc_config' | 'secret_enc'>;
+
 /** What decides whether a token of a session is still alive; one indexed lookup. */
 export interface SessionState {
   session: SessionRow;
   user: Pick<UsersTable, 'status' | 'status_changed_at'>;
-  /** The user's whole row, when the lookup read it (userinfo answers from it without another query). */
-  account?: UsersTable;
-  /** The session's application, when the lookup read it (introspection by that application needs no other query). */
-  application?: ApplicationsTable;
+  /** The user's claim fields, when asked for (userinfo answers from them without another query). */
+  claims?: ClaimsUser;
+  /** The session's application as a client, when the lookup read it (introspection by that application needs no other query). */
+  client?: ClientRow;
   /** The application's default strategy and whether it has access rules (when the lookup read them). */
   access?: { strategy: ApplicationsTable['permission_strategy']; hasRules: boolean };
 }
 
-// Every token check runs this: compiled once, not at each call. It reads the user's whole row in
-// the same round trip, so that userinfo needs no second query: on PostgreSQL each round trip is
-// most of a token check's time.
-const sessionStateQuery = precompiled((db: Db | Tx, poolId: string, sessionId: string) =>
+// Every token check runs one of these: compiled once, not at each call. Few columns on purpose:
+// on PostgreSQL, reading and converting a wide row costs more than the lookup itself.
+const sessionStateBase = (db: Db | Tx, poolId: string, sessionId: string) =>
   db
     .selectFrom('oidc_sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .innerJoin('applications as a', 'a.id', 's.app_id')
-    .selectAll('u')
+    .selectAll('s')
     .select([
-      's.id as s_id', 's.pool_id as s_pool_id', 's.user_id as s_user_id', 's.app_id as s_app_id', 's.scope as s_scope', 's.created_at as s_created_at',
-      's.revoked_at as s_revoked_at', 's.revoked_reason as s_revoked_reason', 's.provider_session_id as s_provider_session_id',
-      's.auth_time as s_auth_time', 's.issuer as s_issuer', 'a.permission_strategy as app_strategy',
-      'a.id as a_id', 'a.pool_id as a_pool_id', 'a.app_identifier as a_app_identifier', 'a.app_name as a_app_name', 'a.app_logo as a_app_logo',
-      'a.app_description as a_app_description', 'a.app_type as a_app_type', 'a.default_protocol as a_default_protocol', 'a.template as a_template',
-      'a.redirect_uris as a_redirect_uris', 'a.logout_redirect_uris as a_logout_redirect_uris', 'a.init_login_uri as a_init_login_uri',
-      'a.sso_enabled as a_sso_enabled', 'a.sso_enabled_at as a_sso_enabled_at', 'a.oidc_config as a_oidc_config', 'a.settings as a_settings',
-      'a.secret_enc as a_secret_enc', 'a.created_at as a_created_at', 'a.updated_at as a_updated_at',
+      'u.status as user_status', 'u.status_changed_at as user_status_changed_at', 'a.permission_strategy as app_strategy',
+      'a.app_type as app_type', 'a.oidc_config as app_oidc_config', 'a.secret_enc as app_secret_enc',
     ])
     .select((eb) => eb.exists(eb.selectFrom('application_access as aa').select('aa.id').whereRef('aa.app_id', '=', 's.app_id')).as('app_rules'))
     .where('s.pool_id', '=', poolId)
-    .where('s.id', '=', sessionId),
+    .where('s.id', '=', sessionId);
+const sessionStateQuery = precompiled(sessionStateBase);
+const sessionStateWithClaimsQuery = precompiled((db: Db | Tx, poolId: string, sessionId: string) =>
+  sessionStateBase(db, poolId, sessionId).select(CLAIM_COLUMNS.map((c) => `u.${c} as claim_${c}` as const)),
 );
 
-export async function findSessionState(db: Db | Tx, poolId: string, sessionId: string): Promise<SessionState | undefined> {
-  const [row] = await sessionStateQuery(db, poolId, sessionId);
+export async function findSessionState(db: Db | Tx, poolId: string, sessionId: string, options: { claims?: boolean } = {}): Promise<SessionState | undefined> {
+  const [row] = options.claims ? await sessionStateWithClaimsQuery(db, poolId, sessionId) : await sessionStateQuery(db, poolId, sessionId);
   if (!row) return undefined;
-  const { s_id, s_pool_id, s_user_id, s_app_id, s_scope, s_created_at, s_revoked_at, s_revoked_reason, s_provider_session_id, s_auth_time, s_issuer,
-    app_strategy, app_rules, a_id, a_pool_id, a_app_identifier, a_app_name, a_app_logo, a_app_description, a_app_type, a_default_protocol, a_template,
-    a_redirect_uris, a_logout_redirect_uris, a_init_login_uri, a_sso_enabled, a_sso_enabled_at, a_oidc_config, a_settings, a_secret_enc, a_created_at,
-    a_updated_at, ...account } = row;
-  const application: ApplicationsTable = {
-    id: a_id, pool_id: a_pool_id, app_identifier: a_app_identifier, app_name: a_app_name, app_logo: a_app_logo, app_description: a_app_description,
-    app_type: a_app_type, default_protocol: a_default_protocol, template: a_template, redirect_uris: a_redirect_uris,
-    logout_redirect_uris: a_logout_redirect_uris, init_login_uri: a_init_login_uri, sso_enabled: a_sso_enabled, sso_enabled_at: a_sso_enabled_at,
-    oidc_config: a_oidc_config, settings: a_settings, secret_enc: a_secret_enc, permission_strategy: app_strategy, created_at: a_created_at,
-    updated_at: a_updated_at,
-  };
-  const session: SessionRow = {
-    id: s_id, pool_id: s_pool_id, user_id: s_user_id, app_id: s_app_id, scope: s_scope, created_at: s_created_at, revoked_at: s_revoked_at,
-    revoked_reason: s_revoked_reason, provider_session_id: s_provider_session_id, auth_time: s_auth_time, issuer: s_issuer,
-  };
+  const { user_status, user_status_changed_at, app_strategy, app_rules, app_type, app_oidc_config, app_secret_enc, ...rest } = row as typeof row & Record<string, unknown>;
+  const session = {} as Record<string, unknown>;
+  const claims = {} as Record<string, unknown>;
+  for (const [key, value] of Object.entries(rest)) {
+    if (key.startsWith('claim_')) claims[key.slice(6)] = value;
+    else session[key] = value;
+  }
+  const s = session as unknown as SessionRow;
   return {
-    session,
-    user: { status: account.status, status_changed_at: account.status_changed_at },
-    account: account as UsersTable,
-    application,
+    session: s,
+    user: { status: user_status, status_changed_at: user_status_changed_at },
+    ...(options.claims ? { claims: claims as unknown as ClaimsUser } : {}),
+    client: { id: s.app_id, pool_id: s.pool_id, app_type, oidc_config: app_oidc_config, secret_enc: app_secret_enc },
     // EXISTS is a boolean on PostgreSQL and 0/1 on SQLite.
     access: { strategy: app_strategy, hasRules: Number(app_rules) === 1 },
   };

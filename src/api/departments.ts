@@ -6,8 +6,9 @@ import * as search from '../services/department-search.js';
 import { Success } from '../schemas/common.js';
 import { Department } from '../schemas/organizations.js';
 import * as syncRelations from '../services/department-sync-relations.js';
+import { createDepartmentTree } from '../services/department-tree.js';
 import {
-  CreateDepartmentSyncRelationBody, DeleteDepartmentSyncRelationsBody, DepartmentSyncRelation, GetDepartmentByIdQuery, GetDepartmentSyncRelationsQuery,
+  CreateDepartmentSyncRelationBody, CreateDepartmentTreeBody, DepartmentTreeResult, DeleteDepartmentSyncRelationsBody, DepartmentSyncRelation, GetDepartmentByIdQuery, GetDepartmentSyncRelationsQuery,
   SearchDepartmentsListBody, UpdateDepartmentStatusBody, UpdateOrganizationStatusBody,
 } from '../schemas/departments.js';
 
@@ -51,5 +52,10 @@ export function registerDepartmentRoutes(app: FastifyInstance): void {
     method: 'POST', url: '/api/v3/delete-department-sync-relations', audit: 'write', summary: "Delete a department's sync relations with one provider", tags: deptTags,
     body: DeleteDepartmentSyncRelationsBody, data: Success,
     handler: async ({ body, scope }) => syncRelations.deleteDepartmentSyncRelations(scope, body),
+  });
+  managementRoute(app, {
+    method: 'POST', url: '/api/v3/create-department-tree', audit: 'write', summary: 'Make sure a tree of departments and their members exists, in one transaction', tags: deptTags,
+    body: CreateDepartmentTreeBody, data: DepartmentTreeResult,
+    handler: async ({ body, scope }) => createDepartmentTree(scope, body),
   });
 }

@@ -62,3 +62,11 @@ export const DepartmentSyncRelation = Type.Object({
 export const CreateDepartmentSyncRelationBody = Type.Object({ ...DepartmentRef, provider: Provider, departmentIdInIdp: Type.String({ minLength: 1, maxLength: 256 }) });
 export const GetDepartmentSyncRelationsQuery = Type.Object({ ...DepartmentRef, withCustomData: OptionalFlag });
 export const DeleteDepartmentSyncRelationsBody = Type.Object({ ...DepartmentRef, provider: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export const CreateDepartmentTreeBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 256, description: "the organization's name (its root department's); created when no organization has it" }),
+  children: Type.Optional(Type.Array(Type.Any({ description: '{ name, children, members } or a name' }), { maxItems: 500 })),
+  members: Type.Optional(Type.Any({ description: 'a member { username, email, phone, phoneCountryCode, name, gender, country, province, city } or a list of them' })),
+  tenantId: TenantId,
+});
+export const DepartmentTreeResult = Type.Object({ addUser: Type.Integer(), updateUser: Type.Integer(), addDepartment: Type.Integer(), updateDepartment: Type.Integer() });

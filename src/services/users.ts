@@ -103,28 +103,10 @@ export interface CreateUsersExtra {
   inTransaction?: (trx: Tx, rows: UserRow[]) => Promise<void>;
 }
 
-/**
- * Creates users all or nothing. Passwords are hashed before the transaction opens: hashing is
- * slow, and SQLite lets one writer in at a time.
- */
-export async function createUsers(
-  scope: Scope,
-  inputs: CreateUserInput[],
-  options: CreateUserOptions = {},
-  view: UserViewOptions = {},
-  extra: CreateUsersExtra = {},
-): Promise<UserView[]> {
-  const where = (i: number) => (inputs.length > 1 ? `list[${i}].` : '');
-  inputs.forEach((input, i) => {
-    if (!input.username && !input.email && !input.phone && !input.externalId && !input.identities?.length) {
-      throw userErrors.needsIdentifier(`${where(i)}username`);
-    }
-    if (input.phoneCountryCode && !input.phone) throw userErrors.countryCodeWithoutPhone(`${where(i)}phone`);
-    if (input.status === 'Resigned') throw badRequest(`${where(i)}status: a user cannot be created as Resigned; create it, then call resign-user`, ApiCode.USER_RESIGNED);
-  });
-  const hashes = await Promise.all(inputs.map((input) => (input.password ? hashPassword(input.password) : Promise.resolve(null))));
+/** The rows of new users (passwords already hashed, in `hashes`), before any check against the database. */
+export function newUserRows(scope: Scope, inputs: CreateUserInput[], hashes: Array<string | null>, options: CreateUserOptions = {}, extra: CreateUsersExtra = {}): UserRow[] {
   const now = nowIso();
-  const rows: UserRow[] = inputs.map((input, i) => ({
+  return inputs.map((input, i) => ({
     id: newId(),
     pool_id: scope.poolId,
     username: input.username ?? null,
@@ -157,28 +139,59 @@ export async function createUsers(
     updated_at: now,
     account_type: extra.accountType ?? 'user',
   }));
+}
+
+/**
+ * Inserts new users inside the caller's transaction under create-user's rules (unique
+ * identifiers, typed custom data, identities, departments) and announces them as user:created.
+ */
+export async function insertNewUsers(
+  trx: Tx, scope: Scope, inputs: CreateUserInput[], rows: UserRow[], options: CreateUserOptions, view: UserViewOptions, extra: CreateUsersExtra, where: (i: number) => string,
+): Promise<UserView[]> {
+  await assertUnique(trx, scope.poolId, inputs.map((input, i) => ({ values: input, where: where(i) })));
+  for (const [i, input] of inputs.entries()) {
+    if (input.customData) rows[i].custom_data = toJson(await checkCustomData(trx, scope.poolId, 'USER', input.customData, `${where(i)}customData`));
+  }
+  await store.insertUsers(trx, rows);
+  for (const [i, row] of rows.entries()) await syncIdentifiers(trx, scope.poolId, row.id, undefined, row, where(i));
+  await extra.inTransaction?.(trx, rows);
+  for (const [i, input] of inputs.entries()) {
+    if (input.identities?.length) {
+      await identityStore.insertIdentities(trx, await identityRows(trx, scope.masterKey, scope.poolId, rows[i].id, input.identities, `${where(i)}identities`));
+    }
+    if (input.departmentIds?.length) {
+      await placeInDepartments(trx, scope, rows[i].id, input.departmentIds, options.departmentIdType, `${where(i)}departmentIds`);
+    }
+  }
+  const views = await toUserViews(trx, scope.poolId, rows, { withCustomData: true, withIdentities: true, ...view });
+  await enqueueEvents(trx, scope, 'user:created', views.map((user, i) => ({ userId: user.userId, accountType: rows[i].account_type, user })));
+  return views;
+}
+
+/**
+ * Creates users all or nothing. Passwords are hashed before the transaction opens: hashing is
+ * slow, and SQLite lets one writer in at a time.
+ */
+export async function createUsers(
+  scope: Scope,
+  inputs: CreateUserInput[],
+  options: CreateUserOptions = {},
+  view: UserViewOptions = {},
+  extra: CreateUsersExtra = {},
+): Promise<UserView[]> {
+  const where = (i: number) => (inputs.length > 1 ? `list[${i}].` : '');
+  inputs.forEach((input, i) => {
+    if (!input.username && !input.email && !input.phone && !input.externalId && !input.identities?.length) {
+      throw userErrors.needsIdentifier(`${where(i)}username`);
+    }
+    if (input.phoneCountryCode && !input.phone) throw userErrors.countryCodeWithoutPhone(`${where(i)}phone`);
+    if (input.status === 'Resigned') throw badRequest(`${where(i)}status: a user cannot be created as Resigned; create it, then call resign-user`, ApiCode.USER_RESIGNED);
+  });
+  const hashes = await Promise.all(inputs.map((input) => (input.password ? hashPassword(input.password) : Promise.resolve(null))));
+  const rows = newUserRows(scope, inputs, hashes, options, extra);
 
   try {
-    return await scope.db.transaction().execute(async (trx) => {
-      await assertUnique(trx, scope.poolId, inputs.map((input, i) => ({ values: input, where: where(i) })));
-      for (const [i, input] of inputs.entries()) {
-        if (input.customData) rows[i].custom_data = toJson(await checkCustomData(trx, scope.poolId, 'USER', input.customData, `${where(i)}customData`));
-      }
-      await store.insertUsers(trx, rows);
-      for (const [i, row] of rows.entries()) await syncIdentifiers(trx, scope.poolId, row.id, undefined, row, where(i));
-      await extra.inTransaction?.(trx, rows);
-      for (const [i, input] of inputs.entries()) {
-        if (input.identities?.length) {
-          await identityStore.insertIdentities(trx, await identityRows(trx, scope.masterKey, scope.poolId, rows[i].id, input.identities, `${where(i)}identities`));
-        }
-        if (input.departmentIds?.length) {
-          await placeInDepartments(trx, scope, rows[i].id, input.departmentIds, options.departmentIdType, `${where(i)}departmentIds`);
-        }
-      }
-      const views = await toUserViews(trx, scope.poolId, rows, { withCustomData: true, withIdentities: true, ...view });
-      await enqueueEvents(trx, scope, 'user:created', views.map((user, i) => ({ userId: user.userId, accountType: rows[i].account_type, user })));
-      return views;
-    });
+    return await scope.db.transaction().execute((trx) => insertNewUsers(trx, scope, inputs, rows, options, view, extra, where));
   } catch (error) {
     return translateUniqueViolation(error);
   }

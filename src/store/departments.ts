@@ -262,3 +262,8 @@ export async function searchPage(
   rows = rows.orderBy('id', 'asc');
   return { rows: await rows.offset(filter.offset).limit(filter.limit).execute(), total: Number(total) };
 }
+
+/** Root departments (organizations) of the pool with exactly this name. */
+export async function rootsNamed(db: Conn, poolId: string, name: string): Promise<DepartmentRow[]> {
+  return db.selectFrom('departments').selectAll().where('pool_id', '=', poolId).where('parent_id', 'is', null).where('name', '=', name).execute();
+}

@@ -119,8 +119,14 @@ describe('update-organization-status', () => {
     expect((await t.management.getDepartmentById({ departmentId: org.rootId })).data.status).toBe(false);
     expect((await t.management.getDepartmentById({ departmentId: sales.departmentId })).data.status).toBe(false);
     expect((await eventsOf(answer.requestId)).map((e) => e.type)).toEqual(['organization:node-updated']);
+    expect((await t.management.getOrganization({ organizationCode: org.code })).data).toMatchObject({ status: false });
+    const disabled = (await t.management.listOrganizations({ status: false, fetchAll: true })).data.list.map((o) => o.organizationCode);
+    const enabled = (await t.management.listOrganizations({ status: true, fetchAll: true })).data.list.map((o) => o.organizationCode);
+    expect(disabled).toContain(org.code);
+    expect(enabled).not.toContain(org.code);
     await t.management.updateOrganizationStatus({ rootNodeId: org.rootId, status: 'true' });
     expect((await t.management.getDepartmentById({ departmentId: sales.departmentId })).data.status).toBe(true);
+    expect((await t.management.listOrganizations({ status: true, fetchAll: true })).data.list.map((o) => o.organizationCode)).toContain(org.code);
   });
 
   it('refuses a status it cannot read and a department that is not a root; another pool cannot touch it', async () => {

@@ -29,6 +29,7 @@ export const Organization = Type.Object({
   isVirtualNode: Type.Boolean(),
   i18n: Type.Optional(Type.Any()),
   customData: Type.Optional(Type.Any()),
+  status: Type.Boolean({ description: 'false once update-organization-status disabled it' }),
 });
 
 export const Department = Type.Object(

@@ -145,6 +145,8 @@ export async function toOrganizationViews(db: Db | Tx, scope: Scope, orgs: Organ
       isVirtualNode: false,
       i18n: root.i18n,
       customData: root.customData,
+      // Its root department's status: update-organization-status sets it (see department-status.ts).
+      status: root.status,
     };
   });
 }

@@ -68,11 +68,12 @@ export async function getOrganizations(scope: Scope, codes: string[], options: {
 
 export async function listOrganizations(
   scope: Scope,
-  input: { page?: number; limit?: number; fetchAll?: boolean; keywords?: string; withCustomData?: boolean },
+  input: { page?: number; limit?: number; fetchAll?: boolean; keywords?: string; withCustomData?: boolean; status?: boolean },
 ) {
   const { page, limit } = checkPaging(input.page, input.limit);
   const { rows, total } = await orgStore.listOrganizations(scope.db, scope.poolId, {
     keywords: input.keywords,
+    status: input.status,
     offset: input.fetchAll ? 0 : (page - 1) * limit,
     limit: input.fetchAll ? undefined : limit,
   });

@@ -32,12 +32,13 @@ export async function findByIds(db: Conn, poolId: string, ids: string[]): Promis
 export async function listOrganizations(
   db: Conn,
   poolId: string,
-  filter: { keywords?: string; offset: number; limit: number | undefined },
+  filter: { keywords?: string; status?: boolean; offset: number; limit: number | undefined },
 ): Promise<{ rows: OrganizationRow[]; total: number }> {
   let query = db
     .selectFrom('organizations as o')
     .innerJoin('departments as d', 'd.id', 'o.id')
     .where('o.pool_id', '=', poolId);
+  if (filter.status !== undefined) query = query.where('d.status', '=', filter.status ? 1 : 0);
   if (filter.keywords) {
     const pattern = likePattern(filter.keywords.toLowerCase());
     query = query.where((eb) => eb.or([eb(sql`lower(${sql.ref('o.code')})`, 'like', pattern), eb(sql`lower(${sql.ref('d.name')})`, 'like', pattern)]));

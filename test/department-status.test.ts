@@ -72,6 +72,9 @@ describe('update-department-status', () => {
     expect(events.map((e) => e.type)).toEqual(['organization:node-updated']);
     expect(JSON.parse(String(events[0].payload))).toMatchObject({ departmentId: sales.departmentId, status: false });
 
+    const late = await department(org.code, sales.departmentId);
+    expect(late.status).toBe(false);
+
     const back = await setStatus(t.management, { departmentId: sales.departmentId, status: true });
     expect(back.data.status).toBe(true);
     expect((await t.management.getDepartmentById({ departmentId: east.departmentId })).data.status).toBe(true);

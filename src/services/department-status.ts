@@ -11,7 +11,8 @@ import { enqueueEvent } from './outbox.js';
  * What a disabled department means in Userpool (GenAuth leaves it open):
  * - status belongs to a subtree: update-department-status and update-organization-status set it
  *   on the department (the root for an organization) and on every department below it, in one
- *   transaction; update-department's own `status` still sets that one department only;
+ *   transaction; update-department's own `status` still sets that one department only; a new
+ *   department starts with its parent's status; moving a department does not change it;
  * - a disabled department stays in the tree: get-department, get-department-by-id,
  *   list-children-departments (which filters on `status` when asked), get-all-departments and
  *   get-user-departments show it with `status: false`;

@@ -4,7 +4,7 @@ import * as deptStore from '../store/departments.js';
 import type { DepartmentRow } from '../store/departments.js';
 import type { UserRow } from '../store/users.js';
 import { newId } from '../lib/ids.js';
-import { nowIso } from '../store/values.js';
+import { nowIso, toBool } from '../store/values.js';
 import { departmentErrors } from '../messages/departments.js';
 import { userErrors } from '../messages/users.js';
 import { invalidParam } from '../messages/index.js';
@@ -90,11 +90,11 @@ interface Counts {
 }
 
 /** A new department; a root (no organization yet) is its own organization's id. */
-function departmentRow(scope: Scope, organizationId: string | null, parentId: string | null, name: string, now: string): DepartmentRow {
+function departmentRow(scope: Scope, organizationId: string | null, parent: DepartmentRow | null, name: string, now: string): DepartmentRow {
   const id = newId();
   return {
-    id, pool_id: scope.poolId, organization_id: organizationId ?? id, parent_id: parentId, name, code: null, open_department_id: null, description: null,
-    i18n: null, custom_data: '{}', is_virtual_node: 0, status: 1, created_at: now, updated_at: now,
+    id, pool_id: scope.poolId, organization_id: organizationId ?? id, parent_id: parent?.id ?? null, name, code: null, open_department_id: null, description: null,
+    i18n: null, custom_data: '{}', is_virtual_node: 0, status: !parent || toBool(parent.status) ? 1 : 0, created_at: now, updated_at: now,
   };
 }
 
@@ -149,7 +149,7 @@ async function ensureChildren(trx: Tx, scope: Scope, organizationId: string, org
     if (siblings.length > 1) throw departmentErrors.treeNameTaken(node.name, `${node.at}.name`);
     let dept = siblings[0];
     if (!dept) {
-      dept = departmentRow(scope, organizationId, parent.id, node.name, nowIso());
+      dept = departmentRow(scope, organizationId, parent, node.name, nowIso());
       await deptStore.insertDepartment(trx, dept);
       counts.addDepartment++;
       const department = (await toDepartmentViews(trx, scope, [dept]))[0];

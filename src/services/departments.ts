@@ -3,7 +3,7 @@ import * as deptStore from '../store/departments.js';
 import type { DepartmentRow } from '../store/departments.js';
 import type { OrganizationRow } from '../store/organizations.js';
 import { newId } from '../lib/ids.js';
-import { fromBool, nowIso, parseJson, toJson } from '../store/values.js';
+import { fromBool, nowIso, parseJson, toBool, toJson } from '../store/values.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import type { Scope } from './context.js';
 import type { Db, Tx } from '../store/database.js';
@@ -59,7 +59,9 @@ export async function createDepartment(scope: Scope, input: CreateDepartmentInpu
         id: newId(), pool_id: scope.poolId, organization_id: org.id, parent_id: parent.id, name: input.name,
         code: input.code || null, open_department_id: input.openDepartmentId || null, description: input.description ?? null,
         i18n: input.i18n === undefined ? null : toJson(input.i18n), custom_data: toJson(input.customData ?? {}),
-        is_virtual_node: fromBool(input.isVirtualNode), status: 1, created_at: now, updated_at: now,
+        is_virtual_node: fromBool(input.isVirtualNode),
+        // A department starts with its parent's status: one made under a disabled parent is disabled too.
+        status: toBool(parent.status) ? 1 : 0, created_at: now, updated_at: now,
       };
       await deptStore.insertDepartment(trx, row);
       if (input.leaderUserIds?.length) await setLeaders(trx, scope, row.id, input.leaderUserIds, 'leaderUserIds');

@@ -151,6 +151,14 @@ describe('create-or-update-group', () => {
     expect((await t.management.getGroup({ code })).data).toMatchObject({ name: 'Writers', description: 'second' });
   });
 
+  it('creates the group once when two calls race for the same code', async () => {
+    const code = `g_${uniq()}`;
+    const answers = await Promise.all(['One', 'Two', 'Three'].map((name) => t.management.createOrUpdateGroup({ code, name, description: '', type: 'static' })));
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
+    expect(answers.filter((a) => a.data.created)).toHaveLength(1);
+    expect((await t.management.listGroups({ keywords: code })).data.list.map((g) => g.code)).toEqual([code]);
+  });
+
   it('refuses a malformed code and a missing name, creating nothing; another pool gets its own group', async () => {
     const bad = await t.management.createOrUpdateGroup({ code: 'has space', name: 'X', description: '', type: 'static' });
     expect(bad.statusCode).toBe(400);

@@ -64,8 +64,14 @@ export async function setCustomFields(scope: Scope, input: SetCustomFieldsInput)
   return scope.db.transaction().execute(async (trx) => {
     const now = nowIso();
     const rows: CustomFieldRow[] = [];
+    // One read per target type for the whole list, not one per field.
+    const existingByType = new Map<string, Map<string, CustomFieldRow>>();
+    for (const type of new Set(input.list.map((item) => item.targetType))) {
+      const keys = input.list.filter((item) => item.targetType === type).map((item) => item.key);
+      existingByType.set(type, await declaredFields(trx, scope.poolId, type, keys));
+    }
     for (const [i, item] of input.list.entries()) {
-      const [existing] = await store.findFields(trx, scope.poolId, item.targetType, [item.key]);
+      const existing = existingByType.get(item.targetType)!.get(item.key);
       const dataType = item.dataType ?? existing?.data_type ?? 'STRING';
       const options = item.options ?? parseJson<Array<{ value: string; label: string }> | null>(existing?.options ?? null, null);
       if (dataType === 'ENUM' && !options?.length) throw errors.enumWithoutOptions(`list[${i}].options`);
@@ -161,8 +167,28 @@ export async function checkCustomData(
   field = 'customData',
   requireDeclared = false,
 ): Promise<Record<string, unknown>> {
+  return checkAgainst(await declaredFields(db, poolId, targetType, Object.keys(data)), targetType, data, field, requireDeclared);
+}
+
+/** checkCustomData for many at once (a batch of users): one read of the declarations for all. */
+export async function checkCustomDataOfMany(
+  db: Db | Tx,
+  poolId: string,
+  targetType: CustomTarget,
+  items: Array<{ data: Record<string, unknown>; field: string }>,
+): Promise<Array<Record<string, unknown>>> {
+  const defs = await declaredFields(db, poolId, targetType, items.flatMap((item) => Object.keys(item.data)));
+  return items.map((item) => checkAgainst(defs, targetType, item.data, item.field, false));
+}
+
+function checkAgainst(
+  defs: Map<string, CustomFieldRow>,
+  targetType: CustomTarget,
+  data: Record<string, unknown>,
+  field: string,
+  requireDeclared: boolean,
+): Record<string, unknown> {
   const keys = Object.keys(data);
-  const defs = new Map((await store.findFields(db, poolId, targetType, keys)).map((d) => [d.key, d]));
   const checked: Record<string, unknown> = {};
   for (const key of keys) {
     const value = data[key];

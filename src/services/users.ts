@@ -20,7 +20,7 @@ import { userErrors } from '../messages/users.js';
 import { toBool } from '../store/values.js';
 import type { EventName } from './event-catalogue.js';
 import { syncIdentifiers } from './user-identifiers.js';
-import { checkCustomData } from './custom-fields.js';
+import { checkCustomData, checkCustomDataOfMany } from './custom-fields.js';
 
 export type CreateUserInput = Partial<Record<ProfileField, string>> & {
   status?: UserStatus;
@@ -149,8 +149,10 @@ export async function insertNewUsers(
   trx: Tx, scope: Scope, inputs: CreateUserInput[], rows: UserRow[], options: CreateUserOptions, view: UserViewOptions, extra: CreateUsersExtra, where: (i: number) => string,
 ): Promise<UserView[]> {
   await assertUnique(trx, scope.poolId, inputs.map((input, i) => ({ values: input, where: where(i) })));
-  for (const [i, input] of inputs.entries()) {
-    if (input.customData) rows[i].custom_data = toJson(await checkCustomData(trx, scope.poolId, 'USER', input.customData, `${where(i)}customData`));
+  const withData = inputs.flatMap((input, i) => (input.customData ? [{ i, data: input.customData, field: `${where(i)}customData` }] : []));
+  if (withData.length) {
+    const checked = await checkCustomDataOfMany(trx, scope.poolId, 'USER', withData);
+    withData.forEach(({ i }, n) => (rows[i].custom_data = toJson(checked[n])));
   }
   await store.insertUsers(trx, rows);
   for (const [i, row] of rows.entries()) await syncIdentifiers(trx, scope.poolId, row.id, undefined, row, where(i));

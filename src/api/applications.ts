@@ -7,14 +7,9 @@ import { checkSessionStatus, getUserLoggedInApps, listApplicationActiveUsers } f
 import { User } from '../schemas/users.js';
 import { Paginated, Success } from '../schemas/common.js';
 import {
-  AppIdBody, AppIdQuery, Application, ApplicationSecret, AuthorizeApplicationAccessBody, CreateApplicationBody, ListApplicationActiveUsersBody, ListApplicationsQuery,
+  AppIdBody, AppIdQuery, Application, ApplicationSecret, ApplicationSimpleInfo, AuthorizeApplicationAccessBody, CreateApplicationBody, ListApplicationActiveUsersBody, ListApplicationsQuery,
   PermissionStrategy, RevokeApplicationAccessBody, UpdateApplicationBody, UpdatePermissionStrategyBody, UserApp, UserAppsQuery, UserLoggedInApp,
 } from '../schemas/applications.js';
-
-const ApplicationSimpleInfo = Type.Object({
-  appId: Type.String(), appIdentifier: Type.String(), appName: Type.String(), appLogo: Type.String(), appDescription: Type.Optional(Type.String()),
-  appType: Type.String(), isIntegrateApp: Type.Boolean(),
-});
 
 const tags = ['applications'];
 

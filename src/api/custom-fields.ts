@@ -4,12 +4,11 @@ import { managementRoute } from '../server/route.js';
 import * as fields from '../services/custom-fields.js';
 import { Paginated, Success } from '../schemas/common.js';
 import {
-  CustomField, DeleteCustomFieldsBody, GetCustomDataQuery, GetCustomFieldsQuery, ListCustomFieldsQuery, ListUserBaseFieldsQuery, SetCustomDataBody,
+  BaseField, CustomField, DeleteCustomFieldsBody, GetCustomDataQuery, GetCustomFieldsQuery, ListCustomFieldsQuery, ListUserBaseFieldsQuery, SetCustomDataBody,
   SetCustomFieldsBody, SetUserBaseFieldsBody,
 } from '../schemas/custom-fields.js';
 
 const tags = ['custom fields'];
-const BaseField = Type.Object({ ...CustomField.properties, dataType: Type.String() });
 
 export function registerCustomFieldRoutes(app: FastifyInstance): void {
   managementRoute(app, {

@@ -3,7 +3,7 @@ import Type from 'typebox';
 import { managementRoute } from '../server/route.js';
 import * as identities from '../services/identities.js';
 import { Id, Success, UserIdType } from '../schemas/common.js';
-import { Identity } from '../schemas/users.js';
+import { Identity, LoggedInIdentity } from '../schemas/users.js';
 
 const tags = ['identities'];
 
@@ -20,14 +20,6 @@ const SyncRelation = Type.Object({
   userIdInIdp: Type.String(),
   userId: Type.String(),
   createdAt: Type.String(),
-});
-
-const LoggedInIdentity = Type.Object({
-  identityId: Type.String(),
-  idpId: Type.String(),
-  idpName: Type.String(),
-  idpNameEn: Type.String(),
-  idpLogo: Type.String(),
 });
 
 export function registerIdentityRoutes(app: FastifyInstance): void {

@@ -39,10 +39,7 @@ export function registerPermissionNamespaceRoutes(app: FastifyInstance): void {
   managementRoute(app, {
     method: 'POST', url: '/api/v3/update-permission-namespace', audit: 'write', summary: 'Update a permission namespace; newCode renames it', tags,
     body: UpdateNamespaceBody, data: NamespaceView,
-    handler: async ({ body, scope }) => {
-      const { newCode: _renamed, ...view } = await namespaces.updateNamespace(scope, body);
-      return view;
-    },
+    handler: async ({ body, scope }) => permissionNamespaces.updatePermissionNamespace(scope, body),
   });
   managementRoute(app, {
     method: 'POST', url: '/api/v3/delete-permission-namespace', audit: 'write', summary: 'Delete a permission namespace with its roles', tags,

@@ -186,3 +186,9 @@ export const ListApplicationActiveUsersBody = Type.Object({
   ),
 });
 export type ListApplicationActiveUsersInput = Static<typeof ListApplicationActiveUsersBody>;
+
+/** get/list-application-simple-info: an application in brief. */
+export const ApplicationSimpleInfo = Type.Object({
+  appId: Type.String(), appIdentifier: Type.String(), appName: Type.String(), appLogo: Type.String(), appDescription: Type.Optional(Type.String()),
+  appType: Type.String(), isIntegrateApp: Type.Boolean(),
+});

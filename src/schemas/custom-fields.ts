@@ -28,6 +28,9 @@ export const CustomField = Type.Object({
   createdAt: Type.Optional(Type.String()),
 });
 
+/** A built-in user field with this pool's settings: a custom field whose type is the built-in one. */
+export const BaseField = Type.Object({ ...CustomField.properties, dataType: Type.String() });
+
 export const SetCustomFieldsBody = Type.Object({
   list: Type.Array(
     Type.Object({

@@ -188,3 +188,12 @@ export const ArchivedUser = Type.Object({ userId: Type.String(), archivedAt: Typ
 
 const MfaStatus = StringEnum(['enabled', 'disabled'] as const);
 export const UserMfaInfo = Type.Object({ totpStatus: MfaStatus, faceMfaStatus: MfaStatus, smsMfaStatus: MfaStatus, emailMfaStatus: MfaStatus });
+
+/** get-user-logged-in-identities: an identity named after its source. */
+export const LoggedInIdentity = Type.Object({
+  identityId: Type.String(),
+  idpId: Type.String(),
+  idpName: Type.String(),
+  idpNameEn: Type.String(),
+  idpLogo: Type.String(),
+});

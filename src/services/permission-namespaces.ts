@@ -2,7 +2,7 @@ import * as store from '../store/namespaces.js';
 import * as roleStore from '../store/roles.js';
 import { namespaceErrors } from '../messages/namespaces.js';
 import type { Scope } from './context.js';
-import { checkPaging, getNamespace, namespaceForRead } from './namespaces.js';
+import { checkPaging, getNamespace, namespaceForRead, updateNamespace } from './namespaces.js';
 
 /**
  * The newer "permission namespace" endpoints of the SDK. They name the same namespaces as the
@@ -34,3 +34,9 @@ export async function listNamespaceRoles(scope: Scope, q: { code: string; page?:
 
 /** get-permission-namespace answers 404 for an unknown code, as the older get-namespace does. */
 export const getPermissionNamespace = getNamespace;
+
+/** update-permission-namespace answers the namespace as it now is, without update-namespace's `newCode`. */
+export async function updatePermissionNamespace(scope: Scope, input: Parameters<typeof updateNamespace>[1]) {
+  const { newCode: _renamed, ...view } = await updateNamespace(scope, input);
+  return view;
+}

@@ -10,7 +10,7 @@ import { toUserViews, type UserViewOptions } from './user-view.js';
 import {
   checkDepartmentIdType, checkPaging, departmentGone, findOrganization, formatError, resolveDepartment, toDepartmentViews,
 } from './org-tree.js';
-import { enqueueEvent } from './outbox.js';
+import { enqueueEvent, enqueueEvents } from './outbox.js';
 import { assertDepartmentsEnabled } from './department-status.js';
 
 interface DepartmentRef {
@@ -36,11 +36,12 @@ async function membersAmong(trx: Tx, scope: Scope, departmentId: string, userIds
  */
 async function announceMembers(trx: Tx, scope: Scope, change: 'added' | 'removed', departmentIds: string[], userIds: string[]): Promise<void> {
   if (departmentIds.length === 0 || userIds.length === 0) return;
-  const departments = await deptStore.findByIds(trx, scope.poolId, departmentIds);
+  // In the order given, so the events read in the order the caller named the departments.
+  const order = new Map(departmentIds.map((id, i) => [id, i]));
+  const departments = (await deptStore.findByIds(trx, scope.poolId, departmentIds)).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
   const codes = new Map((await orgStore.findByIds(trx, scope.poolId, [...new Set(departments.map((d) => d.organization_id))])).map((o) => [o.id, o.code]));
-  for (const d of departments) {
-    await enqueueEvent(trx, scope, change === 'added' ? 'organization:member-added' : 'organization:member-removed', { organizationCode: codes.get(d.organization_id) ?? null, departmentId: d.id, userIds });
-  }
+  const name = change === 'added' ? 'organization:member-added' : 'organization:member-removed';
+  await enqueueEvents(trx, scope, name, departments.map((d) => ({ organizationCode: codes.get(d.organization_id) ?? null, departmentId: d.id, userIds })));
 }
 
 /**
@@ -207,7 +208,7 @@ export async function setUserDepartments(
     // Keeping a membership in a disabled department is fine; joining one is not.
     await assertDepartmentsEnabled(trx, scope, ids.filter((id) => !had.has(id)), 'departments');
     const stale = current.filter((m) => !found.has(m.department_id)).map((m) => m.department_id);
-    for (const departmentId of stale) await deptStore.removeMembers(trx, scope.poolId, [departmentId], [user.id]);
+    if (stale.length) await deptStore.removeMembers(trx, scope.poolId, stale, [user.id]);
     const now = nowIso();
     for (const d of input.departments) {
       const flags = { is_leader: fromBool(d.isLeader), is_main_department: fromBool(d.isMainDepartment) };
@@ -215,8 +216,8 @@ export async function setUserDepartments(
       await deptStore.setMemberFlags(trx, scope.poolId, d.departmentId, user.id, flags);
     }
     const added = ids.filter((id) => !had.has(id));
-    for (const id of added) await announceMembers(trx, scope, 'added', [id], [user.id]);
-    for (const id of stale) await announceMembers(trx, scope, 'removed', [id], [user.id]);
+    await announceMembers(trx, scope, 'added', added, [user.id]);
+    await announceMembers(trx, scope, 'removed', stale, [user.id]);
     if (added.length || stale.length) {
       await enqueueEvent(trx, scope, 'user:organization-node-update', { userId: user.id, departmentIds: ids, addedDepartmentIds: added, removedDepartmentIds: stale });
     }

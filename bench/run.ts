@@ -8,21 +8,34 @@ import { signInScenarios } from './signin-scenarios.js';
 import { tokenScenarios } from './token-scenarios.js';
 import { scimProvisioning } from './scim-scenarios.js';
 import { webhookScenarios } from './webhook-scenarios.js';
+import { resultsMarkdown } from './results-file.js';
+
+/**
+ * `npm run bench`: every scenario on SQLite and, where it answers, PostgreSQL; each HTTP figure
+ * beside its baseline measured in the same run; the rows go to the main table of
+ * bench/RESULTS.md (BENCH_RESULTS names another file). BENCH_SECONDS (default 10) and
+ * BENCH_LARGE_POOL (default 1000000) bound the run.
+ *
+ * A full run writes the header and the main table anew and keeps every section from the first
+ * `## ` heading below the table on (the hand-written sections and the cluster block); the notes
+ * between the old header and that heading described the previous run and are dropped.
+ * BENCH_ONLY=get-user,signin runs a subset and merges: its rows replace those of the same
+ * database and scenario name (new rows are added), a block above the table records which
+ * scenarios were re-measured when, and every other row and section is kept.
+ * See results-file.ts.
+ */
 
 const all: Record<string, Scenario> = {
   ...directoryScenarios, signin: signInScenarios[0], refresh: signInScenarios[1], 'token-check': tokenScenarios[0], 'code-flow': signInScenarios[2],
   scim: scimProvisioning,
   ...webhookScenarios,
 };
-/** BENCH_ONLY=get-user,signin runs a subset; the default is every scenario. */
-const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+const listed = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+const only = listed?.length ? listed : undefined;
+const unknown = only?.filter((key) => !(key in all)) ?? [];
+if (unknown.length) throw new Error(`BENCH_ONLY names no scenario ${unknown.join(', ')}; the scenarios are ${Object.keys(all).join(', ')}`);
 const scenarios = Object.entries(all).filter(([key]) => !only || only.includes(key)).map(([, scenario]) => scenario);
 
-/**
- * `npm run bench`: every scenario on SQLite and, where it answers, PostgreSQL; each HTTP figure
- * beside its baseline measured in the same run; the table goes to bench/RESULTS.md.
- * BENCH_SECONDS (default 10) and BENCH_LARGE_POOL (default 500000) bound the run.
- */
 const workDir = resolve('bench/.work');
 rmSync(workDir, { recursive: true, force: true });
 mkdirSync(workDir, { recursive: true });
@@ -54,28 +67,13 @@ function fmt(f: Figures): string {
   return `${f.rps.toFixed(1)} req/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms (${f.count} requests, ${f.errors} errors)`;
 }
 
-const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-const lines = [
-  '# Benchmark results',
-  '',
-  `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} × ${cpu}, Node ${process.version}.`,
-  'The server runs in its own process; the load generator (autocannon) and the baseline run in the bench process.',
-  'The baseline is the same service call (the same database statements) in a loop without HTTP, with as many concurrent callers as the HTTP run has connections, measured in the same run.',
-  '',
-  '| database | scenario | HTTP req/s | HTTP p50 ms | HTTP p99 ms | baseline ops/s | baseline p99 ms | ratio | target | verdict |',
-  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
-  ...rows.map((r) =>
-    [
-      r.db, r.name, r.http.rps.toFixed(1), r.http.p50.toFixed(1), r.http.p99.toFixed(1),
-      r.baseline ? r.baseline.rps.toFixed(1) : '-', r.baseline ? r.baseline.p99.toFixed(1) : '-',
-      r.ratio ?? '-', r.target, r.verdict,
-    ].join(' | ').replace(/^/, '| ').replace(/$/, ' |'),
-  ),
-  '',
-];
-const notes = existsSync(resolve('bench/notes.md')) ? readFileSync(resolve('bench/notes.md'), 'utf8') : '';
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
 const resultsFile = resolve(process.env.BENCH_RESULTS ?? 'bench/RESULTS.md');
-// The cluster section is written by `npm run bench:cluster`; keep it.
-const cluster = existsSync(resultsFile) ? /<!-- cluster:start -->[\s\S]*<!-- cluster:end -->\n?/.exec(readFileSync(resultsFile, 'utf8'))?.[0] ?? '' : '';
-writeFileSync(resultsFile, `${lines.join('\n')}\n${notes}${cluster ? `\n${cluster}` : ''}`);
-console.log('\nwrote bench/RESULTS.md');
+const previous = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : undefined;
+const cells = rows.map((r) => [
+  r.db, r.name, r.http.rps.toFixed(1), r.http.p50.toFixed(1), r.http.p99.toFixed(1),
+  r.baseline ? r.baseline.rps.toFixed(1) : '-', r.baseline ? r.baseline.p99.toFixed(1) : '-',
+  r.ratio ?? '-', r.target, r.verdict,
+]);
+writeFileSync(resultsFile, resultsMarkdown(previous, cells, { at: new Date(), machine, load: os.loadavg()[0], only }));
+console.log(`\nwrote ${resultsFile}`);

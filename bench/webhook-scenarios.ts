@@ -143,8 +143,9 @@ const deliveries: Scenario = {
           verdict: share >= 0.3 && (!sqlite || burstFigures.rps >= 500) ? 'met' : 'MISSED',
         },
         {
-          name: `webhook deliveries at a steady ${STEADY_RATE} events/s (25 every 50 ms) for ${STEADY_SECONDS} s (offered ${offered.toFixed(0)}/s; p50/p99: commit to arrival)`, http: steadyFigures,
-          ratio: `p99 ${steadyFigures.p99} ms`, target: 'p99 commit to first attempt < 1000 ms',
+          // The offered rate is a measurement: it goes beside the p99, so the row keeps one name across runs.
+          name: `webhook deliveries at a steady ${STEADY_RATE} events/s (25 every 50 ms) for ${STEADY_SECONDS} s (p50/p99: commit to arrival)`, http: steadyFigures,
+          ratio: `p99 ${steadyFigures.p99} ms (offered ${offered.toFixed(0)}/s)`, target: 'p99 commit to first attempt < 1000 ms',
           verdict: steadyFigures.p99 < 1000 ? 'met' : 'MISSED',
         },
       ] satisfies Row[];

@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { DEFAULT_POLICY, type Policy } from './services/context.js';
 import { DEFAULT_DELIVERY, type DeliverySettings } from './delivery/worker.js';
 import { DEFAULT_THROTTLE, type ThrottleSettings } from './server/signin-throttle.js';
+import { DEFAULT_SIGNUP_THROTTLE, type SignupThrottleSettings } from './server/signup-throttle.js';
 
 /** Thrown for a bad environment value; the CLI prints `message` as one line and exits. */
 export class ConfigError extends Error {}
@@ -37,6 +38,8 @@ export interface Config {
   delivery: DeliverySettings;
   /** Password attempts let through per client address and per account in each window. */
   throttle: ThrottleSettings;
+  /** Self-registrations (`signup`) let through per client address in each window. */
+  signupThrottle: SignupThrottleSettings;
   policy: Policy;
 }
 
@@ -180,6 +183,10 @@ export function loadConfig(env: Env = process.env): Config {
       perAddress: integer(env, 'SIGNIN_RATE_PER_ADDRESS', DEFAULT_THROTTLE.perAddress, 0, 1_000_000),
       perAccount: integer(env, 'SIGNIN_RATE_PER_ACCOUNT', DEFAULT_THROTTLE.perAccount, 0, 1_000_000),
       windowSeconds: integer(env, 'SIGNIN_RATE_WINDOW_SECONDS', DEFAULT_THROTTLE.windowSeconds, 1, 86_400),
+    },
+    signupThrottle: {
+      perAddress: integer(env, 'SIGNUP_RATE_PER_ADDRESS', DEFAULT_SIGNUP_THROTTLE.perAddress, 0, 1_000_000),
+      windowSeconds: integer(env, 'SIGNUP_RATE_WINDOW_SECONDS', DEFAULT_SIGNUP_THROTTLE.windowSeconds, 1, 86_400),
     },
     delivery: {
       timeoutMs: deliveryTimeoutMs,

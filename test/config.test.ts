@@ -33,6 +33,8 @@ const cases: Array<[string, Record<string, string | undefined>, RegExp]> = [
   ['a bootstrap secret too short to be safe', { USERPOOL_ACCESS_KEY_ID: 'bootstrap-key-1', USERPOOL_ACCESS_KEY_SECRET: 'short' }, /^userpool: USERPOOL_ACCESS_KEY_SECRET must be at least 16 characters$/],
   ['a master key of the wrong length', { USERPOOL_MASTER_KEY: 'dG9vLXNob3J0' }, /^userpool: USERPOOL_MASTER_KEY must be 32 bytes/],
   ['SIGNIN_MAX_FAILURES that is not a number', { SIGNIN_MAX_FAILURES: 'five' }, /^userpool: SIGNIN_MAX_FAILURES must be a whole number from 1 to 1000 \(got "five"\)$/],
+  ['SIGNUP_RATE_WINDOW_SECONDS of zero', { SIGNUP_RATE_WINDOW_SECONDS: '0' }, /^userpool: SIGNUP_RATE_WINDOW_SECONDS must be a whole number from 1 to 86400 \(got "0"\)$/],
+  ['SIGNUP_RATE_PER_ADDRESS that is not a number', { SIGNUP_RATE_PER_ADDRESS: 'many' }, /^userpool: SIGNUP_RATE_PER_ADDRESS must be a whole number from 0 to 1000000/],
   ['SIGNIN_LOCK_SECONDS of zero', { SIGNIN_LOCK_SECONDS: '0' }, /^userpool: SIGNIN_LOCK_SECONDS must be a whole number from 1 to/],
   ['SIGNING_KEY_ROTATE_DAYS beyond the year keys stay published', { SIGNING_KEY_ROTATE_DAYS: '500' }, /^userpool: SIGNING_KEY_ROTATE_DAYS must be a whole number from 1 to 365/],
   ['DATABASE_POOL_SIZE of zero', { DATABASE_POOL_SIZE: '0' }, /^userpool: DATABASE_POOL_SIZE must be a whole number from 1 to 1000/],

@@ -16,6 +16,7 @@ export function registerSignUpRoutes(app: FastifyInstance): void {
   for (const url of ['/api/v3/signup', `${POOL_PREFIX}/api/v3/signup`]) {
     app.post(url, {
       config: { auth: 'none' },
+      preHandler: app.signupThrottle,
       schema: {
         summary: 'Register with a password, when the user pool allows self-registration', tags: ['end user'], body: SignUpBody, response: { 200: Envelope(User) },
         ...(url.startsWith(POOL_PREFIX) ? { hide: true } : {}),

@@ -18,7 +18,9 @@ import { registerHealthRoutes, type ServerState } from './health.js';
 import { registerMetrics, type Metrics } from './metrics.js';
 import { registerHostedRoutes } from './hosted/routes.js';
 import { registerConsole } from './console.js';
+import { registerRateLimitStore } from './rate-limit.js';
 import { registerSigninThrottle, DEFAULT_THROTTLE, type ThrottleSettings } from './signin-throttle.js';
+import { registerSignupThrottle, DEFAULT_SIGNUP_THROTTLE, type SignupThrottleSettings } from './signup-throttle.js';
 import type { Redis } from 'ioredis';
 
 export interface AppOptions {
@@ -33,8 +35,9 @@ export interface AppOptions {
   state?: ServerState;
   /** Serve /metrics and count requests (METRICS=on), behind a bearer token when one is set. */
   metrics?: { metrics: Metrics; token?: string };
-  /** Password-attempt limits (defaults when absent), counted in this Redis when given. */
+  /** Password-attempt and self-registration limits (defaults when absent), counted in this Redis when given. */
   throttle?: ThrottleSettings;
+  signupThrottle?: SignupThrottleSettings;
   throttleRedis?: Redis;
 }
 
@@ -104,7 +107,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, guardedJsonParser(json));
 
   app.decorate('deps', options.deps);
-  await registerSigninThrottle(app, options.throttle ?? DEFAULT_THROTTLE, options.throttleRedis);
+  await registerRateLimitStore(app, options.throttleRedis);
+  registerSigninThrottle(app, options.throttle ?? DEFAULT_THROTTLE);
+  registerSignupThrottle(app, options.signupThrottle ?? DEFAULT_SIGNUP_THROTTLE);
   registerErrorHandling(app);
   registerManagementAuth(app, options);
   registerInputGuards(app);

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
-import type { Redis } from 'ioredis';
+import { fixedWindow } from './rate-limit.js';
 import { ApiCode, AppError } from '../errors.js';
 
 /** How many password attempts are let through per window (0 turns a limit off). */
@@ -31,35 +30,21 @@ declare module 'fastify' {
 /**
  * Password attempts are throttled twice, before any hashing or database work: per client address
  * (whatever accounts it tries) and per account typed (whatever addresses it comes from, and
- * whether or not the account exists, so the limit tells nothing either). `@fastify/rate-limit`
- * counts in fixed windows, in Redis when REDIS_URL is set (every process shares the counts) and
- * in this process otherwise (each process counts on its own: N processes let N times as much
- * through). Its `createRateLimit` gives a counter without the plugin's one-limit-per-request
- * guard, so both limits apply to one request.
+ * whether or not the account exists, so the limit tells nothing either). Both counts apply to one
+ * request; they live in the rate-limit store (rate-limit.ts), so in Redis when REDIS_URL is set.
  */
-export async function registerSigninThrottle(app: FastifyInstance, settings: ThrottleSettings, redis?: Redis): Promise<void> {
-  await app.register(rateLimit, {
-    global: false,
-    ...(redis ? { redis, nameSpace: 'userpool:signin-limit:' } : {}),
-  });
-  const timeWindow = settings.windowSeconds * 1000;
-  const byAddress = settings.perAddress > 0
-    ? app.createRateLimit({ max: settings.perAddress, timeWindow, keyGenerator: (request) => `address:${request.ip}` })
-    : undefined;
+export function registerSigninThrottle(app: FastifyInstance, settings: ThrottleSettings): void {
+  const byAddress = fixedWindow(app, settings.perAddress, settings.windowSeconds, (request) => `address:${request.ip}`);
   const accountKeys = new WeakMap<FastifyRequest, string>();
-  const byAccount = settings.perAccount > 0
-    ? app.createRateLimit({ max: settings.perAccount, timeWindow, keyGenerator: (request) => `account:${accountKeys.get(request) ?? ''}` })
-    : undefined;
+  const byAccount = fixedWindow(app, settings.perAccount, settings.windowSeconds, (request) => `account:${accountKeys.get(request) ?? ''}`);
   const throttle: SigninThrottle = async (request, account) => {
-    if (byAddress) {
-      const limit = await byAddress(request);
-      if (!limit.isAllowed && limit.isExceeded) return { by: 'address', retryAfterSeconds: limit.ttlInSeconds };
-    }
+    const addressWait = await byAddress?.(request);
+    if (addressWait !== undefined) return { by: 'address', retryAfterSeconds: addressWait };
     const typed = account?.trim().toLowerCase();
     if (byAccount && typed) {
       accountKeys.set(request, typed);
-      const limit = await byAccount(request);
-      if (!limit.isAllowed && limit.isExceeded) return { by: 'account', retryAfterSeconds: limit.ttlInSeconds };
+      const accountWait = await byAccount(request);
+      if (accountWait !== undefined) return { by: 'account', retryAfterSeconds: accountWait };
     }
     return undefined;
   };

@@ -100,6 +100,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
       state,
       metrics: metrics && { metrics, token: config.metrics.token },
       throttle: config.throttle,
+      signupThrottle: config.signupThrottle,
       throttleRedis,
     });
     databaseWatch.use(app.log);

@@ -44,9 +44,10 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     USERPOOL_MASTER_KEY: randomBytes(32).toString('base64'),
     USERPOOL_ACCESS_KEY_ID: keyId,
     USERPOOL_ACCESS_KEY_SECRET: secret,
-    // Every test signs in from 127.0.0.1, often many times a minute; the throttle's own tests turn it on.
+    // Every test signs in (and up) from 127.0.0.1, often many times a minute; the throttles' own tests turn them on.
     SIGNIN_RATE_PER_ADDRESS: '0',
     SIGNIN_RATE_PER_ACCOUNT: '0',
+    SIGNUP_RATE_PER_ADDRESS: '0',
     ...env,
   });
   const server = await startServer(config, () => {});

@@ -4,6 +4,7 @@ import { claimDue, recordAttempts, releaseClaims, type DeliveryRow } from '../st
 import { findWebhooksById, type WebhookRow } from '../store/webhooks.js';
 import { setMaxListeners } from 'node:events';
 import { sendDelivery } from './send.js';
+import { onEventsQueued } from '../services/outbox.js';
 
 export interface DeliverySettings {
   /** Give up on one attempt after this long (DELIVERY_TIMEOUT_MS). */
@@ -57,6 +58,11 @@ const RECORD_WITHIN_MS = 20;
  * steady stream is picked up within tens of milliseconds; an idle worker polls at DELIVERY_POLL_MS.
  */
 const BUSY_POLL_MS = 25;
+/**
+ * Events queued by this process bring the next look forward, but never closer than this to the
+ * previous one: under many small requests the worker looks in batches, not once per request.
+ */
+const QUEUED_LOOK_GAP_MS = 5;
 
 /**
  * The delivery worker: one per server process. It fans committed outbox events out to the
@@ -81,6 +87,10 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
   let backlog = false;
   // When to look next. A deadline rather than a timer: wakes from finished sends must not push it back.
   let nextLook = 0;
+  let lastLook = 0;
+  // Events were queued in this process since the last look: their transaction may not have
+  // committed when the look ran, so the next look comes soon even if it found nothing.
+  let queuedHere = false;
   let recordTimer: NodeJS.Timeout | undefined;
   const finished: Array<{ delivery: DeliveryRow; result: AttemptResult }> = [];
   const queue: Array<{ delivery: DeliveryRow; webhook: WebhookRow | undefined }> = [];
@@ -100,6 +110,14 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
     lookDue = true;
     resume();
   };
+  const unsubscribe = onEventsQueued(() => {
+    queuedHere = true;
+    const at = Math.max(Date.now(), lastLook + QUEUED_LOOK_GAP_MS);
+    if (at < nextLook) {
+      nextLook = at;
+      resume();
+    }
+  });
   const idle = (ms: number) =>
     new Promise<void>((resolve) => {
       if (woken) {
@@ -187,17 +205,23 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
         lookDue = false;
         let found = false;
         if (look) {
+          found = queuedHere;
+          queuedHere = false;
+          lastLook = Date.now();
           const dispatched = await dispatchEvents(deps.db, deps.dialect, DISPATCH_BATCH);
           // A full batch leaves more in the outbox: look again on the next turn.
           if (dispatched === DISPATCH_BATCH) lookDue = more = true;
-          found = dispatched > 0;
+          found ||= dispatched > 0;
         }
         if (look || backlog) {
           const held = inFlight.size + queue.length;
           await claim();
           found ||= inFlight.size + queue.length > held;
         }
-        if (look) nextLook = Date.now() + (found ? Math.min(settings.pollMs, BUSY_POLL_MS) : settings.pollMs);
+        if (look) {
+          // Events queued here during the look are looked at again at once (after the gap).
+          nextLook = queuedHere ? Math.max(Date.now(), lastLook + QUEUED_LOOK_GAP_MS) : Date.now() + (found ? Math.min(settings.pollMs, BUSY_POLL_MS) : settings.pollMs);
+        }
         await flush();
         more ||= backlog && inFlight.size + queue.length <= settings.concurrency;
       } catch (error) {
@@ -218,6 +242,7 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
     wake,
     async stop(graceMs = Math.min(settings.timeoutMs, 5000)) {
       stopping = true;
+      unsubscribe();
       clearTimeout(recordTimer);
       resume();
       const deadline = Date.now() + graceMs;

@@ -144,16 +144,16 @@ export function webhookDelivery(
 
 /**
  * Hands committed outbox events to delivery: one delivery per enabled webhook of the event's
- * pool that subscribes to its type, in one transaction with stamping the events dispatched.
+ * pool that subscribes to its type, in the transaction that stamps the events dispatched.
  * Events nobody subscribes to are stamped too (and pruned with the rest). Answers how many
  * events it took.
  */
 export async function dispatchEvents(db: Db, dialect: Dialect, limit: number): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const events = await store.takeUndispatchedEvents(trx, dialect, limit);
+    const now = nowIso();
+    const events = await store.takeUndispatchedEvents(trx, dialect, limit, now);
     if (events.length === 0) return 0;
     const candidates = await webhooks.enabledWebhooksOfPools(trx, [...new Set(events.map((e) => e.pool_id))]);
-    const now = nowIso();
     const rows: DeliveryRow[] = [];
     for (const event of events) {
       const subscribers = candidates.filter((w) => w.pool_id === event.pool_id && subscribes(w, event.type));
@@ -168,7 +168,6 @@ export async function dispatchEvents(db: Db, dialect: Dialect, limit: number): P
       }
     }
     await store.insertDeliveries(trx, rows);
-    await store.markEventsDispatched(trx, events.map((e) => e.id), now);
     return events.length;
   });
 }

@@ -16,11 +16,24 @@ export async function enqueueEvent(trx: Tx, scope: { poolId: string; requestId: 
   return (await enqueueEvents(trx, scope, type, [payload]))[0];
 }
 
+const queuedListeners = new Set<() => void>();
+
+/**
+ * Calls `listener` whenever this process queues events, so its delivery worker looks at the
+ * outbox soon instead of at its next poll. The call comes before the transaction commits: a look
+ * that finds nothing yet is repeated shortly (see the worker). Answers a function that unsubscribes.
+ */
+export function onEventsQueued(listener: () => void): () => void {
+  queuedListeners.add(listener);
+  return () => queuedListeners.delete(listener);
+}
+
 /** Several events of one type in one statement. */
 export async function enqueueEvents(trx: Tx, scope: { poolId: string; requestId: string | null }, type: EventName, payloads: unknown[]): Promise<string[]> {
   if (payloads.length === 0) return [];
   const at = nowIso();
   const rows = payloads.map((payload) => ({ id: newId(), pool_id: scope.poolId, type, payload: toJson(payload), request_id: scope.requestId, created_at: at, delivered_at: null }));
   await store.insertEvents(trx, rows);
+  for (const listener of queuedListeners) listener();
   return rows.map((r) => r.id);
 }

@@ -11,18 +11,19 @@ export async function insertDeliveries(db: Db | Tx, rows: DeliveryRow[]): Promis
 }
 
 /**
- * Outbox events not yet handed to delivery, oldest first. On PostgreSQL the rows stay locked
- * until the transaction ends and rows another process holds are skipped, so two workers never
- * fan out the same event; SQLite has one writer at a time.
+ * Takes up to `limit` outbox events not yet handed to delivery, oldest first, by stamping
+ * `delivered_at` in the same statement. Writing first matters on SQLite: a transaction that reads
+ * and only then writes cannot wait for a writer in another process (its snapshot is stale, so it
+ * fails with "database is locked" at once), while one whose first statement writes waits for the
+ * lock (busy_timeout) and reads the latest rows. On PostgreSQL rows another worker holds are
+ * skipped, so two workers never fan out the same event.
  */
-export async function takeUndispatchedEvents(trx: Tx, dialect: Dialect, limit: number): Promise<OutboxRow[]> {
-  let query = trx.selectFrom('event_outbox').selectAll().where('delivered_at', 'is', null).orderBy('created_at').orderBy('id').limit(limit);
-  if (dialect === 'postgres') query = query.forUpdate().skipLocked();
-  return query.execute();
-}
-
-export async function markEventsDispatched(trx: Tx, ids: string[], at: string): Promise<void> {
-  if (ids.length) await trx.updateTable('event_outbox').set({ delivered_at: at }).where('id', 'in', ids).execute();
+export async function takeUndispatchedEvents(trx: Tx, dialect: Dialect, limit: number, at: string): Promise<OutboxRow[]> {
+  let due = trx.selectFrom('event_outbox').select('id').where('delivered_at', 'is', null).orderBy('created_at').orderBy('id').limit(limit);
+  if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+  const rows = await trx.updateTable('event_outbox').set({ delivered_at: at }).where('id', 'in', due).returningAll().execute();
+  // RETURNING keeps no order: deliveries are made in commit order.
+  return rows.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /**

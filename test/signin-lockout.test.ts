@@ -3,6 +3,7 @@ import { startTestServer, type TestServer } from './helpers/server.js';
 import { authClient, createApp, createUser, uniq } from './helpers/apps.js';
 import { ok } from './helpers/fixtures.js';
 import { runCli } from './helpers/cli.js';
+import { postFrom } from './helpers/from-address.js';
 import { ApiCode } from '../src/errors.js';
 
 // Three wrong passwords lock one address out of an account; seven from all addresses lock the account.
@@ -69,6 +70,55 @@ describe('lock-out by account and client address', () => {
     const other = await createUser(t);
     for (let i = 0; i < PER_ACCOUNT - 1; i += 1) await signInFrom(`203.0.113.${150 + i}`, other.username, `guess-${i}`);
     expect((await signInFrom('192.0.2.20', other.username, RIGHT)).statusCode).toBe(200);
+  });
+});
+
+describe('a wrong old password at update-password counts as a wrong password at sign-in', () => {
+  /** An access token of the user, as a stolen one would be. */
+  async function tokenOf(username: string): Promise<string> {
+    const answer = await authClient(t, app).signInByAccountPassword({ account: username, password: RIGHT, options: { clientIp: '192.0.2.50' } } as never);
+    return ok<{ access_token: string }>(answer, 'signin').access_token;
+  }
+  /** update-password with that token, from a client address of the test's choosing. */
+  async function changeFrom(address: string, token: string, oldPassword: string): Promise<Answer> {
+    const answer = await postFrom<Answer>(`${t.url}/api/v3/update-password`, { oldPassword, newPassword: 'Changed-horse-3' }, address, { authorization: token });
+    return { statusCode: answer.body.statusCode, apiCode: answer.body.apiCode, message: answer.body.message };
+  }
+
+  it('locks out only the address that guessed, at sign-in as well; the owner signs in and changes the password from another address', async () => {
+    const user = await createUser(t);
+    const token = await tokenOf(user.username);
+    for (let i = 1; i < PER_ADDRESS; i += 1) {
+      expect(await changeFrom('127.0.0.21', token, `guess-${i}`)).toMatchObject({ statusCode: 400, apiCode: ApiCode.WRONG_PASSWORD });
+    }
+    const locking = await changeFrom('127.0.0.21', token, 'guess-last');
+    expect(locking).toMatchObject({ statusCode: 403, apiCode: ApiCode.USER_LOCKED });
+    expect(locking.message).toMatch(/locked until/);
+    // The right old password from that address is refused too, and so is signing in from it.
+    expect(await changeFrom('127.0.0.21', token, RIGHT)).toMatchObject({ statusCode: 403, apiCode: ApiCode.USER_LOCKED });
+    expect(await signInFrom('127.0.0.21', user.username, RIGHT)).toMatchObject({ statusCode: 403, apiCode: ApiCode.USER_LOCKED });
+    // Control: from the owner's own address the account is open.
+    expect((await signInFrom('192.0.2.51', user.username, RIGHT)).statusCode).toBe(200);
+    expect((await changeFrom('127.0.0.22', token, RIGHT)).statusCode).toBe(200);
+  });
+
+  it('locks the whole account once guesses here and at sign-in, from every address together, reach the account ceiling', async () => {
+    const guessAt = async (username: string, token: string, count: number) => {
+      // Alternately at update-password and at sign-in, each address staying below its own ceiling.
+      for (let i = 0; i < count; i += 1) {
+        if (i % 2 === 0) await changeFrom(`127.0.0.${30 + (i % 4)}`, token, `guess-${i}`);
+        else await signInFrom(`203.0.113.${40 + (i % 4)}`, username, `guess-${i}`);
+      }
+    };
+    const user = await createUser(t);
+    const token = await tokenOf(user.username);
+    await guessAt(user.username, token, PER_ACCOUNT);
+    expect(await signInFrom('192.0.2.52', user.username, RIGHT)).toMatchObject({ statusCode: 403, apiCode: ApiCode.USER_LOCKED });
+    expect(await changeFrom('127.0.0.39', token, RIGHT)).toMatchObject({ statusCode: 403, apiCode: ApiCode.USER_LOCKED });
+    // Control: one guess fewer than the ceiling leaves another account open to its owner.
+    const other = await createUser(t);
+    await guessAt(other.username, await tokenOf(other.username), PER_ACCOUNT - 1);
+    expect((await signInFrom('192.0.2.52', other.username, RIGHT)).statusCode).toBe(200);
   });
 });
 

@@ -1,35 +1,15 @@
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { createApp, uniq } from './helpers/apps.js';
 import { ok } from './helpers/fixtures.js';
+import { postFrom } from './helpers/from-address.js';
 import { ApiCode } from '../src/errors.js';
 
 const PER_ADDRESS = 3;
 
-type Answer = { status: number; retryAfter: string | undefined; body: { statusCode?: number; apiCode?: number; message?: string; requestId?: string } };
-
-/**
- * A raw password sign-up as an application's front end sends it, from the given loopback address
- * (every 127.x address reaches a server listening on 127.0.0.1), so the server sees another client.
- */
-function signUp(t: TestServer, appId: string, username: string, from = '127.0.0.1', path = '/api/v3/signup'): Promise<Answer> {
-  const payload = JSON.stringify({ connection: 'PASSWORD', passwordPayload: { username, password: 'Correct-horse-1' } });
-  return new Promise((resolve, reject) => {
-    const call = request(`${t.url}${path}`, {
-      method: 'POST',
-      localAddress: from,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'x-authing-app-id': appId },
-    }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => { text += chunk; });
-      response.on('end', () => resolve({ status: response.statusCode!, retryAfter: response.headers['retry-after'] as string | undefined, body: JSON.parse(text) }));
-    });
-    call.on('error', reject);
-    call.end(payload);
-  });
-}
+/** A password sign-up as an application's front end sends it, from a client address of the test's choosing. */
+const signUp = (t: TestServer, appId: string, username: string, from = '127.0.0.1', path = '/api/v3/signup') =>
+  postFrom(`${t.url}${path}`, { connection: 'PASSWORD', passwordPayload: { username, password: 'Correct-horse-1' } }, from, { 'x-authing-app-id': appId });
 
 describe('the sign-up throttle', () => {
   let t: TestServer;
@@ -56,7 +36,7 @@ describe('the sign-up throttle', () => {
     const refused = await signUp(t, app.appId, username);
     expect(refused).toMatchObject({ status: 429, body: { statusCode: 429, apiCode: ApiCode.SIGNIN_THROTTLED, requestId: expect.any(String) } });
     expect(refused.body.message).toMatch(/^too many sign-up attempts from this address; try again in \d+ s$/);
-    expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(await exists(username)).toBe(false);
     // Another pool's address counts the same client: the limit is the address's, whatever pool it fills.
     const pool = await t.newPool();

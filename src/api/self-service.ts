@@ -34,7 +34,7 @@ export function registerSelfServiceRoutes(app: FastifyInstance): void {
   userRoute(app, {
     method: 'POST', url: '/api/v3/update-password', summary: 'Change the password, given the old one; ends the other sessions', tags,
     body: UpdatePasswordBody, data: Success,
-    handler: async ({ body, me }) => updatePassword(me, body),
+    handler: async ({ body, me, request }) => updatePassword(me, body, request.ip),
   });
   userRoute(app, {
     method: 'GET', url: '/api/v3/get-security-info', summary: "The password's strength and the account's security score", tags,

@@ -28,8 +28,11 @@ export async function activeLock(db: Db | Tx, poolId: string, userId: string, cl
   return ends.sort().at(-1);
 }
 
-/** Counts a wrong password in the caller's transaction; answers whether it locked something. */
-export async function countWrongPassword(trx: Tx, policy: Policy, poolId: string, userId: string, clientIp: string): Promise<boolean> {
+/**
+ * Counts a wrong password in the caller's transaction, wherever it was typed (sign-in, the hosted
+ * page, an old password at update-password); answers when the lock it set ends, if it set one.
+ */
+export async function countWrongPassword(trx: Tx, policy: Policy, poolId: string, userId: string, clientIp: string): Promise<string | undefined> {
   const at = nowIso();
   const until = new Date(Date.now() + policy.signinLockSeconds * 1000).toISOString();
   let locked = false;
@@ -41,7 +44,7 @@ export async function countWrongPassword(trx: Tx, policy: Policy, poolId: string
     await history.lockUntil(trx, poolId, userId, until);
     locked = true;
   }
-  return locked;
+  return locked ? until : undefined;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { UserRow } from '../store/users.js';
 import { nowIso } from '../store/values.js';
 import type { UpdatePasswordInput, UpdateProfileInput } from '../schemas/self-service.js';
 import { recordAudit } from './audit.js';
+import { activeLock, countWrongPassword } from './lockout.js';
 import type { Me } from './end-user.js';
 import { hashPassword, passwordStrength, verifyPassword } from './passwords.js';
 import { translateUniqueViolation, updateResolvedUser } from './users.js';
@@ -67,37 +68,30 @@ export async function updateProfile(me: Me, input: UpdateProfileInput) {
   }
 }
 
-/** Wrong old passwords count toward the same lock-out as wrong passwords at sign-in. */
-async function countWrongPassword(me: Me): Promise<string | undefined> {
-  const { db, poolId, policy } = me.scope;
-  return db.transaction().execute(async (trx) => {
-    const count = await history.addFailure(trx, poolId, me.userId, nowIso());
-    if (count < policy.signinMaxFailures) return undefined;
-    const until = new Date(Date.now() + policy.signinLockSeconds * 1000).toISOString();
-    await history.lockUntil(trx, poolId, me.userId, until);
-    return until;
-  });
-}
-
 /**
  * Changes the password when the old one is right. Every other session of the user ends with it
  * (their refresh tokens stop working, their access tokens introspect inactive): whoever learnt
  * the old password is signed out; the session that made the change stays signed in.
+ *
+ * A wrong old password counts toward the same lock-out as a wrong password at sign-in, per
+ * account and `clientIp` and per account (lockout.ts), so a stolen access token is no better for
+ * guessing than the sign-in form: the address that guesses locks itself out of the account, and
+ * guesses from many addresses lock the account.
  */
-export async function updatePassword(me: Me, input: UpdatePasswordInput): Promise<{ success: boolean }> {
+export async function updatePassword(me: Me, input: UpdatePasswordInput, clientIp: string): Promise<{ success: boolean }> {
   if (input.passwordResetToken !== undefined) throw badRequest('passwordResetToken: resetting by token is not available here; give oldPassword');
   if (!input.oldPassword) throw badRequest('oldPassword: is required to change the password');
   if (input.newPassword === input.oldPassword) throw badRequest('newPassword: must differ from oldPassword');
   const user = await users.findById(me.scope.db, me.scope.poolId, me.userId);
   if (!user) throw gone();
   if (!user.password_hash) throw badRequest('oldPassword: this account has no password yet; an administrator sets the first one (update-user)');
-  const failures = await history.findFailures(me.scope.db, me.scope.poolId, user.id);
-  if (failures?.locked_until && failures.locked_until > nowIso()) {
-    throw forbidden(`too many wrong passwords: this account is locked until ${failures.locked_until}`, ApiCode.USER_LOCKED);
-  }
+  const { db, poolId, policy } = me.scope;
+  // The caller holds the account's token, so being told it is locked reveals nothing new.
+  const locked = await activeLock(db, poolId, user.id, clientIp);
+  if (locked) throw forbidden(`too many wrong passwords: this account is locked until ${locked}`, ApiCode.USER_LOCKED);
   // Hashing is slow: both happen before the transaction opens.
   if (!(await verifyPassword(user.password_hash, input.oldPassword))) {
-    const lockedUntil = await countWrongPassword(me);
+    const lockedUntil = await db.transaction().execute((trx) => countWrongPassword(trx, policy, poolId, user.id, clientIp));
     if (lockedUntil) throw forbidden(`too many wrong passwords: this account is locked until ${lockedUntil}`, ApiCode.USER_LOCKED);
     throw badRequest('oldPassword: is wrong', ApiCode.WRONG_PASSWORD);
   }

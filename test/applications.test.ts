@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
 import { authClient, createApp, createUser, httpStatusOf, signIn, uniq } from './helpers/apps.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestServer();
 
 describe('applications through the official ManagementClient', () => {
   it('creates an application and answers the ApplicationDto with defaults', async () => {

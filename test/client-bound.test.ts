@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
 import { authClient, createApp, createUser, signIn } from './helpers/apps.js';
 
-let t: TestServer;
+const t = useTestServer();
 let app: { appId: string; secret: string };
 beforeAll(async () => {
-  t = await startTestServer();
   app = await createApp(t);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 describe('what only the client a token was issued to may learn or claim', () => {

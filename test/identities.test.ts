@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
+import { uniq } from './helpers/fixtures.js';
 import { ApiCode } from '../src/errors.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await t?.close();
-});
-
-const uniq = () => Math.random().toString(36).slice(2, 10);
+const t = useTestServer();
 
 async function newIdp(name = 'Lark', type = 'lark') {
   const answer = await t.management.createExtIdp({ name, type } as never);

@@ -5,7 +5,7 @@ import { startServer, type RunningServer } from '../src/server/start.js';
 import { ensureBootstrapKey, keyResolver, revokeKey } from '../src/services/access-keys.js';
 import { findKey } from '../src/store/access-keys.js';
 import { runCli } from './helpers/cli.js';
-import { managementClient, startTestServer, type TestServer } from './helpers/server.js';
+import { managementClient, useTestServer } from './helpers/server.js';
 
 // The CLI runs as its own process, as an operator runs it.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
@@ -15,10 +15,9 @@ const masterKey = randomBytes(32).toString('base64');
 // Long enough that only an announcement can explain a refusal within the test.
 const CACHE = { ACCESS_KEY_CACHE_SECONDS: '3600' };
 
-let first: TestServer;
+const first = useTestServer({ USERPOOL_MASTER_KEY: masterKey, REDIS_URL, ...CACHE });
 let second: RunningServer;
 beforeAll(async () => {
-  first = await startTestServer({ USERPOOL_MASTER_KEY: masterKey, REDIS_URL, ...CACHE });
   second = await startServer(
     loadConfig({
       DATABASE_URL: first.database.url, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', USERPOOL_MASTER_KEY: masterKey,
@@ -29,7 +28,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await second?.close();
-  await first?.close();
 });
 
 const refused = { response: { status: 401, data: { apiCode: 4604 } } };

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
 
 // The SDK sends `x-authing-lang: zh-CN` by default: those callers read the cloud's wording,
 // en-US callers read ours, which names the field and the reason. Status and apiCode never change.
 describe('messages in the caller language', () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterAll(async () => t?.close());
+  const t = useTestServer();
 
   it('answers a schema refusal with 参数 <field> 格式错误, naming the innermost field', async () => {
     const zh = await t.zh.listUsers({ options: { pagination: { page: 0 } } } as never);

@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
 import { authClient, createApp, createUser, signIn } from './helpers/apps.js';
 import { TEST_DB } from './helpers/database.js';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
 
-let t: TestServer;
-let plain: TestServer;
-beforeAll(async () => {
-  // One after the other: two start-ups at once on a busy machine can outlast Fastify's plugin timeout.
-  // The delivery worker is off here, so events stay in the outbox where the gauges can see them.
-  t = await startTestServer({ METRICS: 'on', METRICS_TOKEN: TOKEN, SIGNIN_MAX_FAILURES: '2', DELIVERY_POLL_MS: '0' });
-  plain = await startTestServer();
-});
-afterAll(async () => {
-  await Promise.all([t?.close(), plain?.close()]);
-});
+// One after the other: two start-ups at once on a busy machine can outlast Fastify's plugin timeout.
+// The delivery worker is off here, so events stay in the outbox where the gauges can see them.
+const t = useTestServer({ METRICS: 'on', METRICS_TOKEN: TOKEN, SIGNIN_MAX_FAILURES: '2', DELIVERY_POLL_MS: '0' });
+const plain = useTestServer();
 
 async function scrape(server = t, token: string | null = TOKEN): Promise<{ status: number; text: string; type: string | null }> {
   const response = await fetch(`${server.url}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
+import { uniq } from './helpers/fixtures.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await t?.close();
-});
-
-const uniq = () => Math.random().toString(36).slice(2, 10);
+const t = useTestServer();
 
 interface PostAnswer { statusCode: number; message: string; data: { id: string; code: string; name: string; description?: string; departmentIdList: string[] } }
 /** The SDK types get-post and get-user-post as the bare CreatePostDto; on the wire they are enveloped. */

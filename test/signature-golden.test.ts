@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
 import { axiosQuery, buildAuthorization, buildStringToSign, newNonce, sdkHeaders, signedFetch } from './helpers/signed.js';
 import { stringToSign, verifySignature } from '../src/server/signature.js';
 import { parseQueryString } from '../src/server/query-string.js';
@@ -67,13 +67,7 @@ describe('golden signatures built with the SDK signing functions', () => {
 });
 
 describe('golden requests over HTTP', () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestServer();
 
   const send = (method: 'GET' | 'POST', path: string, params: Record<string, unknown>) =>
     signedFetch(t.url, { method, path, params, keyId: t.keyId, secret: t.secret, nonce: newNonce() });

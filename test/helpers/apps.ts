@@ -1,8 +1,9 @@
 import { AuthenticationClient } from 'authing-node-sdk';
 import { expect } from 'vitest';
 import type { TestServer } from './server.js';
+import { uniq } from './fixtures.js';
 
-export const uniq = () => Math.random().toString(36).slice(2, 10);
+export { uniq };
 
 /** An application made through create-application, with its secret from get-application-secret. */
 export async function createApp(t: TestServer, fields: Record<string, unknown> = {}) {

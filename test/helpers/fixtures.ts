@@ -7,7 +7,8 @@ export function ok<T>(response: unknown, what: string): T {
   return answer.data as T;
 }
 
-const uniq = () => Math.random().toString(36).slice(2, 10);
+/** A short random suffix that keeps names and codes apart between tests. */
+export const uniq = () => Math.random().toString(36).slice(2, 10);
 
 export interface Directory {
   organizationCode: string;

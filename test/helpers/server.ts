@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ManagementClient } from 'authing-node-sdk';
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
 import { createKey, createPool } from '../../src/services/access-keys.js';
@@ -71,4 +72,28 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       await database.drop();
     },
   };
+}
+
+/**
+ * Starts the server before the tests of the file (or of the describe block it is called in) and
+ * closes it after them. What it returns stands for that server: read it in tests and hooks, not at
+ * the top level of the file, where the server has not started yet. Before-hooks run in the order
+ * they are declared and after-hooks in the reverse order, so a call above a file's own hooks
+ * starts the server before them and closes it after them. `env` may be a function when it needs
+ * something those hooks made.
+ */
+export function useTestServer(env: Record<string, string> | (() => Record<string, string>) = {}): TestServer {
+  let current: TestServer | undefined;
+  beforeAll(async () => {
+    current = await startTestServer(typeof env === 'function' ? env() : env);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  return new Proxy({} as TestServer, {
+    get(_, key) {
+      if (!current) throw new Error(`the test server is not running yet: read ${String(key)} in a test or a hook`);
+      return current[key as keyof TestServer];
+    },
+  });
 }

@@ -1,5 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
+import { Agent } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { literalAddress, refusalOf } from '../lib/address-policy.js';
 
@@ -35,11 +35,6 @@ export interface Outcome {
   durationMs: number;
 }
 
-const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64 }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64 }),
-};
-
 class Refused extends Error {}
 
 function guardedLookup(refusePrivate: boolean) {
@@ -57,13 +52,29 @@ function guardedLookup(refusePrivate: boolean) {
   };
 }
 
+/**
+ * undici keeps a pool of keep-alive connections per origin (one request at a time on each, no
+ * pipelining: a slow receiver must not hold up the requests queued behind it) and does far less
+ * work per request than node:http. Every new connection resolves its name through the guarded
+ * lookup, so the address policy is checked before connecting. One agent per policy setting.
+ */
+const agents = new Map<boolean, Agent>();
+function agentFor(refusePrivate: boolean): Agent {
+  let agent = agents.get(refusePrivate);
+  if (!agent) {
+    agent = new Agent({ connections: 64, pipelining: 1, connect: { lookup: guardedLookup(refusePrivate) } });
+    agents.set(refusePrivate, agent);
+  }
+  return agent;
+}
+
 /** Checks a URL's host before any request: literal addresses here, names when they resolve. */
 export function refusalOfUrl(url: URL, refusePrivate: boolean): string | undefined {
   const literal = literalAddress(url.hostname);
   return literal ? refusalOf(literal, refusePrivate) : undefined;
 }
 
-function flatHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
   return out;
@@ -84,8 +95,7 @@ export function post(request: OutgoingRequest): Promise<Outcome> {
 
   return new Promise((resolve) => {
     let settled = false;
-    // Set below once the request exists; removed as soon as the outcome is known.
-    let abort = () => {};
+    const controller = new AbortController();
     const finish = (outcome: Omit<Outcome, 'durationMs'>) => {
       if (settled) return;
       settled = true;
@@ -93,42 +103,39 @@ export function post(request: OutgoingRequest): Promise<Outcome> {
       request.signal?.removeEventListener('abort', abort);
       resolve(done(outcome));
     };
-    const body = Buffer.from(request.body, 'utf8');
-    const req = (url.protocol === 'https:' ? https : http).request(url, {
-      method: 'POST',
-      agent: url.protocol === 'https:' ? agents['https:'] : agents['http:'],
-      headers: { ...request.headers, 'content-length': String(body.length) },
-      lookup: guardedLookup(request.refusePrivate) as never,
-    });
     const timer = setTimeout(() => {
       finish({ ok: false, error: `timed out after ${request.timeoutMs} ms` });
-      req.destroy();
+      controller.abort();
     }, request.timeoutMs);
-    req.on('error', (error) => {
-      if (error instanceof Refused) finish({ ok: false, refused: true, error: `refused: ${error.message}` });
-      else finish({ ok: false, error: `request failed: ${error.message}` });
-    });
-    abort = () => {
+    const abort = () => {
       finish({ ok: false, aborted: true, error: 'aborted: the server is stopping' });
-      req.destroy();
+      controller.abort();
     };
-    if (request.signal?.aborted) abort();
-    else request.signal?.addEventListener('abort', abort, { once: true });
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      let kept = 0;
-      res.on('data', (chunk: Buffer) => {
-        if (kept < request.maxBodyBytes) {
-          const part = chunk.subarray(0, request.maxBodyBytes - kept);
-          chunks.push(part);
-          kept += part.length;
-        } else if (kept + chunk.length > request.maxBodyBytes * 16) {
-          // Past a sane size the rest is not worth reading: drop the connection.
-          res.destroy();
+    if (request.signal?.aborted) return abort();
+    request.signal?.addEventListener('abort', abort, { once: true });
+    agentFor(request.refusePrivate)
+      .request({ origin: url.origin, path: `${url.pathname}${url.search}`, method: 'POST', headers: request.headers, body: request.body, signal: controller.signal })
+      .then(async (res) => {
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        let seen = 0;
+        try {
+          for await (const chunk of res.body as AsyncIterable<Buffer>) {
+            seen += chunk.length;
+            if (kept < request.maxBodyBytes) {
+              const part = chunk.subarray(0, request.maxBodyBytes - kept);
+              chunks.push(part);
+              kept += part.length;
+            } else if (seen > request.maxBodyBytes * 16) {
+              // Past a sane size the rest is not worth reading: drop the connection.
+              res.body.destroy();
+              break;
+            }
+          }
+        } catch {
+          // The answer was cut off: what arrived is kept, as with a short body.
         }
-      });
-      const answer = () => {
-        const status = res.statusCode ?? 0;
+        const status = res.statusCode;
         const ok = status >= 200 && status < 300;
         finish({
           ok,
@@ -137,11 +144,24 @@ export function post(request: OutgoingRequest): Promise<Outcome> {
           body: Buffer.concat(chunks).toString('utf8'),
           error: ok ? undefined : status >= 300 && status < 400 ? `answered ${status} (redirects are not followed)` : `answered ${status}`,
         });
-      };
-      res.on('end', answer);
-      res.on('close', answer);
-      res.on('error', answer);
-    });
-    req.end(body);
+      })
+      .catch((error: unknown) => {
+        const cause = refusedIn(error);
+        if (cause) finish({ ok: false, refused: true, error: `refused: ${cause.message}` });
+        else finish({ ok: false, error: `request failed: ${messageOf(error)}` });
+      });
   });
+}
+
+/** The lookup's refusal, however the connector wrapped it. */
+function refusedIn(error: unknown): Refused | undefined {
+  for (let e = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) if (e instanceof Refused) return e;
+  return undefined;
+}
+
+function messageOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  // undici names a failed connection with a generic message and keeps the system error as the cause.
+  const cause = (error as { cause?: unknown }).cause;
+  return error.message === 'fetch failed' && cause instanceof Error ? cause.message : error.message;
 }

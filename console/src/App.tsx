@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { Router } from 'wouter';
 import { ApiError, get, SignedOut } from './api';
 import { completeSignIn, currentTokens, forgetTokens, signIn, signOut } from './auth';
-import { SessionContext, type Admin, type WhoAmI } from './session';
+import { SessionContext, type Admin } from './session';
+import type { WhoAmI } from './types';
 import { Shell } from './Shell';
 
 type Boot =

@@ -2,20 +2,7 @@
 // PKCE S256) through the hosted sign-in page, with oauth4webapi doing the protocol checks.
 // Tokens live in sessionStorage: they last as long as the tab and never reach a cookie.
 import * as oauth from 'oauth4webapi';
-
-/**
- * How this pool's console signs in, as GET /api/v3/console-config answers it: the built-in public
- * client of the pool (`userpool-console` in the default pool), its issuer and its redirect URIs.
- */
-export interface ConsoleConfig {
-  poolId: string;
-  poolName: string;
-  clientId: string;
-  issuer: string;
-  redirectUri: string;
-  postLogoutRedirectUri: string;
-  scope: string;
-}
+import type { ConsoleConfig } from './types';
 
 const TOKENS_KEY = 'userpool-console.tokens';
 const PENDING_KEY = 'userpool-console.pending';
@@ -40,7 +27,11 @@ interface Pending {
 // http is for a server on this machine (development, tests); anything else is served over https.
 const insecure = () => ({ [oauth.allowInsecureRequests]: location.protocol === 'http:' });
 
-/** The pool named by `?pool=` on the console's address, else the one signed in to, else the default pool. */
+/**
+ * How the console signs in to the pool named by `?pool=` on its address, else the one signed in
+ * to, else the default pool (GET /api/v3/console-config): the built-in public client of the pool
+ * (`userpool-console` in the default pool), its issuer and its redirect URIs.
+ */
 async function consoleConfig(): Promise<ConsoleConfig> {
   const named = new URLSearchParams(location.search).get('pool');
   const saved = sessionStorage.getItem(CONFIG_KEY);

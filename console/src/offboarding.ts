@@ -1,59 +1,7 @@
 // The offboarding API (ours, beside GenAuth's resign-user-batch): preview, receipts, schedules.
+// Its shapes are the server's schemas (types.ts).
 import { chunks, post, postForEnvelope } from './api';
-import type { UserIdType } from './types';
-
-export interface Removed {
-  departments: Array<{ departmentId: string; isLeader: boolean; isMainDepartment: boolean }>;
-  roles: Array<{ roleId: string }>;
-  groups: Array<{ groupId: string }>;
-  posts: Array<{ postId: string }>;
-  authorizations: Array<{ authorizationId: string; namespace: string; resourceCode: string; resourceType: string; actions: unknown; effect: string }>;
-  publicAccounts: Array<{ publicAccountId: string; userId: string }>;
-  applicationAccess: Array<{ appId: string; effect: string }>;
-}
-
-export interface PreviewItem {
-  id: string;
-  userId: string;
-  status: string;
-  alreadyResigned: boolean;
-  removed: Removed | null;
-  sessionsEnded: Array<{ sessionId: string; appId: string }>;
-  signOnSessionsEnded: number;
-  eventsQueued: Array<{ type: string; eventId: string }>;
-  schedulesSuperseded: Array<{ scheduleId: string; resignAt: string }>;
-}
-
-export interface Receipt {
-  receiptId: string;
-  userId: string;
-  requestId: string;
-  action: string;
-  actorType: string;
-  actor: string;
-  actorName?: string;
-  resignedAt: string;
-  removed: Removed;
-  sessionsEnded: Array<{ sessionId: string; appId: string }>;
-  signOnSessionsEnded: number;
-  eventsQueued: Array<{ type: string; eventId: string }>;
-  scheduleId?: string;
-}
-
-export interface Schedule {
-  scheduleId: string;
-  userId: string;
-  identifier: string;
-  userIdType: string;
-  resignAt: string;
-  status: 'pending' | 'done' | 'cancelled' | 'superseded' | 'failed';
-  scheduledBy: { actorType: string; actor: string; actorName?: string };
-  requestId: string;
-  performedRequestId?: string;
-  finishedAt?: string;
-  error?: string;
-  createdAt: string;
-}
+import type { PreviewItem, Receipt, Removed, UserIdType } from './types';
 
 export const RELATIONS: Array<[keyof Removed, string]> = [
   ['departments', 'Departments'],

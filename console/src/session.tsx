@@ -10,13 +10,6 @@ export interface Admin {
   poolName: string;
 }
 
-export interface WhoAmI {
-  actorType: 'admin' | 'access_key';
-  poolId: string;
-  poolName: string;
-  user?: { userId: string; name?: string; email?: string; username?: string; status: string };
-}
-
 export const SessionContext = createContext<{ admin: Admin; signOut: () => void } | undefined>(undefined);
 
 export function useSession() {

@@ -1,8 +1,9 @@
-import Type from 'typebox';
-import { PROFILE_FIELDS } from '../services/user-fields.js';
+import Type, { type TOptional, type TString } from 'typebox';
+import { PROFILE_FIELDS, type ProfileField } from '../services/user-fields.js';
 import { Id, Limit, MAX_PAGE, Page, StringEnum, UserIdType, UserStatus } from './common.js';
 
-const profile = Object.fromEntries(Object.keys(PROFILE_FIELDS).map((k) => [k, Type.Optional(Type.String({ maxLength: 1024 }))]));
+// Named field by field in its type, so that the static types of users carry every profile field.
+const profile = Object.fromEntries(Object.keys(PROFILE_FIELDS).map((k) => [k, Type.Optional(Type.String({ maxLength: 1024 }))])) as { [K in ProfileField]: TOptional<TString> };
 const Gender = StringEnum(['M', 'F', 'U'] as const);
 
 export const IdentityInput = Type.Object({

@@ -1,5 +1,6 @@
 import { Link } from 'wouter';
-import { RELATIONS, type Receipt } from '../offboarding';
+import { RELATIONS } from '../offboarding';
+import type { Receipt } from '../types';
 import { formatTime } from './ui';
 
 /** One row per receipt: who, when, by whom, and how much went. */

@@ -2,8 +2,7 @@ import { useState } from 'react';
 import { get, type Page } from '../api';
 import { useLoad } from '../hooks';
 import { Empty, ErrorNote, Loading, PageHeader, Pager, formatTime } from '../components/ui';
-
-interface Application { appId: string; appName: string; appIdentifier: string; appType: string; redirectUris: string[]; ssoEnabled: boolean; createdAt: string }
+import type { Application } from '../types';
 
 const LIMIT = 20;
 

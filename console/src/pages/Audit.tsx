@@ -2,23 +2,8 @@ import { useId, useState } from 'react';
 import { post, type Page } from '../api';
 import { useDebounced, useLoad } from '../hooks';
 import { Empty, ErrorNote, Loading, PageHeader, Pager, download, formatTime, toCsv } from '../components/ui';
+import type { AuditEntry } from '../types';
 
-export interface AuditEntry {
-  adminUserId: string;
-  adminUserDisplayName: string;
-  clientIp?: string;
-  operationType: string;
-  resourceType: string;
-  action: string;
-  targetType?: string;
-  targetIds: string[];
-  success: boolean;
-  statusCode: number;
-  message?: string;
-  timestamp: string;
-  requestId: string;
-  detail?: unknown;
-}
 
 const LIMIT = 25;
 /** Exports stop here: a bigger slice of history is better narrowed by its filters first. */

@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import { get, type Page } from '../api';
 import { useDebounced, useLoad } from '../hooks';
 import { Empty, Loading, PageHeader, Pager } from '../components/ui';
-import type { Group, Post, Role } from '../types';
+import type { Group, PostItem, Role } from '../types';
 
 const LIMIT = 20;
 
@@ -59,7 +59,7 @@ export const GroupsPage = () => (
 );
 
 export const PostsPage = () => (
-  <Listing<Post> title="Posts" endpoint="list-post" rowKey={(p) => p.id} columns={[
+  <Listing<PostItem> title="Posts" endpoint="list-post" rowKey={(p) => p.id} columns={[
     ['Name', (p) => p.name || '—'], ['Code', (p) => <code>{p.code}</code>], ['Members', (p) => p.userCount ?? '—'], ['Departments', (p) => p.departmentIdList.length], ['Description', (p) => p.description || '—'],
   ]} />
 );

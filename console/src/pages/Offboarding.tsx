@@ -4,8 +4,8 @@ import { get, post, type Page } from '../api';
 import { useDebounced, useLoad } from '../hooks';
 import { ErrorNote, PageHeader, StatusBadge, download } from '../components/ui';
 import { identifiersFromCsv } from '../csv';
-import { RELATIONS, count, previewAll, receiptsOf, resignAll, type PreviewItem, type Receipt } from '../offboarding';
-import { displayName, USER_ID_TYPES, type User, type UserIdType } from '../types';
+import { RELATIONS, count, previewAll, receiptsOf, resignAll } from '../offboarding';
+import { displayName, USER_ID_TYPES, type PreviewItem, type Receipt, type User, type UserIdType } from '../types';
 import { ReceiptTable } from '../components/Receipts';
 
 type Step = 'choose' | 'preview' | 'done';

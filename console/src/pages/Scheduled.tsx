@@ -3,8 +3,8 @@ import { Link, useSearch } from 'wouter';
 import { post } from '../api';
 import { useLoad } from '../hooks';
 import { Empty, ErrorNote, Loading, PageHeader, Pager, download, formatTime } from '../components/ui';
-import { receiptsOf, type Schedule } from '../offboarding';
-import { USER_ID_TYPES, type UserIdType } from '../types';
+import { receiptsOf } from '../offboarding';
+import { USER_ID_TYPES, type Schedule, type UserIdType } from '../types';
 
 const LIMIT = 20;
 const STATUSES = ['pending', 'done', 'cancelled', 'superseded', 'failed'] as const;

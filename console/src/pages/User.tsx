@@ -2,15 +2,12 @@ import { Link } from 'wouter';
 import { get, post, type Page } from '../api';
 import { useLoad, type Loaded } from '../hooks';
 import { Empty, ErrorNote, Loading, PageHeader, Section, StatusBadge, formatTime } from '../components/ui';
-import { displayName, type Group, type Namespace, type Post, type Role, type User } from '../types';
-import { receiptsOf, type Receipt, type Schedule } from '../offboarding';
+import {
+  displayName, type Grant, type Group, type Identity, type LoggedInApp, type Login, type Namespace, type Post, type Receipt, type Role, type Schedule, type User, type UserDepartment,
+} from '../types';
+import { receiptsOf } from '../offboarding';
 import { download } from '../components/ui';
 
-interface UserDepartment { departmentId: string; name: string; organizationCode: string; isMainDepartment: boolean; isLeader: boolean; departmentNamePath?: string[] }
-interface Grant { resourceCode: string; resourceType: string; actions: string[]; effect: string; namespace: string; source?: { targetType: string; targetIdentifier: string } }
-interface Identity { identityId: string; extIdpId: string; provider: string; userIdInIdp: string }
-interface LoggedInApp { appId: string; appName: string }
-interface Login { appName: string; clientIp: string; time: string; success: boolean; failureReason?: string; userAgent?: string }
 
 
 /** Every namespace's answer for `load`, each row tagged with its namespace. */
@@ -85,7 +82,7 @@ export function UserPage({ userId }: { userId: string }) {
           <dt>Username</dt><dd>{u.username ?? '—'}</dd>
           <dt>External id</dt><dd>{u.externalId ?? '—'}</dd>
           <dt>Created</dt><dd>{formatTime(u.createdAt)}</dd>
-          <dt>Last sign-in</dt><dd>{formatTime(u.lastLogin)} {u.lastIp && `from ${u.lastIp}`} ({u.loginsCount} in all)</dd>
+          <dt>Last sign-in</dt><dd>{formatTime(u.lastLogin ?? undefined)} {u.lastIp && `from ${u.lastIp}`} ({u.loginsCount} in all)</dd>
         </dl>
       </Section>
       <div className="grid">

@@ -9,9 +9,11 @@ const LIMIT = 20;
 const STATUSES = ['Activated', 'Suspended', 'Deactivated', 'Resigned', 'Archived'];
 
 /** Departments of every organization, for the department filter. */
-async function allDepartments(): Promise<Array<Department & { path: string }>> {
+type DepartmentOption = Pick<Department, 'organizationCode' | 'departmentId'> & { path: string };
+
+async function allDepartments(): Promise<DepartmentOption[]> {
   const orgs = await get<Page<Organization>>('list-organizations', { fetchAll: true });
-  const out: Array<Department & { path: string }> = [];
+  const out: DepartmentOption[] = [];
   for (const org of orgs.list) {
     const departments = await get<Page<Department>>('get-all-departments', { organizationCode: org.organizationCode });
     const byId = new Map(departments.list.map((d) => [d.departmentId, d]));
@@ -19,8 +21,8 @@ async function allDepartments(): Promise<Array<Department & { path: string }>> {
       const parent = byId.get(d.parentDepartmentId);
       return parent && parent !== d ? `${path(parent)} / ${d.name}` : `${org.organizationName} / ${d.name}`;
     };
-    out.push({ ...({ organizationCode: org.organizationCode, departmentId: org.departmentId, name: org.organizationName, parentDepartmentId: '', membersCount: 0, hasChildren: true }), path: org.organizationName });
-    for (const d of departments.list) if (d.departmentId !== org.departmentId) out.push({ ...d, path: path(d) });
+    out.push({ organizationCode: org.organizationCode, departmentId: org.departmentId, path: org.organizationName });
+    for (const d of departments.list) if (d.departmentId !== org.departmentId) out.push({ organizationCode: d.organizationCode, departmentId: d.departmentId, path: path(d) });
   }
   return out;
 }

@@ -3,9 +3,8 @@ import { Link } from 'wouter';
 import { get, post, type Page } from '../api';
 import { useLoad } from '../hooks';
 import { Empty, Loading, PageHeader, Pager, formatTime } from '../components/ui';
+import type { Webhook, WebhookLog } from '../types';
 
-interface Webhook { webhookId: string; name: string; url: string; enabled: boolean; events: string[]; createdAt: string }
-interface WebhookLog { deliveryId: string; eventName: string; responseStatusCode: number; timestamp: string; success: boolean; errorMessage?: string; requestBody: unknown; responseBody: unknown }
 
 const LIMIT = 20;
 

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
+import { uniq } from './helpers/fixtures.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await t?.close();
-});
-
-const uniq = () => Math.random().toString(36).slice(2, 10);
+const t = useTestServer();
 const request = (method: 'GET' | 'POST', url: string, payload: Record<string, unknown>) =>
   t.management.makeRequest(method === 'GET' ? { method, url, params: payload } : { method, url, data: payload }) as Promise<{
     statusCode: number;

@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { attachUser, buildDirectory, ok, relationsOf, type Directory } from './helpers/fixtures.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { useTestServer } from './helpers/server.js';
+import { attachUser, buildDirectory, ok, relationsOf, uniq, type Directory } from './helpers/fixtures.js';
 import { authClient, createApp, signIn } from './helpers/apps.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
-let t: TestServer;
+const t = useTestServer({ SCHEDULE_POLL_MS: '200' });
 let dir: Directory;
 let app: { appId: string; secret: string };
 beforeAll(async () => {
-  t = await startTestServer({ SCHEDULE_POLL_MS: '200' });
   dir = await buildDirectory(t.management);
   app = await createApp(t);
 });
-afterAll(async () => {
-  await t?.close();
-});
-
-const uniq = () => Math.random().toString(36).slice(2, 10);
 const ALL = {
   userSide: { departments: 3, roles: 3, groups: 3, posts: 2, resources: 10, publicAccounts: 1, applications: 1 },
   memberSide: { departments: 3, roles: 3, groups: 3, resources: 10, publicAccounts: 1 },

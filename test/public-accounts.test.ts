@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { buildDirectory, ok } from './helpers/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
+import { buildDirectory, ok, uniq } from './helpers/fixtures.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await t?.close();
-});
-
-const uniq = () => Math.random().toString(36).slice(2, 10);
+const t = useTestServer();
 
 async function createAccount(fields: Record<string, unknown> = {}) {
   const answer = await t.management.createPublicAccount({ username: `shared_${uniq()}`, name: 'Front desk', ...fields } as never);

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { attachUser, buildDirectory, ok, relationsOf, type Directory } from './helpers/fixtures.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
+import { attachUser, buildDirectory, ok, relationsOf, uniq, type Directory } from './helpers/fixtures.js';
 
-let t: TestServer;
+const t = useTestServer();
 let dir: Directory;
 beforeAll(async () => {
-  t = await startTestServer();
   dir = await buildDirectory(t.management);
 });
-afterAll(async () => {
-  await t?.close();
-});
-
-const uniq = () => Math.random().toString(36).slice(2, 10);
 const NONE = {
   userSide: { departments: 0, roles: 0, groups: 0, posts: 0, resources: 0, publicAccounts: 0, applications: 0 },
   memberSide: { departments: 0, roles: 0, groups: 0, resources: 0, publicAccounts: 0 },

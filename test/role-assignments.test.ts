@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ManagementClient } from 'authing-node-sdk';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
+import { uniq } from './helpers/fixtures.js';
 
-let t: TestServer;
+const t = useTestServer();
 let other: ManagementClient;
 beforeAll(async () => {
-  t = await startTestServer();
   other = (await t.newPool()).management;
 });
-afterAll(async () => {
-  await t?.close();
-});
-
-const uniq = () => Math.random().toString(36).slice(2, 10);
 
 async function namespace() {
   const code = `ns_${uniq()}`;

@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { authClient, createApp, signIn } from './helpers/apps.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
+import { authClient, createApp, signIn, uniq } from './helpers/apps.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await t?.close();
-});
-
-const uniq = () => Math.random().toString(36).slice(2, 10);
+const t = useTestServer();
 
 async function user(fields: Record<string, unknown> = {}) {
   const answer = await t.management.createUser({ username: `u_${uniq()}`, ...fields } as never);

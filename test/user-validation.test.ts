@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
+import { uniq } from './helpers/fixtures.js';
 import { DEFAULT_USER_PHOTO } from '../src/services/users.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await t?.close();
-});
-
-const uniq = () => Math.random().toString(36).slice(2, 10);
+const t = useTestServer();
 
 describe('user answers and checks the SDK specs expect of the cloud', () => {
   it('gives a new user the default photo unless one is set', async () => {

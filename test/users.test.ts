@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
+import { uniq } from './helpers/fixtures.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await t?.close();
-});
-
-const uniq = () => Math.random().toString(36).slice(2, 10);
+const t = useTestServer();
 
 async function createUser(fields: Record<string, unknown> = {}) {
   const s = uniq();

@@ -40,6 +40,12 @@ export interface Config {
   throttle: ThrottleSettings;
   /** Self-registrations (`signup`) let through per client address in each window. */
   signupThrottle: SignupThrottleSettings;
+  /**
+   * Accepted token checks kept in each process (TOKEN_CHECK_CACHE, on by default): on SQLite, and
+   * on PostgreSQL with REDIS_URL. `seconds` bounds an entry's age; `ackTimeoutMs` is how long a
+   * write waits for every other process to acknowledge its invalidation.
+   */
+  tokenCheckCache: { enabled: boolean; seconds: number; ackTimeoutMs: number };
   policy: Policy;
 }
 
@@ -187,6 +193,11 @@ export function loadConfig(env: Env = process.env): Config {
     signupThrottle: {
       perAddress: integer(env, 'SIGNUP_RATE_PER_ADDRESS', DEFAULT_SIGNUP_THROTTLE.perAddress, 0, 1_000_000),
       windowSeconds: integer(env, 'SIGNUP_RATE_WINDOW_SECONDS', DEFAULT_SIGNUP_THROTTLE.windowSeconds, 1, 86_400),
+    },
+    tokenCheckCache: {
+      enabled: boolean(env, 'TOKEN_CHECK_CACHE', true),
+      seconds: integer(env, 'TOKEN_CHECK_CACHE_SECONDS', 30, 1, 3600),
+      ackTimeoutMs: integer(env, 'TOKEN_CHECK_ACK_TIMEOUT_MS', 2000, 100, 60_000),
     },
     delivery: {
       timeoutMs: deliveryTimeoutMs,

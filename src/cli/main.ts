@@ -39,12 +39,26 @@ async function withDatabase<T>(work: (deps: Deps) => Promise<T>): Promise<T> {
   const [{ openDatabase }, { migrateToLatest }] = await store();
   const masterKey = await masterKeyOf(cfg);
   const handle = openDatabase(cfg.databaseUrl);
+  const announcing = await announceWrites(cfg, handle);
   try {
     await migrateToLatest(handle, masterKey);
     return await work({ db: handle.db, dialect: handle.dialect, masterKey, policy: cfg.policy });
   } finally {
+    await announcing.close();
     await handle.close();
   }
+}
+
+/**
+ * With PostgreSQL and REDIS_URL, running servers drop their cached token checks after each write
+ * of a command, before the command goes on (a resignation from a CSV locks the accounts out at
+ * once); SQLite servers see the file change by themselves.
+ */
+async function announceWrites(cfg: Config, handle: import('../store/database.js').DatabaseHandle) {
+  const { announceToolWrites } = await import('../server/token-check-invalidations.js');
+  return announceToolWrites(handle, cfg.redisUrl, cfg.tokenCheckCache.ackTimeoutMs, {
+    warn: (object, message) => console.error(`userpool: ${message} (${String((object as { err?: Error }).err?.message ?? JSON.stringify(object))})`),
+  });
 }
 
 const program = new Command('userpool').description('GenAuth-compatible identity directory and lifecycle server');
@@ -90,10 +104,12 @@ program
     const [{ openDatabase }, { migrateToLatest }] = await store();
     const masterKey = await masterKeyOf(cfg);
     const handle = openDatabase(cfg.databaseUrl);
+    const announcing = await announceWrites(cfg, handle);
     try {
       const ran = await migrateToLatest(handle, masterKey);
       console.log(ran.length ? `applied: ${ran.join(', ')}` : 'schema is up to date');
     } finally {
+      await announcing.close();
       await handle.close();
     }
   });

@@ -3,6 +3,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Observer, SignInOutcome } from '../services/context.js';
 import type { DatabaseHandle } from '../store/database.js';
+import type { SessionStateCache } from '../services/session-state-cache.js';
 import { pendingDeliveries, pendingEvents } from '../store/outbox-stats.js';
 
 /**
@@ -15,9 +16,22 @@ export interface Metrics {
   observer: Observer;
 }
 
-export function createMetrics(handle: DatabaseHandle): Metrics {
+export function createMetrics(handle: DatabaseHandle, sessionStates?: SessionStateCache): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'userpool_' });
+
+  if (sessionStates) {
+    const cache = sessionStates;
+    new Counter({
+      name: 'userpool_token_check_cache_hits_total',
+      help: 'Token checks (introspection, userinfo, end-user endpoints) answered from this process\'s cache of accepted sessions, without a database read',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(cache.hits);
+      },
+    });
+  }
 
   const signIns = new Counter({ name: 'userpool_signins_total', help: 'Password sign-in attempts by outcome', labelNames: ['outcome'], registers: [registry] });
   const lockOuts = new Counter({ name: 'userpool_lockouts_total', help: 'Accounts locked by too many wrong passwords', registers: [registry] });

@@ -18,6 +18,7 @@ import { startResignationScheduler, type ResignationScheduler } from '../schedul
 import type { Deps } from '../services/context.js';
 import { connectionWatch, type ConnectionWatch } from '../lib/connection-watch.js';
 import { readMasterKey } from '../lib/master-key.js';
+import { tokenCheckCache } from './token-check-invalidations.js';
 
 export interface RunningServer {
   deps: Deps;
@@ -44,6 +45,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
   let nonces: NonceStore | undefined;
   let revocations: { close(): Promise<void> } | undefined;
   let throttleRedis: Redis | undefined;
+  let tokenChecks: { close(): Promise<void> } | undefined;
   try {
     const masterKey = readMasterKey(config.masterKey);
     await migrateToLatest(handle, masterKey);
@@ -62,8 +64,15 @@ export async function startServer(config: Config, announce: (line: string) => vo
     }
     // Every pool's reserved admin role and built-in console client (idempotent, like the key).
     await ensureConsoles(baseDeps, config.policy.publicUrl);
-    const metrics = config.metrics.enabled ? createMetrics(handle) : undefined;
-    const deps: Deps = { ...baseDeps, observer: metrics?.observer };
+    // Until the server has its log, warnings about invalidations go nowhere (none are sent before it listens).
+    let app: FastifyInstance | undefined;
+    const log = { warn: (object: object, message: string) => app?.log.warn(object, message) };
+    const checks = await tokenCheckCache(handle, config.tokenCheckCache, config.redisUrl, log, redisWatch).catch((error: Error) => {
+      throw new ConfigError(`REDIS_URL: cannot reach ${redact(config.redisUrl!)} (${error.message})`);
+    });
+    tokenChecks = checks;
+    const metrics = config.metrics.enabled ? createMetrics(handle, checks.cache) : undefined;
+    const deps: Deps = { ...baseDeps, observer: metrics?.observer, sessionStates: checks.cache };
     const resolveKey = keyResolver(deps, config.accessKeyCacheSeconds * 1000);
     const scimTokens = scimTokenResolver(deps.db, config.accessKeyCacheSeconds * 1000);
     if (config.redisUrl) {
@@ -82,7 +91,6 @@ export async function startServer(config: Config, announce: (line: string) => vo
       nonces = databaseNonceStore(handle.db, handle.dialect);
     }
     // A key stopped over the API is forgotten here at once and, with Redis, everywhere else.
-    let app: FastifyInstance | undefined;
     deps.keyStopped = async (keyId) => {
       resolveKey.forget(keyId);
       if (!config.redisUrl) return;
@@ -134,6 +142,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
           await deliveries?.stop(0);
         }
         await listener?.close();
+        await checks.close();
         await closeRedis(throttleRedis);
         await store.close();
         await handle.close();
@@ -142,6 +151,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
     };
   } catch (error) {
     await revocations?.close();
+    await tokenChecks?.close();
     await closeRedis(throttleRedis);
     await nonces?.close();
     await handle.close();

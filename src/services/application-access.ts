@@ -51,10 +51,23 @@ function decide(app: Pick<ApplicationRow, 'permission_strategy'>, reaching: Acce
  * (`hasRules` false); memberships are read only when rules exist.
  */
 export async function mayUseApplication(db: Db | Tx, app: Pick<ApplicationRow, 'id' | 'pool_id' | 'permission_strategy'>, userId: string, hasRules?: boolean): Promise<boolean> {
-  if (hasRules === false) return app.permission_strategy === 'ALLOW_ALL';
+  return (await accessDecision(db, app, userId, hasRules)).allowed;
+}
+
+/**
+ * mayUseApplication, and whether the answer can change with time alone, no write needed: role
+ * assignments and roles have time windows (enable, end and disable times), so an application with
+ * a rule naming a role may let the user in now and not a minute later. Such answers are never
+ * remembered by token checks (session-state-cache.ts).
+ */
+export async function accessDecision(
+  db: Db | Tx, app: Pick<ApplicationRow, 'id' | 'pool_id' | 'permission_strategy'>, userId: string, hasRules?: boolean,
+): Promise<{ allowed: boolean; changesWithTime: boolean }> {
+  if (hasRules === false) return { allowed: app.permission_strategy === 'ALLOW_ALL', changesWithTime: false };
   const rules = await store.rulesOf(db, app.pool_id, [app.id]);
-  if (rules.length === 0) return app.permission_strategy === 'ALLOW_ALL';
-  return decide(app, rulesReaching(rules, userId, await membershipsOf(db, app.pool_id, userId))).allowed;
+  if (rules.length === 0) return { allowed: app.permission_strategy === 'ALLOW_ALL', changesWithTime: false };
+  const { allowed } = decide(app, rulesReaching(rules, userId, await membershipsOf(db, app.pool_id, userId)));
+  return { allowed, changesWithTime: rules.some((r) => r.target_type === 'ROLE') };
 }
 
 export async function getPermissionStrategy(scope: Scope, appId: string) {

@@ -1,4 +1,5 @@
 import type { Db, Dialect } from '../store/database.js';
+import type { SessionStateCache } from './session-state-cache.js';
 
 /** Rules an operator sets in the environment (validated at start-up, see config.ts). */
 export interface Policy {
@@ -60,6 +61,12 @@ export interface Deps {
   keyStopped?: (keyId: string) => Promise<void>;
   /** Absent where nobody counts (the CLI, benchmarks). */
   observer?: Observer;
+  /**
+   * Accepted token checks of this process (TOKEN_CHECK_CACHE); absent where it is off, where no
+   * server runs (CLI, benchmarks) and on PostgreSQL without Redis, where invalidations could not
+   * reach it: every check then reads the database.
+   */
+  sessionStates?: SessionStateCache;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Db, Tx } from '../store/database.js';
-import { mayUseApplication } from './application-access.js';
+import { accessDecision, mayUseApplication } from './application-access.js';
 import * as tokens from '../store/tokens.js';
 import type { EndedSession, SessionState } from '../store/tokens.js';
 import * as providerSessions from '../store/provider-sessions.js';
@@ -36,11 +36,16 @@ export function sessionIsLive(state: SessionState | undefined): boolean {
  * when the application has some or denies by default, so most applications pay nothing more.
  */
 export async function sessionMayBeUsed(db: Db | Tx, state: SessionState | undefined): Promise<boolean> {
-  if (!state || !sessionIsLive(state)) return false;
+  return (await sessionAccess(db, state)).allowed;
+}
+
+/** sessionMayBeUsed, and whether the answer can change with time alone (accessDecision). */
+export async function sessionAccess(db: Db | Tx, state: SessionState | undefined): Promise<{ allowed: boolean; changesWithTime: boolean }> {
+  if (!state || !sessionIsLive(state)) return { allowed: false, changesWithTime: false };
   const access = state.access;
-  if (!access || (!access.hasRules && access.strategy === 'ALLOW_ALL')) return true;
+  if (!access || (!access.hasRules && access.strategy === 'ALLOW_ALL')) return { allowed: true, changesWithTime: false };
   const app = { id: state.session.app_id, pool_id: state.session.pool_id, permission_strategy: access.strategy };
-  return mayUseApplication(db, app, state.session.user_id, access.hasRules);
+  return accessDecision(db, app, state.session.user_id, access.hasRules);
 }
 
 /** kick-users: ends a user's sessions in the given applications. */

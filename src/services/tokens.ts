@@ -10,7 +10,7 @@ import { nowIso } from '../store/values.js';
 import { oidcSettings } from './applications.js';
 import { mayUseApplication } from './application-access.js';
 import type { Deps } from './context.js';
-import { sessionIsLive, sessionMayBeUsed } from './sessions.js';
+import { sessionAccess, sessionIsLive, sessionMayBeUsed } from './sessions.js';
 import { endSession } from './session-endings.js';
 import { VerifiedTokens } from './verified-tokens.js';
 import { SIGNING_ALG, currentSigningKey, verificationKey } from './signing-keys.js';
@@ -289,13 +289,21 @@ export async function checkAccessToken(deps: Deps, token: string, poolId?: strin
   if (poolId !== undefined && claims.user_pool_id !== poolId) {
     return refused('invalid', 'the access token was issued by another user pool; use that pool\'s own address (/pools/<poolId>)');
   }
+  // A session accepted a moment ago is answered from the cache, which every committed write that
+  // could change the answer empties first, in every process (session-state-cache.ts).
+  const cache = deps.sessionStates;
+  const key = `${claims.user_pool_id}\u0000${claims.sid}\u0000${options.user ? 1 : 0}`;
+  const cached = cache?.lookup(key);
+  if (cached && 'hit' in cached) return { ok: true, claims, user: cached.hit.user, client: cached.hit.client };
   const state = await tokens.findSessionState(deps.db, claims.user_pool_id, claims.sid, { claims: options.user });
   if (!state) return refused('session_gone', 'the session of this access token no longer exists (its user was deleted)');
   if (state.user.status === 'Resigned') return refused('user_resigned', 'the user of this access token has resigned');
   if (state.user.status !== 'Activated') return refused('user_inactive', `the user of this access token is ${state.user.status}`);
   if (state.session.revoked_at) return refused('session_ended', 'the session of this access token was ended (signed out, kicked or revoked)');
   if (!sessionIsLive(state)) return refused('status_changed', "the user's status changed after this sign-in; sign in again");
-  if (!(await sessionMayBeUsed(deps.db, state))) return refused('access_withdrawn', "the application's access rules no longer let this user use it");
+  const access = await sessionAccess(deps.db, state);
+  if (!access.allowed) return refused('access_withdrawn', "the application's access rules no longer let this user use it");
+  if (cached && !access.changesWithTime) cache!.remember(key, cached.stamp, { user: state.claims, client: state.client });
   return { ok: true, claims, user: state.claims, client: state.client };
 }
 

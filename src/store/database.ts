@@ -5,6 +5,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Database } from './schema.js';
 import { isConnectionError, type ConnectionWatch } from '../lib/connection-watch.js';
+import { watchCommits, type AfterCommit } from './commit-watch.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -15,6 +16,17 @@ export interface DatabaseHandle {
   dialect: Dialect;
   /** Connections of the PostgreSQL pool (SQLite has one connection and no pool). */
   poolStats?(): { max: number; total: number; idle: number; waiting: number };
+  /**
+   * Runs `listener` after every committed write that may change a token check (commit-watch.ts);
+   * the write's caller waits for it. Listeners run in the order they were added.
+   */
+  afterCommit(listener: AfterCommit): void;
+  /**
+   * SQLite: the file's `data_version`, which changes when another connection (another process)
+   * commits; undefined while this connection is inside a transaction, whose snapshot would hide
+   * such a commit. Absent on PostgreSQL.
+   */
+  dataVersion?(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -35,8 +47,11 @@ export function openDatabase(url: string, options: { poolSize?: number; watch?: 
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     cachePreparedStatements(sqlite);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return { db, dialect: 'sqlite', close: () => db.destroy() };
+    const listeners: AfterCommit[] = [];
+    const db = new Kysely<Database>({ dialect: watchCommits(new SqliteDialect({ database: sqlite }), listeners) });
+    const version = sqlite.prepare('pragma data_version').pluck();
+    const dataVersion = () => (sqlite.inTransaction ? undefined : (version.get() as number));
+    return { db, dialect: 'sqlite', afterCommit: (listener) => listeners.push(listener), dataVersion, close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   const watch = options.watch;
@@ -58,8 +73,9 @@ export function openDatabase(url: string, options: { poolSize?: number; watch?: 
         throw error;
       });
   }
+  const listeners: AfterCommit[] = [];
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
+    dialect: watchCommits(new PostgresDialect({ pool }), listeners),
     log: watch
       ? (event) => {
           if (event.level === 'query') watch.back();
@@ -69,7 +85,7 @@ export function openDatabase(url: string, options: { poolSize?: number; watch?: 
   });
   const max = options.poolSize ?? 10;
   const poolStats = () => ({ max, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
-  return { db, dialect: 'postgres', poolStats, close: () => db.destroy() };
+  return { db, dialect: 'postgres', poolStats, afterCommit: (listener) => listeners.push(listener), close: () => db.destroy() };
 }
 
 /** SQL text → statement name, for the statements `prepareOnPostgres` named (a fixed set). */

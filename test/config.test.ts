@@ -41,6 +41,8 @@ const cases: Array<[string, Record<string, string | undefined>, RegExp]> = [
   ['OIDC_ISSUER that is not an http(s) URL', { OIDC_ISSUER: 'id.example.com/oidc' }, /^userpool: OIDC_ISSUER must be an http\(s\) URL/],
   ['LOGIN_HISTORY_DAYS that is negative', { LOGIN_HISTORY_DAYS: '-1' }, /^userpool: LOGIN_HISTORY_DAYS must be a whole number from 0 to 36500/],
   ['PRUNE_INTERVAL_SECONDS beyond a week', { PRUNE_INTERVAL_SECONDS: '999999' }, /^userpool: PRUNE_INTERVAL_SECONDS must be a whole number from 0 to 604800/],
+  ['TOKEN_CHECK_CACHE that is neither on nor off', { TOKEN_CHECK_CACHE: 'sometimes' }, /^userpool: TOKEN_CHECK_CACHE must be true or false \(got "sometimes"\)$/],
+  ['TOKEN_CHECK_CACHE_SECONDS of zero', { TOKEN_CHECK_CACHE_SECONDS: '0' }, /^userpool: TOKEN_CHECK_CACHE_SECONDS must be a whole number from 1 to 3600/],
   ['OIDC_ISSUER with a trailing slash', { OIDC_ISSUER: 'https://id.example.com/oidc/' }, /^userpool: OIDC_ISSUER must be an http\(s\) URL without a trailing slash/],
 ];
 

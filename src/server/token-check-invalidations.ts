@@ -71,7 +71,9 @@ export async function tokenCheckInvalidations(
   subscriber.on('end', down);
   // ioredis subscribes again by itself after a reconnection, without waiting for Redis to confirm:
   // subscribing here and awaiting the answer is what says the channel is heard again.
+  let connectedOnce = false;
   subscriber.on('ready', () => {
+    if (!connectedOnce) return;
     const at = epoch;
     subscriber.subscribe(...channels).then(
       () => {
@@ -128,6 +130,7 @@ export async function tokenCheckInvalidations(
   await publisher.connect();
   await subscriber.connect();
   await subscriber.subscribe(...channels);
+  connectedOnce = true;
   subscribed = true;
   return {
     listening: () => subscribed,

@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SessionStateCache } from '../src/services/session-state-cache.js';
+import { tokenCheckInvalidations } from '../src/server/token-check-invalidations.js';
+import { authClient, createApp, createUser, signIn } from './helpers/apps.js';
+import { runCli } from './helpers/cli.js';
+import { TEST_DB } from './helpers/database.js';
+import { startServerProcess } from './helpers/process.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+
+// Token checks cached in one server process must end the moment another process (a second server,
+// the CLI) has answered a write that ends the session. On PostgreSQL that is Redis's job (and
+// without Redis there is no cache); on SQLite each process sees the file change by itself, so
+// there the processes share no Redis at all.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const shared: Record<string, string> = TEST_DB === 'postgres' ? { REDIS_URL } : {};
+const masterKey = randomBytes(32).toString('base64');
+
+let a: TestServer;
+let b: Awaited<ReturnType<typeof startServerProcess>>;
+let app: { appId: string; secret: string };
+beforeAll(async () => {
+  a = await startTestServer({ USERPOOL_MASTER_KEY: masterKey, ...shared });
+  b = await startServerProcess({
+    DATABASE_URL: a.database.url, USERPOOL_MASTER_KEY: masterKey, USERPOOL_ACCESS_KEY_ID: a.keyId, USERPOOL_ACCESS_KEY_SECRET: a.secret,
+    METRICS: 'on', SCHEDULE_POLL_MS: '0', ...shared,
+  });
+  app = await createApp(a);
+});
+afterAll(async () => {
+  await b?.stop();
+  await a?.close();
+});
+
+async function introspect(url: string, token: string): Promise<boolean> {
+  const answer = await fetch(`${url}/oidc/token/introspection`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${app.appId}:${app.secret}`).toString('base64')}` },
+    body: new URLSearchParams({ token }).toString(),
+  });
+  expect(answer.status).toBe(200);
+  return ((await answer.json()) as { active: boolean }).active;
+}
+
+async function hitsOn(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^userpool_token_check_cache_hits_total (\d+)/m.exec(text)?.[1]);
+}
+
+async function signedIn() {
+  const user = await createUser(a, { name: 'Ada' });
+  const answer = await signIn(authClient(a, app), user.username);
+  expect(answer.statusCode).toBe(200);
+  return { user, token: (answer.data as { access_token: string }).access_token };
+}
+
+/** Checks the token on the other process until one answer came from its cache. */
+async function cachedOnB(token: string) {
+  expect(await introspect(b.url, token)).toBe(true);
+  const before = await hitsOn(b.url);
+  expect(await introspect(b.url, token)).toBe(true);
+  expect(await hitsOn(b.url)).toBe(before + 1);
+}
+
+describe(`token checks cached by another server process (${TEST_DB}${TEST_DB === 'postgres' ? ' with Redis' : ', no Redis'})`, () => {
+  it('refuse the token at the first check after a resignation through this process was answered', async () => {
+    const control = await signedIn();
+    const s = await signedIn();
+    await cachedOnB(control.token);
+    await cachedOnB(s.token);
+    expect((await a.management.resignUser({ userId: s.user.userId } as never)).statusCode).toBe(200);
+    expect(await introspect(b.url, s.token)).toBe(false);
+    expect((await fetch(`${b.url}/oidc/me`, { headers: { authorization: `Bearer ${s.token}` } })).status).toBe(401);
+    expect(await introspect(b.url, control.token)).toBe(true);
+  });
+
+  it('refuse the token at the first check after `userpool resign --csv` returned, on every server', async () => {
+    const s = await signedIn();
+    await cachedOnB(s.token);
+    expect(await introspect(a.url, s.token)).toBe(true);
+    const before = a.server.deps.sessionStates?.hits ?? 0;
+    expect(await introspect(a.url, s.token)).toBe(true);
+    expect(a.server.deps.sessionStates!.hits).toBe(before + 1);
+    const dir = mkdtempSync(join(tmpdir(), 'userpool-resign-'));
+    try {
+      const csv = join(dir, 'leavers.csv');
+      writeFileSync(csv, `user_id\n${s.user.userId}\n`);
+      const result = await runCli(['resign', '--csv', csv], { DATABASE_URL: a.database.url, USERPOOL_MASTER_KEY: masterKey, ...shared });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(await introspect(b.url, s.token)).toBe(false);
+    expect(await introspect(a.url, s.token)).toBe(false);
+  });
+});
+
+/** A TCP relay to Redis that the test can cut and restore, as a network would. */
+async function relay(): Promise<{ url: string; cut(): Promise<void>; restore(): Promise<void>; close(): Promise<void> }> {
+  const target = new URL(REDIS_URL);
+  const sockets = new Set<Socket>();
+  let server: Server;
+  let port = 0;
+  const listen = () =>
+    new Promise<void>((resolve) => {
+      server = createServer((client) => {
+        const upstream = createConnection(Number(target.port || 6379), target.hostname);
+        for (const socket of [client, upstream]) {
+          sockets.add(socket);
+          socket.on('close', () => sockets.delete(socket));
+          socket.on('error', () => {});
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.listen(port, '127.0.0.1', () => {
+        port = (server.address() as { port: number }).port;
+        resolve();
+      });
+    });
+  const cut = async () => {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    });
+  };
+  await listen();
+  return { url: `redis://127.0.0.1:${port}`, cut, restore: listen, close: cut };
+}
+
+async function until(condition: () => boolean, what: string) {
+  const deadline = Date.now() + 15_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('invalidations through Redis', () => {
+  it('a process whose subscription is down serves nothing from its cache, and starts afresh once subscribed again', async () => {
+    const link = await relay();
+    const cache = new SessionStateCache({ ttlMs: 60_000, listening: () => bus.listening() });
+    const bus = await tokenCheckInvalidations(link.url, { onInvalidate: () => cache.invalidate(), ackTimeoutMs: 2000 });
+    try {
+      const miss = cache.lookup('s');
+      expect('stamp' in miss && miss.stamp !== undefined).toBe(true);
+      cache.remember('s', (miss as { stamp: number }).stamp, {});
+      expect('hit' in cache.lookup('s')).toBe(true);
+
+      await link.cut();
+      await until(() => !bus.listening(), 'the subscription is seen down');
+      // Nothing is served, and nothing read now would be kept.
+      expect(cache.lookup('s')).toEqual({ stamp: undefined });
+
+      await link.restore();
+      await until(() => bus.listening(), 'the subscription is back');
+      // Announcements may have been missed meanwhile: what was cached before is not served.
+      expect('hit' in cache.lookup('s')).toBe(false);
+    } finally {
+      await bus.close();
+      await link.close();
+    }
+  });
+
+  it('an announcement resolves only after every listening process emptied its cache', async () => {
+    const heard: string[] = [];
+    const listeners = await Promise.all(
+      ['first', 'second'].map((name) => tokenCheckInvalidations(REDIS_URL, { onInvalidate: () => heard.push(name), ackTimeoutMs: 5000 })),
+    );
+    const writer = await tokenCheckInvalidations(REDIS_URL, { ackTimeoutMs: 5000 });
+    try {
+      heard.length = 0;
+      await writer.announce();
+      expect(heard.sort()).toEqual(['first', 'second']);
+    } finally {
+      for (const bus of [...listeners, writer]) await bus.close();
+    }
+  });
+});

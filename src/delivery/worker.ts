@@ -72,7 +72,7 @@ const QUEUED_LOOK_GAP_MS = 5;
  *
  * The database is visited per batch, never per send: claims are taken `concurrency` at a time
  * into a local queue from which a finished send starts the next one at once, and outcomes are
- * recorded together (when a quarter of the window has finished, or within RECORD_WITHIN_MS).
+ * recorded together (when half the slots have finished, or within RECORD_WITHIN_MS).
  * A queued delivery waits at most one timeout for a free slot (the queue is never longer than
  * the slots, and each send ends within its timeout), so its lease covers two timeouts.
  */
@@ -98,7 +98,7 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
   const aborter = new AbortController();
   // Every send in flight listens for the abort at shutdown.
   setMaxListeners(settings.concurrency + 10, aborter.signal);
-  const batchSize = Math.max(1, Math.floor(settings.concurrency / 4));
+  const batchSize = Math.max(1, Math.floor(settings.concurrency / 2));
 
   const resume = () => {
     const resolve = wakeUp;

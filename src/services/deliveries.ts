@@ -208,7 +208,6 @@ export function settle(delivery: DeliveryRow, result: AttemptResult, now = Date.
     event_type: delivery.event_type,
     request_url: result.request.url,
     request_headers: toJson(result.request.headers),
-    request_body: result.request.body,
     response_status: result.status ?? null,
     response_headers: result.headers ? toJson(result.headers) : null,
     response_body: result.body ?? null,

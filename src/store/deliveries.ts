@@ -48,7 +48,7 @@ export async function claimDue(db: Db, dialect: Dialect, now: string, leaseUntil
 /** What an attempt changes; `next_attempt_at` only when another try is due (finished ones keep theirs). */
 export type DeliveryUpdate = Pick<DeliveryRow, 'status' | 'attempts' | 'last_error' | 'finished_at'> & { next_attempt_at?: string };
 
-/** Attempt rows per INSERT: each carries a request body, so a batch stays a modest statement. */
+/** Attempt rows per INSERT: each carries request headers and an answer, so a batch stays a modest statement. */
 const ATTEMPTS_PER_INSERT = 100;
 
 /**
@@ -98,11 +98,16 @@ export async function countByStatus(db: Db, filter: { poolId?: string; webhookId
   return Object.fromEntries((await query.execute()).map((r) => [r.status, Number(r.n)]));
 }
 
-export async function listAttempts(db: Db, poolId: string, webhookId: string, page: number, limit: number): Promise<{ rows: AttemptRow[]; total: number }> {
-  const base = db.selectFrom('delivery_attempts').where('pool_id', '=', poolId).where('webhook_id', '=', webhookId);
+/** An attempt as the log shows it: with the body it sent, which is its delivery's. */
+export type LoggedAttempt = AttemptRow & { request_body: string };
+
+export async function listAttempts(db: Db, poolId: string, webhookId: string, page: number, limit: number): Promise<{ rows: LoggedAttempt[]; total: number }> {
   const [rows, count] = await Promise.all([
-    base.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset((page - 1) * limit).execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    db.selectFrom('delivery_attempts as a').innerJoin('deliveries as d', 'd.id', 'a.delivery_id')
+      .selectAll('a').select('d.body as request_body')
+      .where('a.pool_id', '=', poolId).where('a.webhook_id', '=', webhookId)
+      .orderBy('a.created_at', 'desc').orderBy('a.id', 'desc').limit(limit).offset((page - 1) * limit).execute(),
+    db.selectFrom('delivery_attempts').where('pool_id', '=', poolId).where('webhook_id', '=', webhookId).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
 }

@@ -22,6 +22,7 @@ import { auditActors } from './0021_audit_actors.js';
 import { scheduledResignations } from './0022_scheduled_resignations.js';
 import { customFields } from './0023_custom_fields.js';
 import { departmentSyncRelations } from './0024_department_sync_relations.js';
+import { attemptBodies } from './0025_attempt_bodies.js';
 
 /**
  * Every migration in order; names never change once released. The master key is needed only by
@@ -51,5 +52,6 @@ export function allMigrations(dialect: Dialect, masterKey?: Buffer): Record<stri
     '0022_scheduled_resignations': scheduledResignations(dialect),
     '0023_custom_fields': customFields(dialect),
     '0024_department_sync_relations': departmentSyncRelations(dialect),
+    '0025_attempt_bodies': attemptBodies(),
   };
 }

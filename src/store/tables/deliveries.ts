@@ -56,7 +56,6 @@ export interface DeliveryAttemptsTable {
   request_url: string;
   /** JSON, with the secret redacted. */
   request_headers: string;
-  request_body: string;
   response_status: number | null;
   response_headers: string | null;
   /** Truncated (see DELIVERY_RESPONSE_BODY_BYTES in the worker). */

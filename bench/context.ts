@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { Redis } from 'ioredis';
+import { announceToolWrites } from '../src/server/token-check-invalidations.js';
 import { openDatabase, type DatabaseHandle } from '../src/store/database.js';
 import { createKey, createPool } from '../src/services/access-keys.js';
 import { DEFAULT_POLICY, type Deps, type Scope } from '../src/services/context.js';
@@ -18,6 +20,22 @@ export interface BenchTarget {
 }
 
 const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+async function redisAnswers(): Promise<boolean> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    await redis.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
 
 export async function postgresAnswers(): Promise<boolean> {
   const client = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 3000 });
@@ -53,8 +71,12 @@ export async function openTarget(kind: 'sqlite' | 'postgres', workDir: string): 
       await c.end();
     };
   }
-  const server = await startBenchServer(url);
+  // PostgreSQL runs as deployed, with Redis when it answers: token checks are cached only with it.
+  const redisUrl = kind === 'postgres' && (await redisAnswers()) ? REDIS_URL : undefined;
+  const server = await startBenchServer(url, redisUrl ? { REDIS_URL: redisUrl } : {});
   const handle = openDatabase(url);
+  // Writes the bench makes through its own handle reach the server's cache as the CLI's do.
+  const announcing = announceToolWrites(handle, redisUrl, 2000, console);
   const masterKey = Buffer.from(server.env.USERPOOL_MASTER_KEY, 'base64');
   // The bench server runs with the default policy too.
   const deps: Deps = { db: handle.db, dialect: handle.dialect, masterKey, policy: DEFAULT_POLICY };
@@ -71,6 +93,7 @@ export async function openTarget(kind: 'sqlite' | 'postgres', workDir: string): 
     },
     async close() {
       await server.stop();
+      await announcing.close();
       await handle.close();
       await drop();
     },

@@ -28,7 +28,8 @@ function combine(parts: Figures[]): Figures {
 /**
  * Token checks against the server's own cheapest route, the JWKS document (no database, no
  * signature): /oidc/token/introspection and /oidc/me at ≥ 40 % of its rate, in the same run.
- * Each check still reads whether the session is live, so a resignation or kick is seen at once.
+ * A check of a session seen a moment ago is answered from the process's cache (SQLite; PostgreSQL
+ * with Redis, which the bench gives it), which every write that could change it empties first.
  * The three routes are measured in turn in ROUNDS rounds, so that a shared machine's changing
  * load does not favour whichever ran first.
  */

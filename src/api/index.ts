@@ -4,6 +4,7 @@ import { registerLifecycleRoutes } from './lifecycle.js';
 import { registerIdentityRoutes } from './identities.js';
 import { registerOrganizationRoutes } from './organizations.js';
 import { registerDepartmentRoutes } from './departments.js';
+import { registerNamespaceRoutes } from './namespaces.js';
 import { registerRoleRoutes } from './roles.js';
 import { registerRoleAssignmentRoutes } from './role-assignments.js';
 import { registerGroupRoutes } from './groups.js';
@@ -20,7 +21,6 @@ import { registerSignUpRoutes } from './signup.js';
 import { registerConsoleRoutes } from './console.js';
 import { registerOffboardingRoutes } from './offboarding.js';
 import { registerCustomFieldRoutes } from './custom-fields.js';
-import { registerPermissionNamespaceRoutes } from './permission-namespaces.js';
 
 /** Every GenAuth API family; one module each. */
 export async function registerApi(app: FastifyInstance): Promise<void> {
@@ -29,6 +29,7 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
   registerIdentityRoutes(app);
   registerOrganizationRoutes(app);
   registerDepartmentRoutes(app);
+  registerNamespaceRoutes(app);
   registerRoleRoutes(app);
   registerRoleAssignmentRoutes(app);
   registerGroupRoutes(app);
@@ -45,5 +46,4 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
   registerConsoleRoutes(app);
   registerOffboardingRoutes(app);
   registerCustomFieldRoutes(app);
-  registerPermissionNamespaceRoutes(app);
 }

@@ -1,19 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { managementRoute } from '../server/route.js';
-import * as namespaces from '../services/namespaces.js';
 import * as roles from '../services/roles.js';
 import { Paginated, Success } from '../schemas/common.js';
 import { User } from '../schemas/users.js';
 import {
-  AssignRoleBody, CodeListBody, CodeListQuery, CodeQuery, CreateNamespaceBody, CreateNamespacesBody, CreateRoleBody, CreateRolesBody,
-  DeleteNamespaceBody, DeleteRolesBody, GetRoleQuery, GetUserRolesQuery, HasAnyRoleBody, ListNamespacesQuery, ListRoleDepartmentsQuery,
-  ListRoleMembersQuery, ListRolesQuery, NamespaceListItem, NamespaceView, RevokeRoleBody, Role, RoleBatchBody, RoleDepartment,
-  UpdateNamespaceBody, UpdateRoleBody, UpdatedNamespace,
+  AssignRoleBody, CreateRoleBody, CreateRolesBody, DeleteRolesBody, GetRoleQuery, GetUserRolesQuery, HasAnyRoleBody, ListRoleDepartmentsQuery,
+  ListRoleMembersQuery, ListRolesQuery, RevokeRoleBody, Role, RoleBatchBody, RoleDepartment, UpdateRoleBody,
 } from '../schemas/roles.js';
 
 export function registerRoleRoutes(app: FastifyInstance): void {
-  registerNamespaceRoutes(app);
   const tags = ['roles'];
 
   managementRoute(app, {
@@ -73,46 +69,5 @@ export function registerRoleRoutes(app: FastifyInstance): void {
     method: 'POST', url: '/api/v3/has-any-role', audit: 'read', summary: 'Whether a user holds at least one of the roles', tags, body: HasAnyRoleBody,
     data: Type.Object({ hasAnyRole: Type.Boolean() }),
     handler: async ({ body, scope }) => roles.hasAnyRole(scope, body.userId, body.roles, body.options?.userIdType),
-  });
-}
-
-function registerNamespaceRoutes(app: FastifyInstance): void {
-  const tags = ['namespaces'];
-  managementRoute(app, {
-    method: 'POST', url: '/api/v3/create-namespace', audit: 'write', summary: 'Create a permission namespace', tags, body: CreateNamespaceBody, data: NamespaceView,
-    handler: async ({ body, scope }) => namespaces.createNamespace(scope, body),
-  });
-  managementRoute(app, {
-    method: 'POST', url: '/api/v3/create-namespaces-batch', audit: 'write', summary: 'Create up to 50 permission namespaces, all or nothing', tags,
-    body: CreateNamespacesBody, data: Success,
-    handler: async ({ body, scope }) => namespaces.createNamespaces(scope, body.list),
-  });
-  managementRoute(app, {
-    method: 'GET', url: '/api/v3/get-namespace', audit: 'read', summary: 'Get a permission namespace', tags, querystring: CodeQuery, data: NamespaceView,
-    handler: async ({ query, scope }) => namespaces.getNamespace(scope, query.code),
-  });
-  managementRoute(app, {
-    method: 'GET', url: '/api/v3/get-namespaces-batch', audit: 'read', summary: 'Get permission namespaces; unknown codes are left out', tags,
-    querystring: CodeListQuery, data: Type.Array(NamespaceView),
-    handler: async ({ query, scope }) => namespaces.getNamespaces(scope, query.codeList),
-  });
-  managementRoute(app, {
-    method: 'GET', url: '/api/v3/list-namespaces', audit: 'read', summary: 'List permission namespaces', tags, querystring: ListNamespacesQuery,
-    data: Paginated(NamespaceListItem),
-    handler: async ({ query, scope }) => namespaces.listNamespaces(scope, query),
-  });
-  managementRoute(app, {
-    method: 'POST', url: '/api/v3/update-namespace', audit: 'write', summary: 'Update a permission namespace; newCode renames it', tags, body: UpdateNamespaceBody,
-    data: UpdatedNamespace,
-    handler: async ({ body, scope }) => namespaces.updateNamespace(scope, body),
-  });
-  managementRoute(app, {
-    method: 'POST', url: '/api/v3/delete-namespace', audit: 'write', summary: 'Delete a permission namespace with its roles', tags, body: DeleteNamespaceBody, data: Success,
-    handler: async ({ body, scope }) => namespaces.deleteNamespace(scope, body.code),
-  });
-  managementRoute(app, {
-    method: 'POST', url: '/api/v3/delete-namespaces-batch', audit: 'write', summary: 'Delete permission namespaces with their roles; unknown codes are skipped', tags,
-    body: CodeListBody, data: Success,
-    handler: async ({ body, scope }) => namespaces.deleteNamespaces(scope, body.codeList),
   });
 }

@@ -26,6 +26,15 @@ export const DeleteNamespaceBody = Type.Object({ code: Code });
 export const CodeListBody = Type.Object({ codeList: Type.Array(Type.String(), { maxItems: 50 }) });
 export const ListNamespacesQuery = Type.Object({ page: Page, limit: Limit, keywords: Type.Optional(Type.String({ maxLength: 256 })) });
 
+// The SDK's newer permission-namespace names: `codes` for `codeList`, `query` for `keywords`.
+export const CodesQuery = Type.Object({ codes: Type.Array(Type.String(), { maxItems: 50 }) });
+export const CodesBody = Type.Object({ codes: Type.Array(Type.String(), { maxItems: 50 }) });
+export const ListPermissionNamespacesQuery = Type.Object({ page: Page, limit: Limit, query: Type.Optional(Type.String({ maxLength: 256 })) });
+export const CheckNamespaceBody = Type.Object({ code: Type.Optional(Code), name: Type.Optional(Type.String({ maxLength: 256 })) });
+export const NamespaceCheck = Type.Object({ isValid: Type.Boolean(), message: Type.Optional(Type.String()) });
+export const NamespaceRolesQuery = Type.Object({ code: Code, page: Page, limit: Limit, query: Type.Optional(Type.String({ maxLength: 256 })) });
+export const NamespaceRole = Type.Object({ code: Type.String(), name: Type.String(), description: Type.String(), namespace: Type.String(), updatedAt: Type.String() });
+
 export const Role = Type.Object({
   id: Type.String(),
   code: Type.String(),

@@ -12,6 +12,11 @@ export interface RouteSpec<B, Q, D extends TSchema> {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   /**
+   * Other names of the same operation (the SDK's newer names for an older call): each answers
+   * exactly as `url` does, and is audited and documented under its own name.
+   */
+  aliases?: string[];
+  /**
    * `write` routes leave an admin audit entry, failures included; `read` routes (list-users is a
    * POST but only reads) leave none. Declared by each route, never guessed from its name.
    */
@@ -33,9 +38,17 @@ export function managementRoute<B extends TSchema | undefined, Q extends TSchema
   app: FastifyInstance,
   spec: RouteSpec<B, Q, D>,
 ): void {
+  for (const url of [spec.url, ...(spec.aliases ?? [])]) managementRouteAt(app, spec, url);
+}
+
+function managementRouteAt<B extends TSchema | undefined, Q extends TSchema | undefined, D extends TSchema>(
+  app: FastifyInstance,
+  spec: RouteSpec<B, Q, D>,
+  url: string,
+): void {
   app.route({
     method: spec.method,
-    url: spec.url,
+    url,
     config: { auth: 'management', audit: spec.audit },
     schema: {
       summary: spec.summary,

@@ -15,7 +15,9 @@ import { MAX_PAGE } from '../schemas/common.js';
 
 /**
  * Permission namespaces (权限分组) and the rules roles and groups share with them: code format,
- * paging and the clean-up of what points at a deleted role or group. Several messages are
+ * paging and the clean-up of what points at a deleted role or group. GenAuth's `*-namespace`
+ * endpoints and the SDK's newer `*-permission-namespace` ones name the same namespaces: one table,
+ * one set of rules, here; only a few answers' shapes differ. Several messages are
  * GenAuth's own words (the official SDK's specs compare them verbatim); where a spec only looks
  * for the phrase, ours names the field first and keeps the phrase in brackets.
  */
@@ -177,7 +179,39 @@ export async function listNamespaces(scope: Scope, query: { page?: number; limit
   return { list: rows.map((r) => ({ ...toView(r), status: 1 })), totalCount: total };
 }
 
-export async function updateNamespace(scope: Scope, input: { code: string; newCode?: string; name?: string; description?: string }): Promise<NamespaceView & { newCode?: string }> {
+/** Whether a code and a name are free for a new namespace (check-permission-namespace-exists): `isValid` false says why not. */
+export async function checkNamespaceExists(scope: Scope, input: { code?: string; name?: string }): Promise<{ isValid: boolean; message?: string }> {
+  if (input.code === undefined && input.name === undefined) throw namespaceErrors.codeOrNameNeeded();
+  if (input.code !== undefined && (await store.findByCode(scope.db, scope.poolId, input.code))) {
+    return { isValid: false, message: namespaceErrors.codeTaken(input.code).message };
+  }
+  if (input.name !== undefined && (await store.findByName(scope.db, scope.poolId, input.name))) {
+    return { isValid: false, message: namespaceErrors.nameTaken(input.name).message };
+  }
+  return { isValid: true };
+}
+
+/** The roles of a namespace in brief (list-permission-namespace-roles); `query` matches code or name. */
+export async function listNamespaceRoles(scope: Scope, q: { code: string; page?: number; limit?: number; query?: string }) {
+  const ns = await namespaceForRead(scope.db, scope.poolId, q.code, 'code');
+  const { offset, limit } = checkPaging(q.page, q.limit);
+  const { rows, total } = await roleStore.list(scope.db, scope.poolId, ns.id, q.query || undefined, offset, limit);
+  return {
+    totalCount: total,
+    list: rows.map((r) => ({ code: r.code, name: r.name, description: r.description ?? '', namespace: r.namespace_code, updatedAt: r.updated_at })),
+  };
+}
+
+type NamespaceUpdate = { code: string; newCode?: string; name?: string; description?: string };
+
+/** update-permission-namespace: the namespace as it now is, without update-namespace's `newCode`. */
+export async function updatePermissionNamespace(scope: Scope, input: NamespaceUpdate): Promise<NamespaceView> {
+  const { newCode: _renamed, ...view } = await updateNamespace(scope, input);
+  return view;
+}
+
+/** update-namespace: the namespace as it now is, and `newCode` when it was renamed, as GenAuth answers. */
+export async function updateNamespace(scope: Scope, input: NamespaceUpdate): Promise<NamespaceView & { newCode?: string }> {
   checkLookupCode(input.code);
   if (input.newCode) checkCode('namespace', input.newCode, 'newCode');
   if (input.code === DEFAULT_NAMESPACE && input.newCode && input.newCode !== DEFAULT_NAMESPACE) throw builtInError('code');

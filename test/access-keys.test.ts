@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startServer, type RunningServer } from '../src/server/start.js';
 import { findKey } from '../src/store/access-keys.js';
-import { managementClient, startTestServer, type TestServer } from './helpers/server.js';
+import { managementClient, useTestServer } from './helpers/server.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
@@ -12,10 +12,9 @@ const masterKey = randomBytes(32).toString('base64');
 // Long enough that only the announcement can explain a refusal by the second process.
 const CACHE = { ACCESS_KEY_CACHE_SECONDS: '3600' };
 
-let t: TestServer;
+const t = useTestServer({ USERPOOL_MASTER_KEY: masterKey, REDIS_URL, ...CACHE });
 let second: RunningServer;
 beforeAll(async () => {
-  t = await startTestServer({ USERPOOL_MASTER_KEY: masterKey, REDIS_URL, ...CACHE });
   second = await startServer(
     loadConfig({
       DATABASE_URL: t.database.url, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', USERPOOL_MASTER_KEY: masterKey,
@@ -26,7 +25,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await second?.close();
-  await t?.close();
 });
 
 const refused = { response: { status: 401, data: { apiCode: 4604 } } };

@@ -5,23 +5,21 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 import { runCli } from './helpers/cli.js';
 import { ok } from './helpers/fixtures.js';
 import { authClient, createApp, signIn } from './helpers/apps.js';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
 
-let t: TestServer;
+const t = useTestServer();
 let env: Record<string, string>;
 let dir: string;
 beforeAll(async () => {
-  t = await startTestServer();
   env = { DATABASE_URL: t.database.url, USERPOOL_MASTER_KEY: t.server.deps.masterKey.toString('base64') };
   dir = mkdtempSync(join(tmpdir(), 'userpool-bulk-'));
 });
 afterAll(async () => {
-  await t?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

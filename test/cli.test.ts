@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { vi, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from './helpers/database.js';
 import { runCli } from './helpers/cli.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 
 // Each test spawns CLI processes; on a busy machine a start-up alone can take many seconds.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
@@ -38,18 +38,14 @@ describe('userpool migrate', () => {
 });
 
 describe('userpool keys against a running server', () => {
-  let t: TestServer;
+  // No key cache: each request looks the key up, so a revocation shows on the next request.
+  const t = useTestServer({ USERPOOL_MASTER_KEY: masterKey, ACCESS_KEY_CACHE_SECONDS: '0' });
   let env: Record<string, string>;
   const poolName = `tenant-${randomBytes(3).toString('hex')}`;
   let created: ReturnType<typeof printedKey>;
 
   beforeAll(async () => {
-    // No key cache: each request looks the key up, so a revocation shows on the next request.
-    t = await startTestServer({ USERPOOL_MASTER_KEY: masterKey, ACCESS_KEY_CACHE_SECONDS: '0' });
     env = { DATABASE_URL: t.database.url, USERPOOL_MASTER_KEY: masterKey };
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it('creates a key in a named pool, printing its secret once, and the server accepts it', async () => {

@@ -1,20 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestServer, managementClient, type TestServer } from './helpers/server.js';
+import { useTestServer, managementClient, type TestServer } from './helpers/server.js';
 import { startCliServer } from './helpers/cli.js';
 import { freshDatabase, type TestDatabase } from './helpers/database.js';
 import { authClient, createApp, createUser, signIn, uniq } from './helpers/apps.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
-let t: TestServer;
+const t = useTestServer();
 let app: { appId: string; secret: string };
 beforeAll(async () => {
-  t = await startTestServer();
   app = await createApp(t);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 type Tokens = { access_token: string; refresh_token: string };

@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestServer();
 
 const ENDPOINTS: Array<[string, 'get' | 'post']> = [
   ['update-user-batch', 'post'], ['get-department-by-id', 'get'], ['create-department-tree', 'post'], ['update-department-status', 'post'],

@@ -1,23 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
 import { newNonce, signedFetch, type SignedRequest } from './helpers/signed.js';
 import { ApiCode } from '../src/errors.js';
 
 // Inputs an attacker sends to find a crash: each must be a 400 that names the field, on SQLite
 // and on PostgreSQL alike, next to a control that the same request without the trap works.
 
-let t: TestServer;
+const t = useTestServer();
 let userId: string;
 let appId: string;
 beforeAll(async () => {
-  t = await startTestServer();
   const created = await t.management.createUser({ username: `hostile_${newNonce().slice(0, 8)}`, email: `h${newNonce().slice(0, 6)}@example.com` } as never);
   userId = created.data.userId;
   const app = await signed({ method: 'POST', path: '/api/v3/create-application', params: { appName: 'hostile', appIdentifier: `hostile${newNonce().slice(0, 6)}`, appType: 'web' } });
   appId = app.body.data?.appId;
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 // en-US: our messages, which name the field and the reason (zh-CN callers read the cloud's 参数 <field> 格式错误).

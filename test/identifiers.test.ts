@@ -1,7 +1,7 @@
 import { AuthenticationClient } from 'authing-node-sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Migrator, sql, type Kysely } from 'kysely';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 import { authClient, createApp, createUser, signIn, uniq } from './helpers/apps.js';
 import { ok } from './helpers/fixtures.js';
 import { scimClient, scimToken } from './helpers/scim.js';
@@ -13,14 +13,10 @@ import { openDatabase } from '../src/store/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { allMigrations } from '../src/store/migrations/index.js';
 
-let t: TestServer;
+const t = useTestServer();
 let app: { appId: string; secret: string };
 beforeAll(async () => {
-  t = await startTestServer();
   app = await createApp(t);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 type Envelope = { statusCode: number; apiCode?: number; message: string; data?: any };

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ManagementClient } from 'authing-node-sdk';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 import { ApiCode } from '../src/errors.js';
 
-let t: TestServer;
+const t = useTestServer();
 let other: ManagementClient;
 const s = Math.random().toString(36).slice(2, 10);
 let victim: { userId: string; username: string; email: string; phone: string; externalId: string };
@@ -12,7 +12,6 @@ const inIdp = `ou_${s}`;
 const syncKey = `wechatwork:ww_${s}`;
 
 beforeAll(async () => {
-  t = await startTestServer();
   other = (await t.newPool()).management;
   const idp = await t.management.createExtIdp({ name: 'Lark', type: 'lark' } as never);
   idpId = idp.data.id;
@@ -27,9 +26,6 @@ beforeAll(async () => {
   victim = created.data as typeof victim;
   const rel = await t.management.makeRequest({ method: 'POST', url: '/api/v3/create-user-sync-relation', data: { userId: victim.userId, provider: 'wechatwork', userIdInIdp: `ww_${s}` } });
   expect(rel.statusCode).toBe(200);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 async function victimUntouched() {

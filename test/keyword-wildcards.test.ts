@@ -1,18 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
 import { newNonce, signedFetch } from './helpers/signed.js';
 
 // `%` and `_` in a keyword are characters to look for, not LIKE wildcards, in every list that
 // takes keywords, on SQLite and PostgreSQL alike.
 
-let t: TestServer;
+const t = useTestServer();
 const tag = newNonce().slice(0, 6);
 const NAMES = { percent: `Sale 50% ${tag}`, underscore: `snake_case ${tag}`, plain: `Plain name ${tag}` };
 
 const call = (method: 'GET' | 'POST', path: string, params: Record<string, unknown>) => signedFetch(t.url, { method, path, params, keyId: t.keyId, secret: t.secret });
 
 beforeAll(async () => {
-  t = await startTestServer();
   let n = 0;
   for (const name of Object.values(NAMES)) {
     n += 1;
@@ -28,9 +27,6 @@ beforeAll(async () => {
       expect({ path, statusCode: answer.body.statusCode, message: answer.body.message }).toMatchObject({ path, statusCode: 200 });
     }
   }
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 const LISTS: Array<[string, 'GET' | 'POST', string, (item: Record<string, string>) => string]> = [

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
 import { authClient, createApp, createUser, signIn, uniq } from './helpers/apps.js';
 import { ok } from './helpers/fixtures.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestServer();
 
 async function publicAccount() {
   const answer = await t.management.createPublicAccount({ username: `shared_${uniq()}`, password: 'Correct-horse-1' } as never);

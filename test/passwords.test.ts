@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../src/services/passwords.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 import { authClient, createApp, createUser, signIn } from './helpers/apps.js';
 
 /** Written for the password "pw" by the reference C implementation (the `argon2` npm package). */
 const REFERENCE_HASH = '$argon2id$v=19$m=19456,p=1,t=2$GSLSBZqH0XIIGDhVWX4nyA$zlvEKxeJbzdRi1vnJ+L4HzkaD19BCBo2m3YJFXM7j0U';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestServer();
 
 describe('password hashing', () => {
   it('hashes with argon2id at OWASP minimum parameters and a fresh salt each time', async () => {

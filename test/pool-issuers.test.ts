@@ -2,7 +2,7 @@ import { AuthenticationClient, type ManagementClient } from 'authing-node-sdk';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 import { ok } from './helpers/fixtures.js';
 import { createApp, createUser, uniq } from './helpers/apps.js';
 import { Agent, formAction, hiddenForm, redirectParams } from './helpers/hosted.js';
@@ -27,7 +27,7 @@ interface Pool {
   userId: string;
 }
 
-let t: TestServer;
+const t = useTestServer();
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let a: Pool;
 let b: Pool;
@@ -66,14 +66,12 @@ const form = (url: string, body: Record<string, string>) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() });
 
 beforeAll(async () => {
-  t = await startTestServer();
   receiver = await startReceiver();
   a = await pool();
   b = await pool();
 });
 afterAll(async () => {
   await receiver?.close();
-  await t?.close();
 });
 
 describe('each user pool is an OpenID Provider of its own', () => {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { pruneExpired } from '../src/services/retention.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { startTestServer, useTestServer } from './helpers/server.js';
 import { authClient, createApp, createUser, httpStatusOf, signIn } from './helpers/apps.js';
 import { runCli } from './helpers/cli.js';
 import { ok } from './helpers/fixtures.js';
@@ -10,14 +10,10 @@ vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
 
-let t: TestServer;
+const t = useTestServer({ PRUNE_INTERVAL_SECONDS: '0' });
 let app: { appId: string; secret: string };
 beforeAll(async () => {
-  t = await startTestServer({ PRUNE_INTERVAL_SECONDS: '0' });
   app = await createApp(t);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 const db = () => t.server.deps.db;

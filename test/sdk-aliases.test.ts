@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
 import { authClient, createApp, createUser, signIn, uniq } from './helpers/apps.js';
 
 // Endpoints the SDK has under a second name or shape: the permission-namespace family (the same
 // namespaces as *-namespace), identity-source upkeep, applications in brief, and session status.
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestServer();
 
 describe('permission namespaces', () => {
   it('creates, reads, lists, renames and deletes the same namespaces as the older endpoints', async () => {

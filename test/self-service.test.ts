@@ -1,21 +1,17 @@
 import { AuthenticationClient } from 'authing-node-sdk';
 import { SignJWT, decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
 import { authClient, createApp, createUser, signIn, uniq } from './helpers/apps.js';
 import { attachUser, buildDirectory, ok, type Directory } from './helpers/fixtures.js';
 import { SIGNING_ALG, currentSigningKey } from '../src/services/signing-keys.js';
 
-let t: TestServer;
+const t = useTestServer();
 let app: { appId: string; secret: string };
 let dir: Directory;
 beforeAll(async () => {
-  t = await startTestServer();
   app = await createApp(t);
   dir = await buildDirectory(t.management, { departments: 2, roles: 2, groups: 2, posts: 0, resources: 3 });
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 /** A user signed in through the SDK's password sign-in, and a client that carries their access token. */

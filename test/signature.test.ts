@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer, type TestServer } from './helpers/server.js';
 import { newNonce, signedFetch, type SignedRequest } from './helpers/signed.js';
 import { createKey, listKeys, revokeKey } from '../src/services/access-keys.js';
 import { ApiCode } from '../src/errors.js';
 
-let t: TestServer;
+const t = useTestServer();
 let userId: string;
 beforeAll(async () => {
-  t = await startTestServer();
   const created = await t.management.createUser({ username: `sig_${newNonce().slice(0, 8)}` } as never);
   userId = created.data.userId;
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 const getUser = (extra: Partial<SignedRequest> = {}): SignedRequest => ({

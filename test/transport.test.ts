@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { startTestServer, useTestServer, type TestServer } from './helpers/server.js';
 import { newNonce, signedFetch, type SignedRequest } from './helpers/signed.js';
 import { buildApp } from '../src/server/app.js';
 import { memoryNonceStore } from '../src/server/nonce-store.js';
@@ -11,13 +11,7 @@ import { ApiCode } from '../src/errors.js';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const REQUEST_ID = /^[0-9a-f-]{36}$/;
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestServer();
 
 async function raw(path: string, init: RequestInit = {}) {
   const response = await fetch(`${t.url}${path}`, init);

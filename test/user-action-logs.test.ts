@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
 import { authClient, createApp, createUser, signIn } from './helpers/apps.js';
 import { ok } from './helpers/fixtures.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestServer();
 
 type Log = { userId: string; eventType: string; success: boolean; appId: string; appName: string; eventDetail?: string; userDisplayName: string; requestId: string };
 const logs = async (body: Record<string, unknown>) => {

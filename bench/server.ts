@@ -7,6 +7,7 @@ export interface BenchServer {
   keyId: string;
   secret: string;
   env: Record<string, string>;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -28,5 +29,5 @@ export async function startBenchServer(databaseUrl: string, extraEnv: Record<str
     ...extraEnv,
   };
   const server = await startServerProcess(env);
-  return { url: server.url, keyId: env.USERPOOL_ACCESS_KEY_ID, secret: env.USERPOOL_ACCESS_KEY_SECRET, env, stop: server.stop };
+  return { url: server.url, pid: server.pid, keyId: env.USERPOOL_ACCESS_KEY_ID, secret: env.USERPOOL_ACCESS_KEY_SECRET, env, stop: server.stop };
 }

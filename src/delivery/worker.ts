@@ -72,7 +72,9 @@ const QUEUED_LOOK_GAP_MS = 5;
  *
  * The database is visited per batch, never per send: claims are taken `concurrency` at a time
  * into a local queue from which a finished send starts the next one at once, and outcomes are
- * recorded together (when half the slots have finished, or within RECORD_WITHIN_MS).
+ * recorded together (when half the slots have finished, or within RECORD_WITHIN_MS). Each visit
+ * is one transaction: taking outbox events, recording outcomes and claiming, so a burst costs one
+ * commit per visit rather than three.
  * A queued delivery waits at most one timeout for a free slot (the queue is never longer than
  * the slots, and each send ends within its timeout), so its lease covers two timeouts.
  */
@@ -157,21 +159,40 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
     }
   }
 
-  async function flush() {
-    if (finished.length === 0) return;
+  /**
+   * One visit to the database, in one transaction: takes outbox events when it is time to look,
+   * records the finished sends, and claims more when `claim` is set and the queue and the slots
+   * are at most half full (setting `backlog` when the claim was full). Events dispatched in the
+   * visit are claimed in it too.
+   */
+  async function visit(look: boolean, claim: boolean): Promise<{ dispatched: number; claimed: number }> {
+    const held = inFlight.size + queue.length;
+    const want = claim && held <= settings.concurrency ? settings.concurrency * 2 - held : 0;
+    if (!look && finished.length === 0 && want === 0) return { dispatched: 0, claimed: 0 };
     const batch = finished.splice(0, finished.length);
     // A send cut short by shutdown is not an attempt: its claim is released for the next worker.
     const aborted = batch.filter((f) => f.result.aborted).map((f) => f.delivery.id);
     // One instant for the batch, so its outcomes group into few statements.
     const now = Date.now();
     const settled = batch.filter((f) => !f.result.aborted).map(({ delivery, result }) => ({ delivery, ...settle(delivery, result, now) }));
+    let done: { dispatched: number; claimed: DeliveryRow[]; hooks: WebhookRow[] };
     try {
-      await recordAttempts(deps.db, settled.map((s) => ({ id: s.delivery.id, update: s.update, attempt: s.attempt })));
-      if (aborted.length) await releaseClaims(deps.db, aborted);
+      done = await deps.db.transaction().execute(async (trx) => {
+        const dispatched = look ? await dispatchEvents(trx, deps.dialect, DISPATCH_BATCH) : 0;
+        await recordAttempts(trx, settled.map((s) => ({ id: s.delivery.id, update: s.update, attempt: s.attempt })));
+        if (aborted.length) await releaseClaims(trx, aborted);
+        const claimed = want ? await claimDue(trx, deps.dialect, new Date(now).toISOString(), new Date(now + 2 * settings.timeoutMs + LEASE_MARGIN_MS).toISOString(), want) : [];
+        const hooks = claimed.length ? await findWebhooksById(trx, [...new Set(claimed.map((d) => d.webhook_id).filter((id): id is string => id !== null))]) : [];
+        return { dispatched, claimed, hooks };
+      });
     } catch (error) {
       finished.unshift(...batch);
       throw error;
     }
+    if (want) backlog = done.claimed.length === want;
+    const byId = new Map(done.hooks.map((w) => [w.id, w]));
+    for (const delivery of done.claimed) queue.push({ delivery, webhook: delivery.webhook_id ? byId.get(delivery.webhook_id) : undefined });
+    pump();
     for (const s of settled) {
       if (s.update.status === 'dead') {
         log.warn({ deliveryId: s.delivery.id, kind: s.delivery.kind, webhookId: s.delivery.webhook_id, eventType: s.delivery.event_type, attempts: s.update.attempts, error: s.update.last_error }, 'delivery is dead after its last attempt');
@@ -179,23 +200,11 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
         log.debug({ deliveryId: s.delivery.id, attempts: s.update.attempts, next: s.update.next_attempt_at, error: s.update.last_error }, 'delivery attempt failed; will retry');
       }
     }
+    return { dispatched: done.dispatched, claimed: done.claimed.length };
   }
 
-  /** Claims more when the queue and the slots are at most half full; sets `backlog` when the claim was full. */
-  async function claim(): Promise<void> {
-    const window = settings.concurrency * 2;
-    const held = inFlight.size + queue.length;
-    if (held > settings.concurrency) return;
-    const want = window - held;
-    const now = Date.now();
-    const claimed = await claimDue(deps.db, deps.dialect, new Date(now).toISOString(), new Date(now + 2 * settings.timeoutMs + LEASE_MARGIN_MS).toISOString(), want);
-    backlog = claimed.length === want;
-    if (claimed.length === 0) return;
-    const hooks = await findWebhooksById(deps.db, [...new Set(claimed.map((d) => d.webhook_id).filter((id): id is string => id !== null))]);
-    const byId = new Map(hooks.map((w) => [w.id, w]));
-    for (const delivery of claimed) queue.push({ delivery, webhook: delivery.webhook_id ? byId.get(delivery.webhook_id) : undefined });
-    pump();
-  }
+  /** Records the finished sends. */
+  const flush = () => visit(false, false);
 
   const loop = (async () => {
     while (!stopping) {
@@ -208,21 +217,15 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
           found = queuedHere;
           queuedHere = false;
           lastLook = Date.now();
-          const dispatched = await dispatchEvents(deps.db, deps.dialect, DISPATCH_BATCH);
-          // A full batch leaves more in the outbox: look again on the next turn.
-          if (dispatched === DISPATCH_BATCH) lookDue = more = true;
-          found ||= dispatched > 0;
         }
-        if (look || backlog) {
-          const held = inFlight.size + queue.length;
-          await claim();
-          found ||= inFlight.size + queue.length > held;
-        }
+        const { dispatched, claimed } = await visit(look, look || backlog);
+        // A full batch leaves more in the outbox: look again on the next turn.
+        if (dispatched === DISPATCH_BATCH) lookDue = more = true;
+        found ||= dispatched > 0 || claimed > 0;
         if (look) {
           // Events queued here during the look are looked at again at once (after the gap).
           nextLook = queuedHere ? Math.max(Date.now(), lastLook + QUEUED_LOOK_GAP_MS) : Date.now() + (found ? Math.min(settings.pollMs, BUSY_POLL_MS) : settings.pollMs);
         }
-        await flush();
         more ||= backlog && inFlight.size + queue.length <= settings.concurrency;
       } catch (error) {
         if (stopping) break;

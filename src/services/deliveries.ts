@@ -144,12 +144,12 @@ export function webhookDelivery(
 
 /**
  * Hands committed outbox events to delivery: one delivery per enabled webhook of the event's
- * pool that subscribes to its type, in the transaction that stamps the events dispatched.
+ * pool that subscribes to its type, in the caller's transaction, which stamps the events dispatched.
  * Events nobody subscribes to are stamped too (and pruned with the rest). Answers how many
  * events it took.
  */
-export async function dispatchEvents(db: Db, dialect: Dialect, limit: number): Promise<number> {
-  return db.transaction().execute(async (trx) => {
+export async function dispatchEvents(trx: Tx, dialect: Dialect, limit: number): Promise<number> {
+  {
     const now = nowIso();
     const events = await store.takeUndispatchedEvents(trx, dialect, limit, now);
     if (events.length === 0) return 0;
@@ -169,7 +169,7 @@ export async function dispatchEvents(db: Db, dialect: Dialect, limit: number): P
     }
     await store.insertDeliveries(trx, rows);
     return events.length;
-  });
+  }
 }
 
 export interface AttemptResult {

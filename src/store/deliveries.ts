@@ -32,7 +32,7 @@ export async function takeUndispatchedEvents(trx: Tx, dialect: Dialect, limit: n
  * so it only lapses when the claiming process died; then another worker sends again (the
  * receiver sees the same webhook-id and can drop the duplicate).
  */
-export async function claimDue(db: Db, dialect: Dialect, now: string, leaseUntil: string, limit: number): Promise<DeliveryRow[]> {
+export async function claimDue(db: Db | Tx, dialect: Dialect, now: string, leaseUntil: string, limit: number): Promise<DeliveryRow[]> {
   let due = db
     .selectFrom('deliveries')
     .select('id')
@@ -52,11 +52,11 @@ export type DeliveryUpdate = Pick<DeliveryRow, 'status' | 'attempts' | 'last_err
 const ATTEMPTS_PER_INSERT = 100;
 
 /**
- * Records attempts and their outcomes together: one transaction for a batch of finished sends,
- * and one UPDATE per distinct outcome (a batch of successful first tries settled at one instant
- * is a single statement), so the writer is held briefly however many sends finished.
+ * Records attempts and their outcomes together, in the caller's transaction: one INSERT per
+ * hundred attempts and one UPDATE per distinct outcome (a batch of successful first tries settled
+ * at one instant is a single statement), so the writer is held briefly however many sends finished.
  */
-export async function recordAttempts(db: Db, outcomes: Array<{ id: string; update: DeliveryUpdate; attempt: AttemptRow }>): Promise<void> {
+export async function recordAttempts(trx: Tx, outcomes: Array<{ id: string; update: DeliveryUpdate; attempt: AttemptRow }>): Promise<void> {
   if (outcomes.length === 0) return;
   const groups = new Map<string, { update: DeliveryUpdate; ids: string[] }>();
   for (const { id, update } of outcomes) {
@@ -65,14 +65,12 @@ export async function recordAttempts(db: Db, outcomes: Array<{ id: string; updat
     if (group) group.ids.push(id);
     else groups.set(key, { update, ids: [id] });
   }
-  await db.transaction().execute(async (trx) => {
-    for (let i = 0; i < outcomes.length; i += ATTEMPTS_PER_INSERT) {
-      await trx.insertInto('delivery_attempts').values(outcomes.slice(i, i + ATTEMPTS_PER_INSERT).map((o) => o.attempt)).execute();
-    }
-    for (const { update, ids } of groups.values()) {
-      await trx.updateTable('deliveries').set({ ...update, locked_until: null }).where('id', 'in', ids).execute();
-    }
-  });
+  for (let i = 0; i < outcomes.length; i += ATTEMPTS_PER_INSERT) {
+    await trx.insertInto('delivery_attempts').values(outcomes.slice(i, i + ATTEMPTS_PER_INSERT).map((o) => o.attempt)).execute();
+  }
+  for (const { update, ids } of groups.values()) {
+    await trx.updateTable('deliveries').set({ ...update, locked_until: null }).where('id', 'in', ids).execute();
+  }
 }
 
 export async function findDelivery(db: Db | Tx, id: string): Promise<DeliveryRow | undefined> {
@@ -144,6 +142,6 @@ export async function pruneDispatchedEvents(db: Db, before: string): Promise<num
 }
 
 /** Gives claimed deliveries back (their sends were cut short), due at once. */
-export async function releaseClaims(db: Db, ids: string[]): Promise<void> {
+export async function releaseClaims(db: Db | Tx, ids: string[]): Promise<void> {
   if (ids.length) await db.updateTable('deliveries').set({ locked_until: null }).where('id', 'in', ids).execute();
 }

@@ -146,7 +146,7 @@ describe('invalidations through Redis', () => {
   it('a process whose subscription is down serves nothing from its cache, and starts afresh once subscribed again', async () => {
     const link = await relay();
     const cache = new SessionStateCache({ ttlMs: 60_000, listening: () => bus.listening() });
-    const bus = await tokenCheckInvalidations(link.url, { onInvalidate: () => cache.invalidate(), ackTimeoutMs: 2000 });
+    const bus = await tokenCheckInvalidations(link.url, { database: `probe-${randomBytes(4).toString('hex')}`, onInvalidate: () => cache.invalidate(), ackTimeoutMs: 2000 });
     try {
       const miss = cache.lookup('s');
       expect('stamp' in miss && miss.stamp !== undefined).toBe(true);
@@ -168,14 +168,13 @@ describe('invalidations through Redis', () => {
     }
   });
 
-  it('an announcement resolves only after every listening process emptied its cache', async () => {
+  it('an announcement resolves only after every process listening for its database emptied its cache; another database\'s are left alone', async () => {
+    const database = `probe-${randomBytes(4).toString('hex')}`;
     const heard: string[] = [];
-    const listeners = await Promise.all(
-      ['first', 'second'].map((name) => tokenCheckInvalidations(REDIS_URL, { onInvalidate: () => heard.push(name), ackTimeoutMs: 5000 })),
-    );
-    const writer = await tokenCheckInvalidations(REDIS_URL, { ackTimeoutMs: 5000 });
+    const listen = (name: string, of: string) => tokenCheckInvalidations(REDIS_URL, { database: of, onInvalidate: () => heard.push(name), ackTimeoutMs: 5000 });
+    const listeners = [await listen('first', database), await listen('second', database), await listen('elsewhere', `${database}-other`)];
+    const writer = await tokenCheckInvalidations(REDIS_URL, { database, ackTimeoutMs: 5000 });
     try {
-      heard.length = 0;
       await writer.announce();
       expect(heard.sort()).toEqual(['first', 'second']);
     } finally {

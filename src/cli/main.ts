@@ -39,12 +39,13 @@ async function withDatabase<T>(work: (deps: Deps) => Promise<T>): Promise<T> {
   const [{ openDatabase }, { migrateToLatest }] = await store();
   const masterKey = await masterKeyOf(cfg);
   const handle = openDatabase(cfg.databaseUrl);
-  const announcing = await announceWrites(cfg, handle);
+  let announcing: { close(): Promise<void> } | undefined;
   try {
     await migrateToLatest(handle, masterKey);
+    announcing = await announceWrites(cfg, handle);
     return await work({ db: handle.db, dialect: handle.dialect, masterKey, policy: cfg.policy });
   } finally {
-    await announcing.close();
+    await announcing?.close();
     await handle.close();
   }
 }
@@ -104,12 +105,10 @@ program
     const [{ openDatabase }, { migrateToLatest }] = await store();
     const masterKey = await masterKeyOf(cfg);
     const handle = openDatabase(cfg.databaseUrl);
-    const announcing = await announceWrites(cfg, handle);
     try {
       const ran = await migrateToLatest(handle, masterKey);
       console.log(ran.length ? `applied: ${ran.join(', ')}` : 'schema is up to date');
     } finally {
-      await announcing.close();
       await handle.close();
     }
   });

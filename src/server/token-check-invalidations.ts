@@ -1,12 +1,15 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ConnectionWatch } from '../lib/connection-watch.js';
 import { watchedRedis } from './nonce-store.js';
-import type { DatabaseHandle } from '../store/database.js';
+import { databaseIdentity, type DatabaseHandle } from '../store/database.js';
 import { SessionStateCache } from '../services/session-state-cache.js';
 
-/** Where a committed write is announced; the message is `<writer> <sequence>`. */
-export const INVALIDATE_CHANNEL = 'userpool:token-checks:invalidate';
+/**
+ * Where a committed write is announced, one channel per database (`databaseIdentity`), so that
+ * deployments sharing a Redis do not empty each other's caches; the message is `<writer> <sequence>`.
+ */
+const invalidateChannel = (database: string) => `userpool:token-checks:invalidate:${createHash('sha256').update(database).digest('hex').slice(0, 16)}`;
 /** Each writer hears the acknowledgements of its own announcements on a channel of its own. */
 const ackChannel = (writer: string) => `userpool:token-checks:ack:${writer}`;
 
@@ -37,8 +40,9 @@ export interface TokenCheckInvalidations {
  */
 export async function tokenCheckInvalidations(
   url: string,
-  options: { onInvalidate?: () => void; ackTimeoutMs: number; log?: Log; watch?: ConnectionWatch },
+  options: { database: string; onInvalidate?: () => void; ackTimeoutMs: number; log?: Log; watch?: ConnectionWatch },
 ): Promise<TokenCheckInvalidations> {
+  const INVALIDATE_CHANNEL = invalidateChannel(options.database);
   const writer = randomBytes(8).toString('hex');
   const publisher = watchedRedis(url, options.watch);
   const subscriber = watchedRedis(url, options.watch);
@@ -175,7 +179,8 @@ export async function tokenCheckCache(
     cache = own;
   }
   if (shared) {
-    const bus = await tokenCheckInvalidations(redisUrl, { onInvalidate: cache && (() => cache.invalidate()), ackTimeoutMs: settings.ackTimeoutMs, log, watch });
+    const database = await databaseIdentity(handle.db);
+    const bus = await tokenCheckInvalidations(redisUrl, { database, onInvalidate: cache && (() => cache.invalidate()), ackTimeoutMs: settings.ackTimeoutMs, log, watch });
     handle.afterCommit(() => bus.announce());
     invalidations = bus;
   }
@@ -190,14 +195,16 @@ export async function tokenCheckCache(
 /**
  * A tool's writes (the CLI's) announced to the servers that share its PostgreSQL database and
  * Redis, as a server's are; connects on the first write, so commands that only read never need
- * Redis. A failed announcement is reported, not thrown: the write itself was committed.
+ * Redis. Call it after migrating (the channel is named after the migrated database). A failed
+ * announcement is reported, not thrown: the write itself was committed.
  */
 export function announceToolWrites(handle: DatabaseHandle, redisUrl: string | undefined, ackTimeoutMs: number, log: Log): { close(): Promise<void> } {
   if (handle.dialect !== 'postgres' || !redisUrl) return { async close() {} };
   let bus: Promise<TokenCheckInvalidations> | undefined;
   handle.afterCommit(async () => {
     try {
-      await (await (bus ??= tokenCheckInvalidations(redisUrl, { ackTimeoutMs, log }))).announce();
+      bus ??= databaseIdentity(handle.db).then((database) => tokenCheckInvalidations(redisUrl, { database, ackTimeoutMs, log }));
+      await (await bus).announce();
     } catch (error) {
       log.warn({ err: error }, 'could not announce a write through Redis; servers serve their cached token checks until TOKEN_CHECK_CACHE_SECONDS');
     }

@@ -188,6 +188,17 @@ export function isBusy(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
+/**
+ * What tells this database from any other that may share a Redis (a staging and a production
+ * deployment, or test databases): its name and when its first migration ran, the same on every
+ * process whatever address it reaches the server by. Read after migrating.
+ */
+export async function databaseIdentity(db: Db): Promise<string> {
+  const { rows } = await sql<{ name: string; first: string | null }>`
+    select current_database() as name, (select min(timestamp) from userpool_migrations) as first`.execute(db);
+  return `${rows[0]?.name}/${rows[0]?.first}`;
+}
+
 export async function ping(db: Db): Promise<void> {
   await sql`select 1`.execute(db);
 }

@@ -258,23 +258,23 @@ export interface DepartmentFilter {
 
 /**
  * list-users' advancedFilter `{ field: "department", operator: "IN", value: [DepartmentFilter] }`:
- * the ids of the users in any of the departments (or below them when asked), for the user
- * list to narrow on.
+ * the ids of the departments named (and of those below them when asked), whose members the user
+ * list narrows on. Each must exist; the members themselves are matched in the list's query.
  */
-export async function usersInDepartments(db: Db | Tx, scope: Scope, filters: DepartmentFilter[]): Promise<string[]> {
+async function departmentsOf(db: Db | Tx, scope: Scope, filters: DepartmentFilter[]): Promise<string[]> {
   const ids: string[] = [];
   for (const f of filters) {
     const dept = await departmentOf(db, scope, f);
     ids.push(...(f.includeChildrenDepartments ? await deptStore.subtreeIds(db, scope.poolId, [dept.id]) : [dept.id]));
   }
-  return deptStore.memberIds(db, scope.poolId, [...new Set(ids)]);
+  return [...new Set(ids)];
 }
 
-/** list-users' `department` filter item: checks its shape, answers the ids of the users it selects. */
-export async function usersOfDepartmentFilter(scope: Scope, item: { operator: string; value?: unknown }, where: string): Promise<string[]> {
+/** list-users' `department` filter item: checks its shape, answers the ids of the departments it selects. */
+export async function departmentsOfFilter(scope: Scope, item: { operator: string; value?: unknown }, where: string): Promise<string[]> {
   if (item.operator !== 'IN') throw badRequest(`${where}.operator: the department filter takes IN, not ${item.operator}`);
   const value = item.value;
   const ok = Array.isArray(value) && value.length > 0 && value.every((v) => v && typeof v.organizationCode === 'string' && typeof v.departmentId === 'string');
   if (!ok) throw badRequest(`${where}.value: must be a non-empty array of { organizationCode, departmentId, departmentIdType?, includeChildrenDepartments? }`);
-  return usersInDepartments(scope.db, scope, value as DepartmentFilter[]);
+  return departmentsOf(scope.db, scope, value as DepartmentFilter[]);
 }

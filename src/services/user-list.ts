@@ -5,7 +5,7 @@ import { badRequest } from '../errors.js';
 import { userErrors } from '../messages/users.js';
 import { USER_STATUSES } from './user-fields.js';
 import type { Scope } from './context.js';
-import { usersOfDepartmentFilter } from './department-members.js';
+import { departmentsOfFilter } from './department-members.js';
 import { toUserViews, type UserView, type UserViewOptions } from './user-view.js';
 import { customFilterValue, declaredFields } from './custom-fields.js';
 import type { CustomFieldRow } from '../store/custom-fields.js';
@@ -143,7 +143,7 @@ function buildFilter(input: ListUsersInput, customDefs: CustomDefs = new Map()):
   const filter: store.ListFilter = {
     keywords: input.keywords || undefined,
     keywordColumns: fuzzy.map((f, i) => textColumn(f, `options.fuzzySearchOn[${i}]`, 'fuzzy search')),
-    equals: [], nulls: [], ranges: [], contains: [], custom: [],
+    equals: [], nulls: [], ranges: [], contains: [], custom: [], departments: [],
     sort: (input.options?.sort ?? []).map((s, i) => ({ column: lookup(s.field, `options.sort[${i}].field`).column, order: s.order })),
     offset: (page - 1) * limit,
     limit,
@@ -205,9 +205,7 @@ export async function listUsers(scope: Scope, input: ListUsersInput, accountType
   filter.equals.push({ column: 'account_type', values: [accountType] });
   for (const [i, item] of (input.advancedFilter ?? []).entries()) {
     if (item.field !== 'department') continue;
-    const ids = await usersOfDepartmentFilter(scope, item, `advancedFilter[${i}]`);
-    if (ids.length === 0) return { list: [], totalCount: 0 };
-    filter.equals.push({ column: 'id', values: ids });
+    filter.departments.push(await departmentsOfFilter(scope, item, `advancedFilter[${i}]`));
   }
   const { rows, total } = await store.listUsers(scope.db, scope.poolId, filter);
   return { list: await toUserViews(scope.db, scope.poolId, rows, input.options ?? {}), totalCount: total };

@@ -84,6 +84,12 @@ export interface ListFilter {
   sort: Array<{ column: keyof UserRow; order: 'asc' | 'desc' }>;
   /** Filters on declared custom fields, compared inside the custom_data JSON. */
   custom: CustomDataFilter[];
+  /**
+   * Department filters, each a list of department ids: a user passes one when a member of any
+   * of its departments. Membership is looked up in the query, so a department of any size
+   * binds its department ids only, never one value per member.
+   */
+  departments: string[][];
   offset: number;
   limit: number;
 }
@@ -130,6 +136,10 @@ export async function listUsers(db: Conn, poolId: string, filter: ListFilter): P
     } else if (item.op === 'contains' || item.op === 'notContains') {
       query = query.where(sql`lower(${asText})`, item.op === 'contains' ? 'like' : 'not like', likePattern(item.text.toLowerCase()));
     } else query = query.where(asText, item.op === 'null' ? 'is' : 'is not', null);
+  }
+  for (const departmentIds of filter.departments) {
+    const members = db.selectFrom('department_members').select('user_id').where('pool_id', '=', poolId).where('department_id', 'in', departmentIds);
+    query = query.where('id', 'in', members);
   }
   const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
   let rowsQuery = query.selectAll();

@@ -232,6 +232,23 @@ describe('department members, in both directions', () => {
     }
   });
 
+  it('makes exactly the given users leaders: a member keeps their join time, others join, a former leader stays a member, a repeated id counts once', async () => {
+    const org = await organization();
+    const dept = await department(org.code, org.rootId);
+    const [member, former, newcomer] = [await user(), await user(), await user()];
+    const ref = { organizationCode: org.code, departmentId: dept.departmentId };
+    await t.management.addDepartmentMembers({ ...ref, userIds: [member.userId] });
+    expect((await t.management.updateDepartment({ ...ref, leaderUserIds: [former.userId] } as never)).statusCode).toBe(200);
+    const joined = (await t.management.getUserDepartments({ userId: member.userId })).data.list[0].joinedAt;
+
+    const answer = await t.management.updateDepartment({ ...ref, leaderUserIds: [member.userId, newcomer.userId, member.userId] } as never);
+    expect(answer.statusCode).toBe(200);
+    expect([...((await t.management.getDepartment(ref)).data.leaderUserIds ?? [])].sort()).toEqual([member.userId, newcomer.userId].sort());
+    expect((await t.management.listDepartmentMemberIds(ref)).data.sort()).toEqual([member.userId, former.userId, newcomer.userId].sort());
+    expect((await t.management.getUserDepartments({ userId: member.userId })).data.list[0]).toMatchObject({ joinedAt: joined, isLeader: true });
+    expect((await t.management.getUserDepartments({ userId: former.userId })).data.list[0]).toMatchObject({ isLeader: false });
+  });
+
   it('sets a user\'s departments to exactly the given ones, with leader and main flags', async () => {
     const org = await organization();
     const [a, b, c] = [await department(org.code, org.rootId), await department(org.code, org.rootId), await department(org.code, org.rootId)];

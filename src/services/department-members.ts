@@ -53,9 +53,7 @@ export async function setLeaders(trx: Tx, scope: Scope, departmentId: string, us
   const users = await resolveUsersForNewRelation(trx, scope, userIds, 'user_id', field);
   const already = await membersAmong(trx, scope, departmentId, users.map((u) => u.id));
   await deptStore.clearLeaders(trx, scope.poolId, departmentId);
-  const now = nowIso();
-  await deptStore.addMembers(trx, users.map((u) => ({ pool_id: scope.poolId, department_id: departmentId, user_id: u.id, is_leader: 1, is_main_department: 0, joined_at: now })));
-  for (const user of users) await deptStore.setMemberFlags(trx, scope.poolId, departmentId, user.id, { is_leader: 1 });
+  await deptStore.upsertLeaders(trx, scope.poolId, departmentId, [...new Set(users.map((u) => u.id))], nowIso());
   await announceMembers(trx, scope, 'added', [departmentId], users.map((u) => u.id).filter((id) => !already.has(id)));
 }
 

@@ -125,6 +125,20 @@ export async function addMembers(db: Conn, rows: MemberRow[]): Promise<void> {
     .execute();
 }
 
+/**
+ * Makes these users leaders of the department in one statement: members already there keep
+ * their join time and get the leader flag, the others join as leaders. `userIds` must not repeat
+ * (one statement cannot update a row twice on PostgreSQL).
+ */
+export async function upsertLeaders(db: Conn, poolId: string, departmentId: string, userIds: string[], joinedAt: string): Promise<void> {
+  if (userIds.length === 0) return;
+  await db
+    .insertInto('department_members')
+    .values(userIds.map((userId) => ({ pool_id: poolId, department_id: departmentId, user_id: userId, is_leader: 1, is_main_department: 0, joined_at: joinedAt })))
+    .onConflict((oc) => oc.columns(['department_id', 'user_id']).doUpdateSet({ is_leader: 1 }))
+    .execute();
+}
+
 export async function removeMembers(db: Conn, poolId: string, departmentIds: string[], userIds?: string[]): Promise<void> {
   if (departmentIds.length === 0 || userIds?.length === 0) return;
   let query = db.deleteFrom('department_members').where('pool_id', '=', poolId).where('department_id', 'in', departmentIds);

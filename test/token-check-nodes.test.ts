@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SessionStateCache } from '../src/services/session-state-cache.js';
-import { tokenCheckInvalidations } from '../src/server/token-check-invalidations.js';
+import { invalidateChannel, tokenCheckInvalidations } from '../src/server/token-check-invalidations.js';
+import { Redis } from 'ioredis';
 import { authClient, createApp, createUser, signIn } from './helpers/apps.js';
 import { runCli } from './helpers/cli.js';
 import { TEST_DB } from './helpers/database.js';
@@ -179,6 +180,21 @@ describe('invalidations through Redis', () => {
       expect(heard.sort()).toEqual(['first', 'second']);
     } finally {
       for (const bus of [...listeners, writer]) await bus.close();
+    }
+  });
+
+  it('a listener that never acknowledges holds a write only until the deadline, which is logged', async () => {
+    const database = `probe-${randomBytes(4).toString('hex')}`;
+    const silent = new Redis(REDIS_URL);
+    await silent.subscribe(invalidateChannel(database));
+    const warnings: Array<Record<string, unknown>> = [];
+    const writer = await tokenCheckInvalidations(REDIS_URL, { database, ackTimeoutMs: 300, log: { warn: (object) => warnings.push(object as Record<string, unknown>) } });
+    try {
+      await writer.announce();
+      expect(warnings).toEqual([expect.objectContaining({ heard: 0, expected: 1, ackTimeoutMs: 300 })]);
+    } finally {
+      await writer.close();
+      silent.disconnect();
     }
   });
 });

@@ -9,7 +9,7 @@ import { SessionStateCache } from '../services/session-state-cache.js';
  * Where a committed write is announced, one channel per database (`databaseIdentity`), so that
  * deployments sharing a Redis do not empty each other's caches; the message is `<writer> <sequence>`.
  */
-const invalidateChannel = (database: string) => `userpool:token-checks:invalidate:${createHash('sha256').update(database).digest('hex').slice(0, 16)}`;
+export const invalidateChannel = (database: string) => `userpool:token-checks:invalidate:${createHash('sha256').update(database).digest('hex').slice(0, 16)}`;
 /** Each writer hears the acknowledgements of its own announcements on a channel of its own. */
 const ackChannel = (writer: string) => `userpool:token-checks:ack:${writer}`;
 

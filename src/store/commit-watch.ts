@@ -91,12 +91,14 @@ export type AfterCommit = () => void | Promise<void>;
 interface ConnectionState {
   inTransaction: boolean;
   dirty: boolean;
+  /** A write committed: the listeners run once the connection is back in the pool. */
+  committed: boolean;
 }
 
 /**
  * A dialect whose writes are watched: after a statement that `changesTokenChecks` is committed
  * (at COMMIT of the transaction that ran it, or at once when it ran on its own) the listeners
- * run, and the statement's or the commit's promise resolves only after they did. So every write
+ * run, and the statement's or the transaction's promise resolves only after they did. So every write
  * that goes through the database handle, whichever service or tool made it, is followed by the
  * invalidation of cached token checks before its caller can answer anyone; no call site has to
  * remember it. A COMMIT that fails is treated as committed (the server may have applied it).
@@ -114,6 +116,9 @@ export function watchCommits(inner: Dialect, listeners: AfterCommit[]): Dialect 
 }
 
 class WatchedDriver implements Driver {
+  // One watched connection per connection of the inner driver (which keeps one per client), made
+  // once: Kysely decorates each connection object it has not seen before.
+  private readonly watched = new WeakMap<DatabaseConnection, DatabaseConnection>();
   private readonly inners = new WeakMap<DatabaseConnection, DatabaseConnection>();
   private readonly states = new WeakMap<DatabaseConnection, ConnectionState>();
 
@@ -125,20 +130,24 @@ class WatchedDriver implements Driver {
 
   async acquireConnection(): Promise<DatabaseConnection> {
     const inner = await this.driver.acquireConnection();
-    const state: ConnectionState = { inTransaction: false, dirty: false };
-    const notify = this.notify;
-    const watched: DatabaseConnection = {
-      async executeQuery<R>(compiled: CompiledQuery) {
-        const writes = judged(compiled.sql);
-        if (writes && state.inTransaction) state.dirty = true;
-        const result = await inner.executeQuery<R>(compiled);
-        if (writes && !state.inTransaction) await notify();
-        return result;
-      },
-      streamQuery: (compiled, chunkSize) => inner.streamQuery(compiled, chunkSize),
-    };
-    this.inners.set(watched, inner);
-    this.states.set(watched, state);
+    let watched = this.watched.get(inner);
+    if (!watched) {
+      const state: ConnectionState = { inTransaction: false, dirty: false, committed: false };
+      watched = {
+        async executeQuery<R>(compiled: CompiledQuery) {
+          const writes = judged(compiled.sql);
+          if (writes && state.inTransaction) state.dirty = true;
+          const result = await inner.executeQuery<R>(compiled);
+          if (writes && !state.inTransaction) state.committed = true;
+          return result;
+        },
+        streamQuery: (compiled, chunkSize) => inner.streamQuery(compiled, chunkSize),
+      };
+      this.watched.set(inner, watched);
+      this.inners.set(watched, inner);
+      this.states.set(watched, state);
+    }
+    Object.assign(this.states.get(watched)!, { inTransaction: false, dirty: false, committed: false });
     return watched;
   }
 
@@ -157,9 +166,7 @@ class WatchedDriver implements Driver {
     try {
       await this.driver.commitTransaction(this.inner(connection));
     } finally {
-      const dirty = state?.dirty ?? false;
-      if (state) Object.assign(state, { inTransaction: false, dirty: false });
-      if (dirty) await this.notify();
+      if (state) Object.assign(state, { inTransaction: false, dirty: false, committed: state.committed || state.dirty });
     }
   }
 
@@ -181,8 +188,18 @@ class WatchedDriver implements Driver {
     await this.driver.releaseSavepoint?.(this.inner(connection), name, compile);
   }
 
-  releaseConnection(connection: DatabaseConnection) {
-    return this.driver.releaseConnection(this.inner(connection));
+  // Kysely releases the connection before the query's or the transaction's promise resolves, so
+  // listeners that run here still run before the caller goes on, without holding a pooled
+  // connection while they wait (for Redis acknowledgements, say).
+  async releaseConnection(connection: DatabaseConnection) {
+    const state = this.states.get(connection);
+    const committed = state?.committed ?? false;
+    if (state) state.committed = false;
+    try {
+      await this.driver.releaseConnection(this.inner(connection));
+    } finally {
+      if (committed) await this.notify();
+    }
   }
 
   destroy() {

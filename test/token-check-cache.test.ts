@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { changesTokenChecks } from '../src/store/commit-watch.js';
 import { openDatabase } from '../src/store/database.js';
+import { SessionStateCache } from '../src/services/session-state-cache.js';
+import { nextRoleChange } from '../src/store/authorizations.js';
+import { findPoolByName } from '../src/store/pools.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { freshDatabase } from './helpers/database.js';
 import { authClient, createApp, createUser, signIn, uniq } from './helpers/apps.js';
@@ -16,9 +19,11 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 let t: TestServer;
 let app: { appId: string; secret: string };
+let defaultPool: string;
 beforeAll(async () => {
   t = await startTestServer({ REDIS_URL, METRICS: 'on' });
   app = await createApp(t);
+  defaultPool = (await findPoolByName(t.server.deps.db, 'default'))!.id;
 });
 afterAll(async () => {
   await t?.close();
@@ -125,7 +130,7 @@ describe('a cached token check', () => {
     await refusedAtOnce(s);
   });
 
-  it('is never kept when a role rule decides (role assignments expire with time alone), and the revoked role refuses at once', async () => {
+  it('is refused on the next call after the role an access rule names is revoked from the user', async () => {
     const own = await createApp(t);
     ok(await t.management.updateApplicationPermissionStrategy({ appId: own.appId, permissionStrategy: 'DENY_ALL' } as never), 'strategy');
     const role = ok<{ code: string }>(await t.management.createRole({ code: `r_${uniq()}` }), 'create-role');
@@ -135,12 +140,33 @@ describe('a cached token check', () => {
     const client = authClient(t, own);
     const answer = await signIn(client, user.username);
     expect(answer.statusCode).toBe(200);
-    const token = (answer.data as { access_token: string }).access_token;
-    const before = hits();
-    for (let i = 0; i < 3; i++) expect((await client.introspectToken(token)).active).toBe(true);
-    expect(hits()).toBe(before);
+    const s = { user, client, token: (answer.data as { access_token: string }).access_token, refresh: '' };
+    await cached(s);
     ok(await t.management.revokeRole({ code: role.code, targets: [{ targetType: 'USER' as never, targetIdentifier: user.userId }] }), 'revoke-role');
-    expect(await client.introspectToken(token)).toEqual({ active: false });
+    await refusedAtOnce(s);
+  });
+
+  it('is not served past the moment a role assignment ends by itself (an answer that time alone changes)', () => {
+    const cache = new SessionStateCache({ ttlMs: 60_000 });
+    const lookup = cache.lookup('ended') as { stamp: number };
+    cache.remember('ended', lookup.stamp, {}, Date.now() - 1);
+    expect('hit' in cache.lookup('ended')).toBe(false);
+    const open = cache.lookup('open') as { stamp: number };
+    cache.remember('open', open.stamp, {}, Date.now() + 60_000);
+    expect('hit' in cache.lookup('open')).toBe(true);
+  });
+
+  it('knows when a user’s roles next change by time alone: the earliest start or end ahead', async () => {
+    const user = await createUser(t);
+    const [ending, starting, open] = [`r_${uniq()}`, `r_${uniq()}`, `r_${uniq()}`];
+    for (const code of [ending, starting, open]) ok(await t.management.createRole({ code }), 'create-role');
+    const now = Date.now();
+    const target = [{ targetType: 'USER' as never, targetIdentifier: user.userId }];
+    ok(await t.management.assignRole({ code: open, targets: target }), 'assign-role');
+    expect(await nextRoleChange(t.server.deps.db, defaultPool, user.userId, [], now)).toBeUndefined();
+    ok(await t.management.assignRole({ code: ending, targets: target, endTime: now + 3_600_000 } as never), 'assign-role');
+    ok(await t.management.assignRole({ code: starting, targets: target, enableTime: now + 7_200_000 } as never), 'assign-role');
+    expect(await nextRoleChange(t.server.deps.db, defaultPool, user.userId, [], now)).toBe(now + 3_600_000);
   });
 
   it('is counted on /metrics as userpool_token_check_cache_hits_total', async () => {

@@ -55,19 +55,23 @@ export async function mayUseApplication(db: Db | Tx, app: Pick<ApplicationRow, '
 }
 
 /**
- * mayUseApplication, and whether the answer can change with time alone, no write needed: role
- * assignments and roles have time windows (enable, end and disable times), so an application with
- * a rule naming a role may let the user in now and not a minute later. Such answers are never
- * remembered by token checks (session-state-cache.ts).
+ * mayUseApplication, and until when the answer holds without any write (`until`, epoch ms, absent
+ * when only a write can change it): role assignments and roles have enable, end and disable
+ * times, so an application with a rule naming a role may let the user in now and not a minute
+ * later. Token checks remember an answer no longer than that (session-state-cache.ts).
  */
 export async function accessDecision(
   db: Db | Tx, app: Pick<ApplicationRow, 'id' | 'pool_id' | 'permission_strategy'>, userId: string, hasRules?: boolean,
-): Promise<{ allowed: boolean; changesWithTime: boolean }> {
-  if (hasRules === false) return { allowed: app.permission_strategy === 'ALLOW_ALL', changesWithTime: false };
+): Promise<{ allowed: boolean; until?: number }> {
+  if (hasRules === false) return { allowed: app.permission_strategy === 'ALLOW_ALL' };
   const rules = await store.rulesOf(db, app.pool_id, [app.id]);
-  if (rules.length === 0) return { allowed: app.permission_strategy === 'ALLOW_ALL', changesWithTime: false };
-  const { allowed } = decide(app, rulesReaching(rules, userId, await membershipsOf(db, app.pool_id, userId)));
-  return { allowed, changesWithTime: rules.some((r) => r.target_type === 'ROLE') };
+  if (rules.length === 0) return { allowed: app.permission_strategy === 'ALLOW_ALL' };
+  const now = Date.now();
+  const m = await membershipsOf(db, app.pool_id, userId);
+  const { allowed } = decide(app, rulesReaching(rules, userId, m));
+  if (!rules.some((r) => r.target_type === 'ROLE')) return { allowed };
+  const until = await subjects.nextRoleChange(db, app.pool_id, userId, m.departmentIds, now);
+  return until === undefined ? { allowed } : { allowed, until };
 }
 
 export async function getPermissionStrategy(scope: Scope, appId: string) {

@@ -11,7 +11,8 @@ export interface AcceptedSession {
 
 interface Entry extends AcceptedSession {
   generation: number;
-  storedAt: number;
+  /** When the entry stops being served: its TTL, or sooner when the answer changes with time alone. */
+  expiresAt: number;
 }
 
 export interface SessionStateCacheOptions {
@@ -47,6 +48,8 @@ export interface SessionStateCacheOptions {
  *   with a write is never served afterwards, and only entries of the current generation are;
  * - a process that cannot hear invalidations (Redis subscription down or not yet subscribed)
  *   serves nothing from the cache, and starts a new generation when it hears again.
+ * - an answer that time alone changes (a role assignment that starts or ends) is kept only until
+ *   then (accessDecision's `until`), and none past the token's expiry (checked before the cache).
  * The TTL only bounds what a process may serve if the writer died between its commit and its
  * announcement. Invalidation is coarse (any such write empties the cache): writes are rare next
  * to token checks, and precision would need every write to know which sessions it touches.
@@ -81,7 +84,7 @@ export class SessionStateCache {
       }
     }
     const entry = this.entries.get(key);
-    if (entry && entry.generation === this.generation && Date.now() - entry.storedAt < this.options.ttlMs) {
+    if (entry && entry.generation === this.generation && Date.now() < entry.expiresAt) {
       this.hits++;
       return { hit: entry };
     }
@@ -89,11 +92,15 @@ export class SessionStateCache {
     return { stamp: this.generation };
   }
 
-  /** Keeps an accepted check read under `stamp`, unless the generation moved on meanwhile. */
-  remember(key: string, stamp: number | undefined, accepted: AcceptedSession): void {
+  /**
+   * Keeps an accepted check read under `stamp`, unless the generation moved on meanwhile, for the
+   * TTL or until `until` (epoch ms) when the answer changes by then without any write.
+   */
+  remember(key: string, stamp: number | undefined, accepted: AcceptedSession, until?: number): void {
     if (stamp === undefined || stamp !== this.generation) return;
+    const expiresAt = Math.min(Date.now() + this.options.ttlMs, until ?? Infinity);
     // Oldest first out: a Map iterates in insertion order.
     if (this.entries.size >= (this.options.capacity ?? 20_000)) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { ...accepted, generation: stamp, storedAt: Date.now() });
+    this.entries.set(key, { ...accepted, generation: stamp, expiresAt });
   }
 }

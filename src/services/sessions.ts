@@ -39,11 +39,11 @@ export async function sessionMayBeUsed(db: Db | Tx, state: SessionState | undefi
   return (await sessionAccess(db, state)).allowed;
 }
 
-/** sessionMayBeUsed, and whether the answer can change with time alone (accessDecision). */
-export async function sessionAccess(db: Db | Tx, state: SessionState | undefined): Promise<{ allowed: boolean; changesWithTime: boolean }> {
-  if (!state || !sessionIsLive(state)) return { allowed: false, changesWithTime: false };
+/** sessionMayBeUsed, and until when the answer holds without a write (accessDecision). */
+export async function sessionAccess(db: Db | Tx, state: SessionState | undefined): Promise<{ allowed: boolean; until?: number }> {
+  if (!state || !sessionIsLive(state)) return { allowed: false };
   const access = state.access;
-  if (!access || (!access.hasRules && access.strategy === 'ALLOW_ALL')) return { allowed: true, changesWithTime: false };
+  if (!access || (!access.hasRules && access.strategy === 'ALLOW_ALL')) return { allowed: true };
   const app = { id: state.session.app_id, pool_id: state.session.pool_id, permission_strategy: access.strategy };
   return accessDecision(db, app, state.session.user_id, access.hasRules);
 }

@@ -303,7 +303,7 @@ export async function checkAccessToken(deps: Deps, token: string, poolId?: strin
   if (!sessionIsLive(state)) return refused('status_changed', "the user's status changed after this sign-in; sign in again");
   const access = await sessionAccess(deps.db, state);
   if (!access.allowed) return refused('access_withdrawn', "the application's access rules no longer let this user use it");
-  if (cached && !access.changesWithTime) cache!.remember(key, cached.stamp, { user: state.claims, client: state.client });
+  if (cached) cache!.remember(key, cached.stamp, { user: state.claims, client: state.client }, access.until);
   return { ok: true, claims, user: state.claims, client: state.client };
 }
 

@@ -171,6 +171,29 @@ export async function roleAssignmentsOfUser(
   return rows.map((r) => (r.target_type === 'USER' ? { roleId: r.role_id } : { roleId: r.role_id, viaDepartmentId: r.target_id }));
 }
 
+/**
+ * The next moment (epoch ms, after `nowMs`) at which one of the user's role assignments, direct
+ * or through the given departments, starts or ends, or its role is disabled by time: until then
+ * the roles the user holds cannot change without a write. Undefined when none is ahead.
+ */
+export async function nextRoleChange(db: Conn, poolId: string, userId: string, departmentIds: string[], nowMs: number): Promise<number | undefined> {
+  const rows = await db
+    .selectFrom('role_assignments as ra')
+    .innerJoin('roles as r', 'r.id', 'ra.role_id')
+    .select(['ra.enable_time as enable_time', 'ra.end_time as end_time', 'r.disable_time as disable_time'])
+    .where('ra.pool_id', '=', poolId)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('ra.target_type', '=', 'USER'), eb('ra.target_id', '=', userId)]),
+        ...(departmentIds.length ? [eb.and([eb('ra.target_type', '=', 'DEPARTMENT'), eb('ra.target_id', 'in', departmentIds)])] : []),
+      ]),
+    )
+    .where((eb) => eb.or([eb('ra.enable_time', '>', nowMs), eb('ra.end_time', '>', nowMs), eb('r.disable_time', '>', nowMs)]))
+    .execute();
+  const ahead = rows.flatMap((r) => [r.enable_time, r.end_time, r.disable_time]).map(Number).filter((t) => Number.isFinite(t) && t > nowMs);
+  return ahead.length ? Math.min(...ahead) : undefined;
+}
+
 export async function grantsOfResource(db: Conn, poolId: string, resourceId: string): Promise<AuthorizationRow[]> {
   return db.selectFrom('authorizations').selectAll().where('pool_id', '=', poolId).where('resource_id', '=', resourceId).execute();
 }

@@ -1,8 +1,10 @@
 import Type from 'typebox';
 import { Id, StringEnum, UserIdType } from './common.js';
+import { USER_ID_TYPES } from '../services/user-fields.js';
 
 const Batch = Type.Array(Id, { minItems: 1, maxItems: 50, description: 'at most 50 identifiers of the userIdType' });
-const AccountType = Type.Optional(StringEnum(['user', 'public_account'] as const, { description: 'user (default; the resign-user-batch path) or public_account' }));
+const ACCOUNT_TYPES = ['user', 'public_account'] as const;
+const AccountType = Type.Optional(StringEnum(ACCOUNT_TYPES, { description: 'user (default; the resign-user-batch path) or public_account' }));
 
 export const Snapshot = Type.Object({
   departments: Type.Array(Type.Object({ departmentId: Type.String(), isLeader: Type.Boolean(), isMainDepartment: Type.Boolean() })),
@@ -71,8 +73,9 @@ export const Schedule = Type.Object({
   scheduleId: Type.String(),
   userId: Type.String(),
   identifier: Type.String(),
-  userIdType: Type.String(),
-  accountType: Type.String(),
+  // Checked when it was scheduled, so the answer names the values a client can rely on.
+  userIdType: StringEnum(USER_ID_TYPES),
+  accountType: StringEnum(ACCOUNT_TYPES),
   resignAt: Type.String(),
   status: Type.String({ description: 'pending, done, cancelled, superseded (resigned earlier by another request) or failed' }),
   scheduledBy: Type.Object({ actorType: Type.String(), actor: Type.String(), actorName: Type.Optional(Type.String()) }),

@@ -7,6 +7,7 @@ import { nowIso } from '../store/values.js';
 import { ApiCode, AppError, badRequest, conflict, notFound } from '../errors.js';
 import type { Deps, Scope } from './context.js';
 import { resolveAllUsers, checkUserIdType } from './user-resolver.js';
+import type { UserIdType } from './user-fields.js';
 import { recordAudit } from './audit.js';
 import { resignScheduled, type AccountKind } from './lifecycle.js';
 
@@ -20,8 +21,9 @@ function toView(row: ScheduleRow) {
     scheduleId: row.id,
     userId: row.user_id,
     identifier: row.identifier,
-    userIdType: row.id_type,
-    accountType: row.account_kind,
+    // Both were checked when the schedule was written.
+    userIdType: row.id_type as UserIdType,
+    accountType: row.account_kind as AccountKind,
     resignAt: row.resign_at,
     status: row.status,
     scheduledBy: { actorType: row.actor_type ?? 'access_key', actor: row.actor, actorName: row.actor_name ?? undefined },

@@ -116,6 +116,20 @@ describe('the delivery engine', () => {
     expect(Date.now() - started).toBeLessThan(8000);
   });
 
+  it('keeps sending after a delivery is deleted while it is being sent, and logs no attempt for it', async () => {
+    const gone = path('gone');
+    routes.set(gone, () => 'hang');
+    const goneId = await enqueue(receiver.url + gone);
+    await receiver.waitFor(1, 10_000, (r) => r.path === gone);
+    // As delete-webhook does with a webhook's deliveries, while the send waits for its timeout.
+    await db().deleteFrom('deliveries').where('id', '=', goneId).execute();
+    await new Promise((r) => setTimeout(r, 1500));
+    const next = path('after-gone');
+    const id = await enqueue(receiver.url + next);
+    expect(await settled(id)).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(await attempts(goneId)).toEqual([]);
+  });
+
   it('does not follow redirects: a 3xx is a failed attempt and the new location is never asked', async () => {
     const p = path('redirect');
     const target = path('redirect-target');

@@ -60,9 +60,11 @@ const RECORD_WITHIN_MS = 20;
 const BUSY_POLL_MS = 25;
 /**
  * Events queued by this process bring the next look forward, but never closer than this to the
- * previous one: under many small requests the worker looks in batches, not once per request.
+ * previous one: an idle worker picks the first events up at once, while under many small requests
+ * it looks no more often than a busy worker polls (a look per request would take the database
+ * from the requests themselves).
  */
-const QUEUED_LOOK_GAP_MS = 5;
+const QUEUED_LOOK_GAP_MS = BUSY_POLL_MS;
 
 /**
  * The delivery worker: one per server process. It fans committed outbox events out to the

@@ -52,9 +52,12 @@ export type DeliveryUpdate = Pick<DeliveryRow, 'status' | 'attempts' | 'last_err
 const ATTEMPTS_PER_INSERT = 100;
 
 /**
- * Records attempts and their outcomes together, in the caller's transaction: one INSERT per
- * hundred attempts and one UPDATE per distinct outcome (a batch of successful first tries settled
- * at one instant is a single statement), so the writer is held briefly however many sends finished.
+ * Records attempts and their outcomes together, in the caller's transaction: one UPDATE per
+ * distinct outcome (a batch of successful first tries settled at one instant is a single
+ * statement) and one INSERT per hundred attempts, so the writer is held briefly however many
+ * sends finished. A delivery deleted while it was being sent (its webhook was deleted) gets no
+ * attempt row: the updates answer which deliveries still exist, and only theirs are inserted, so
+ * one vanished delivery cannot make the whole batch fail on its foreign key again and again.
  */
 export async function recordAttempts(trx: Tx, outcomes: Array<{ id: string; update: DeliveryUpdate; attempt: AttemptRow }>): Promise<void> {
   if (outcomes.length === 0) return;
@@ -65,11 +68,14 @@ export async function recordAttempts(trx: Tx, outcomes: Array<{ id: string; upda
     if (group) group.ids.push(id);
     else groups.set(key, { update, ids: [id] });
   }
-  for (let i = 0; i < outcomes.length; i += ATTEMPTS_PER_INSERT) {
-    await trx.insertInto('delivery_attempts').values(outcomes.slice(i, i + ATTEMPTS_PER_INSERT).map((o) => o.attempt)).execute();
-  }
+  const present = new Set<string>();
   for (const { update, ids } of groups.values()) {
-    await trx.updateTable('deliveries').set({ ...update, locked_until: null }).where('id', 'in', ids).execute();
+    const rows = await trx.updateTable('deliveries').set({ ...update, locked_until: null }).where('id', 'in', ids).returning('id').execute();
+    for (const row of rows) present.add(row.id);
+  }
+  const attempts = outcomes.filter((o) => present.has(o.id)).map((o) => o.attempt);
+  for (let i = 0; i < attempts.length; i += ATTEMPTS_PER_INSERT) {
+    await trx.insertInto('delivery_attempts').values(attempts.slice(i, i + ATTEMPTS_PER_INSERT)).execute();
   }
 }
 

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, jwtVerify, decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 import { createApp, createUser } from './helpers/apps.js';
 import { Agent, authorizeUrl, redirectParams, tokenRequest } from './helpers/hosted.js';
 
@@ -36,21 +36,19 @@ async function startReceiver(): Promise<Receiver> {
   return receiver;
 }
 
-let t: TestServer;
+const t = useTestServer();
 let receiver: Receiver;
 let app: { appId: string; secret: string };
 let quiet: { appId: string; secret: string };
 const CALLBACK = 'https://rp.example.com/cb';
 
 beforeAll(async () => {
-  t = await startTestServer();
   receiver = await startReceiver();
   app = await createApp(t, { redirectUris: [CALLBACK], logoutRedirectUris: ['https://rp.example.com/bye'], oidcConfig: { backchannel_logout_uri: receiver.url } });
   quiet = await createApp(t, { redirectUris: [CALLBACK] });
 });
 afterAll(async () => {
   receiver?.server.close();
-  await t?.close();
 });
 
 async function signedIn(target = app) {

@@ -2,12 +2,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { enqueueDelivery, retryDelay, type DeliveryRequest } from '../src/services/deliveries.js';
 import { findPoolByName } from '../src/store/pools.js';
 import { post } from '../src/delivery/http-client.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 import { eventually, startReceiver } from './helpers/receiver.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
-let t: TestServer;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let poolId: string;
 const routes = new Map<string, (index: number) => import("./helpers/receiver.js").Answer>();
@@ -19,12 +18,13 @@ beforeAll(async () => {
     const seen = receiver.received.filter((r) => r.path === request.path).length - 1;
     return route ? route(seen) : { status: 200 };
   });
-  t = await startTestServer({ DELIVERY_POLL_MS: '50', DELIVERY_TIMEOUT_MS: '1000' });
-  poolId = (await findPoolByName(t.server.deps.db, 'default'))!.id;
 });
 afterAll(async () => {
-  await t?.close();
   await receiver?.close();
+});
+const t = useTestServer({ DELIVERY_POLL_MS: '50', DELIVERY_TIMEOUT_MS: '1000' });
+beforeAll(async () => {
+  poolId = (await findPoolByName(t.server.deps.db, 'default'))!.id;
 });
 
 const db = () => t.server.deps.db;

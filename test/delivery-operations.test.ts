@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { pruneExpired } from '../src/services/retention.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 import { eventually, startReceiver, type Answer } from './helpers/receiver.js';
 import { runCli } from './helpers/cli.js';
 import { ok } from './helpers/fixtures.js';
@@ -17,18 +17,16 @@ vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
 
-let t: TestServer;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 const answers = new Map<string, Answer>();
 
 beforeAll(async () => {
   receiver = await startReceiver((request) => answers.get(request.path) ?? { status: 200 });
-  t = await startTestServer({ DELIVERY_POLL_MS: '50', DELIVERY_TIMEOUT_MS: '2000', PRUNE_INTERVAL_SECONDS: '0' });
 });
 afterAll(async () => {
-  await t?.close();
   await receiver?.close();
 });
+const t = useTestServer({ DELIVERY_POLL_MS: '50', DELIVERY_TIMEOUT_MS: '2000', PRUNE_INTERVAL_SECONDS: '0' });
 
 const db = () => t.server.deps.db;
 const cliEnv = () => ({ DATABASE_URL: t.database.url, USERPOOL_MASTER_KEY: t.server.deps.masterKey.toString('base64') });

@@ -1,22 +1,20 @@
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 import { createApp, createUser } from './helpers/apps.js';
 import { Agent, formAction, hiddenForm } from './helpers/hosted.js';
 import { startRpApp, type RpApp } from './helpers/rp-app.js';
 
-let t: TestServer;
+const t = useTestServer();
 let rp: RpApp;
 let app: { appId: string; secret: string };
 
 beforeAll(async () => {
-  t = await startTestServer();
   rp = await startRpApp({ appHost: t.url, appId: () => app.appId, appSecret: () => app.secret });
   app = await createApp(t, { redirectUris: [`${rp.url}/callback`], logoutRedirectUris: [`${rp.url}/bye`] });
 });
 afterAll(async () => {
   await rp?.close();
-  await t?.close();
 });
 
 /** Follows redirects by hand through the RP and the provider, filling in the sign-in form once. */

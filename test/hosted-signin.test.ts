@@ -1,21 +1,17 @@
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
 import { authClient, createApp, createUser, uniq } from './helpers/apps.js';
 import { Agent, authorizeUrl, hiddenForm, pkcePair, redirectParams, tokenRequest } from './helpers/hosted.js';
 
-let t: TestServer;
+const t = useTestServer();
 const CALLBACK = 'https://rp.example.com/callback';
 let web: { appId: string; secret: string };
 let spa: { appId: string; secret: string };
 
 beforeAll(async () => {
-  t = await startTestServer();
   web = await createApp(t, { redirectUris: [CALLBACK], logoutRedirectUris: ['https://rp.example.com/bye'] });
   spa = await createApp(t, { appType: 'spa', redirectUris: ['http://localhost:5173/callback'] });
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 const webUrl = (extra: Record<string, string | undefined> = {}) =>

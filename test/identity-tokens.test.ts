@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Migrator, type Kysely } from 'kysely';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 import { freshDatabase } from './helpers/database.js';
 import { uniq } from './helpers/apps.js';
 import { ok } from './helpers/fixtures.js';
@@ -11,14 +11,10 @@ import { openDatabase } from '../src/store/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { allMigrations } from '../src/store/migrations/index.js';
 
-let t: TestServer;
+const t = useTestServer();
 let idpId: string;
 beforeAll(async () => {
-  t = await startTestServer();
   idpId = ok<{ id: string }>(await t.management.createExtIdp({ name: 'Lark', type: 'lark' } as never), 'create-ext-idp').id;
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 const rawIdentity = (userIdInIdp: string) =>

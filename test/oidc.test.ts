@@ -2,17 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startServer, type RunningServer } from '../src/server/start.js';
 import { revokeUserTokens } from '../src/services/session-endings.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 import { authClient, createApp, createUser, httpStatusOf, signIn } from './helpers/apps.js';
 
-let t: TestServer;
+const t = useTestServer();
 let app: { appId: string; secret: string };
 beforeAll(async () => {
-  t = await startTestServer();
   app = await createApp(t);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 async function signedIn(target = app) {

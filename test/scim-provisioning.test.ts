@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
 import { authClient, createApp, signIn, uniq } from './helpers/apps.js';
 import { attachUser, buildDirectory, relationsOf, type Directory } from './helpers/fixtures.js';
 import { ENTERPRISE, GROUP, PATCH_OP, USER, scimClient, scimToken, type ScimClient } from './helpers/scim.js';
@@ -7,16 +7,12 @@ import { ENTERPRISE, GROUP, PATCH_OP, USER, scimClient, scimToken, type ScimClie
 // Two provisioning conversations as Okta and Microsoft Entra ID hold them (their documented
 // request shapes), then the same people read back through the official GenAuth SDK.
 
-let t: TestServer;
+const t = useTestServer();
 let app: { appId: string; secret: string };
 let dir: Directory;
 beforeAll(async () => {
-  t = await startTestServer();
   app = await createApp(t);
   dir = await buildDirectory(t.management);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 const PASSWORD = 'Correct-horse-1';

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
 import { uniq } from './helpers/apps.js';
 import { ENTERPRISE, GROUP, PATCH_OP, USER, scimClient, scimToken, type ScimClient } from './helpers/scim.js';
 
 // Filters run in the database: each operator on each attribute the issue lists, combined.
 
-let t: TestServer;
+const t = useTestServer();
 let scim: ScimClient;
 const s = uniq();
 const people = [
@@ -18,7 +18,6 @@ const ids: Record<string, string> = {};
 let middle: string;
 
 beforeAll(async () => {
-  t = await startTestServer();
   scim = scimClient(t.url, await scimToken(t));
   for (const [i, p] of people.entries()) {
     const answer = await scim.post('/Users', {
@@ -34,9 +33,6 @@ beforeAll(async () => {
     }
   }
   await scim.patch(`/Users/${ids.dave}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] });
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 async function names(filter: string): Promise<string[]> {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
 import { uniq } from './helpers/apps.js';
 import { PATCH_OP, USER, scimClient, scimToken, type ScimClient } from './helpers/scim.js';
 import { revokeScimToken, hashToken } from '../src/services/scim/tokens.js';
@@ -7,19 +7,15 @@ import { setScimSettings } from '../src/services/scim/settings.js';
 
 // Each refusal next to the same call made properly: the path works, and refuses only what it should.
 
-let t: TestServer;
+// No credential cache: a revocation reaches this one process at once (the Redis path is in scim-tokens).
+const t = useTestServer({ ACCESS_KEY_CACHE_SECONDS: '0' });
 let token: string;
 let scim: ScimClient;
 let poolId: string;
 beforeAll(async () => {
-  // No credential cache: a revocation reaches this one process at once (the Redis path is in scim-tokens).
-  t = await startTestServer({ ACCESS_KEY_CACHE_SECONDS: '0' });
   token = await scimToken(t);
   scim = scimClient(t.url, token);
   poolId = (await t.server.deps.db.selectFrom('user_pools').select('id').where('name', '=', 'default').executeTakeFirstOrThrow()).id;
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';

@@ -4,7 +4,7 @@ import { loadConfig } from '../src/config.js';
 import { startServer, type RunningServer } from '../src/server/start.js';
 import { hashToken } from '../src/services/scim/tokens.js';
 import { runCli } from './helpers/cli.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 import { uniq } from './helpers/apps.js';
 import { PATCH_OP, USER, scimClient } from './helpers/scim.js';
 
@@ -16,11 +16,10 @@ const masterKey = randomBytes(32).toString('base64');
 // Long enough that only the announcement can explain a refusal within the test.
 const CACHE = { ACCESS_KEY_CACHE_SECONDS: '3600' };
 
-let first: TestServer;
+const first = useTestServer({ USERPOOL_MASTER_KEY: masterKey, REDIS_URL, ...CACHE });
 let second: RunningServer;
 let env: Record<string, string>;
 beforeAll(async () => {
-  first = await startTestServer({ USERPOOL_MASTER_KEY: masterKey, REDIS_URL, ...CACHE });
   second = await startServer(
     loadConfig({
       DATABASE_URL: first.database.url, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', USERPOOL_MASTER_KEY: masterKey,
@@ -32,7 +31,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await second?.close();
-  await first?.close();
 });
 
 const secondUrl = () => second.url.replace('localhost', '127.0.0.1');

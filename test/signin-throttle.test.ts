@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { startTestServer, useTestServer, type TestServer } from './helpers/server.js';
 import { createApp, createUser, uniq } from './helpers/apps.js';
 import { ApiCode } from '../src/errors.js';
 
@@ -21,14 +21,10 @@ async function signIn(t: TestServer, app: { appId: string; secret: string }, acc
 }
 
 describe('the sign-in throttle, counted in this process', () => {
-  let t: TestServer;
+  const t = useTestServer({ SIGNIN_RATE_PER_ACCOUNT: String(PER_ACCOUNT), SIGNIN_RATE_PER_ADDRESS: '0', SIGNIN_RATE_WINDOW_SECONDS: '60' });
   let app: { appId: string; secret: string };
   beforeAll(async () => {
-    t = await startTestServer({ SIGNIN_RATE_PER_ACCOUNT: String(PER_ACCOUNT), SIGNIN_RATE_PER_ADDRESS: '0', SIGNIN_RATE_WINDOW_SECONDS: '60' });
     app = await createApp(t);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it('lets an account be tried PER_ACCOUNT times a window, then answers 429 with Retry-After, for known and unknown accounts alike', async () => {

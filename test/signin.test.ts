@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
 import { authClient, createApp, createUser, httpStatusOf, signIn, uniq } from './helpers/apps.js';
 
-let t: TestServer;
+const t = useTestServer({ SIGNIN_MAX_FAILURES: '3', SIGNIN_LOCK_SECONDS: '600' });
 let app: { appId: string; secret: string };
 beforeAll(async () => {
-  t = await startTestServer({ SIGNIN_MAX_FAILURES: '3', SIGNIN_LOCK_SECONDS: '600' });
   app = await createApp(t);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 describe('password sign-in through the official AuthenticationClient', () => {

@@ -9,20 +9,18 @@ import { currentSigningKey, publicJwks } from '../src/services/signing-keys.js';
 import { defaultPoolId } from '../src/services/pool-issuers.js';
 import { DEFAULT_POLICY, type Deps } from '../src/services/context.js';
 import { openDatabase, type DatabaseHandle } from '../src/store/database.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 import { authClient, createApp, createUser, signIn } from './helpers/apps.js';
 
 const DAY = 86_400_000;
-let t: TestServer;
+const t = useTestServer({ SIGNING_KEY_ROTATE_DAYS: '1', OIDC_ISSUER: 'https://id.example.test/oidc' });
 let poolId: string;
 const handles: DatabaseHandle[] = [];
 beforeAll(async () => {
-  t = await startTestServer({ SIGNING_KEY_ROTATE_DAYS: '1', OIDC_ISSUER: 'https://id.example.test/oidc' });
   poolId = await defaultPoolId(t.server.deps.db);
 });
 afterAll(async () => {
   for (const handle of handles) await handle.close();
-  await t?.close();
 });
 
 /** Services over their own connection, so nothing is remembered from earlier calls (each process caches its keys). */

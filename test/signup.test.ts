@@ -1,17 +1,13 @@
 import { AuthenticationClient } from 'authing-node-sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer, type TestServer } from './helpers/server.js';
 import { createApp, createUser, uniq } from './helpers/apps.js';
 import { ok } from './helpers/fixtures.js';
 
-let t: TestServer;
+const t = useTestServer();
 let app: { appId: string; secret: string };
 beforeAll(async () => {
-  t = await startTestServer();
   app = await createApp(t);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 /** A front-end's client: the application id only, no secret and no token. */

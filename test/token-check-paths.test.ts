@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
 import { authClient, createApp, createUser, httpStatusOf, signIn } from './helpers/apps.js';
 
 // An application introspecting its own access token a second time is answered from one query
 // (the session, its user and the application together). These prove that path refuses exactly
 // what the two-query path refuses, at once.
 
-let t: TestServer;
+const t = useTestServer();
 let app: { appId: string; secret: string };
 beforeAll(async () => {
-  t = await startTestServer();
   app = await createApp(t);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 async function signedIn(target = app) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 import { startReceiver, type Received } from './helpers/receiver.js';
 import { ok } from './helpers/fixtures.js';
 import { AuthenticationClient } from 'authing-node-sdk';
@@ -15,17 +15,15 @@ import { Agent, authorizeUrl, redirectParams } from './helpers/hosted.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
-let t: TestServer;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  t = await startTestServer({ DELIVERY_POLL_MS: '50', DELIVERY_TIMEOUT_MS: '2000' });
 });
 afterAll(async () => {
-  await t?.close();
   await receiver?.close();
 });
+const t = useTestServer({ DELIVERY_POLL_MS: '50', DELIVERY_TIMEOUT_MS: '2000' });
 
 export interface Event {
   eventName: string;

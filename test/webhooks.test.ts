@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { startTestServer, useTestServer } from './helpers/server.js';
 import { eventually, startReceiver, type Answer, type Received } from './helpers/receiver.js';
 import { attachUser, buildDirectory, ok, type Directory } from './helpers/fixtures.js';
 import { uniq } from './helpers/apps.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
-let t: TestServer;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let dir: Directory;
 const routes = new Map<string, (index: number) => Answer>();
@@ -17,12 +16,13 @@ beforeAll(async () => {
     const route = routes.get(request.path);
     return route ? route(receiver.received.filter((r) => r.path === request.path).length - 1) : { status: 200, body: '{"ok":true}', headers: { 'content-type': 'application/json' } };
   });
-  t = await startTestServer({ DELIVERY_POLL_MS: '50', DELIVERY_TIMEOUT_MS: '2000' });
-  dir = await buildDirectory(t.management);
 });
 afterAll(async () => {
-  await t?.close();
   await receiver?.close();
+});
+const t = useTestServer({ DELIVERY_POLL_MS: '50', DELIVERY_TIMEOUT_MS: '2000' });
+beforeAll(async () => {
+  dir = await buildDirectory(t.management);
 });
 
 interface WebhookView {

@@ -4,9 +4,9 @@ import * as store from '../store/groups.js';
 import type { GroupRow } from '../store/groups.js';
 import { newId } from '../lib/ids.js';
 import { nowIso, parseJson, toJson } from '../store/values.js';
-import { AppError, ApiCode, badRequest, conflict, notFound } from '../errors.js';
+import { AppError, badRequest, conflict, notFound } from '../errors.js';
 import type { Scope } from './context.js';
-import { resolveAllUsers, resolveUser, resolveUsersForNewRelation } from './user-resolver.js';
+import { resolveAllUsers, resolveUser, resolveUsersForNewRelation, withUserPhrase } from './user-resolver.js';
 import { toUserView, toUserViews, type UserView, type UserViewOptions } from './user-view.js';
 import { removeAuthorizationsOfTargets, checkCode, checkList, checkLookupCode, checkPaging, formatError } from './namespaces.js';
 import { enqueueEvent, enqueueEvents } from './outbox.js';
@@ -175,15 +175,6 @@ export async function deleteGroups(scope: Scope, codes: string[]): Promise<{ suc
     await enqueueEvents(trx, scope, 'group:deleted', found.map((r) => ({ groupId: r.id, code: r.code })));
     return { success: true };
   });
-}
-
-async function withUserPhrase<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof AppError && error.apiCode === ApiCode.USER_NOT_FOUND) throw new AppError(error.statusCode, error.apiCode, `${error.message} (用户不存在)`);
-    throw error;
-  }
 }
 
 export async function addGroupMembers(scope: Scope, code: string, userIds: string[]): Promise<{ success: boolean }> {

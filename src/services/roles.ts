@@ -6,9 +6,9 @@ import type { RoleRow, RoleWithNamespace, Target } from '../store/roles.js';
 import type { RoleTargetType } from '../store/tables/roles-groups.js';
 import { newId } from '../lib/ids.js';
 import { fromBool, nowIso, toBool } from '../store/values.js';
-import { AppError, ApiCode, badRequest, conflict, notFound } from '../errors.js';
+import { badRequest, conflict, notFound } from '../errors.js';
 import type { Scope } from './context.js';
-import { resolveAllUsers, resolveUser, resolveUsersForNewRelation } from './user-resolver.js';
+import { resolveAllUsers, resolveUser, resolveUsersForNewRelation, withUserPhrase } from './user-resolver.js';
 import { toUserViews, type UserView, type UserViewOptions } from './user-view.js';
 import { enqueueEvent, enqueueEvents } from './outbox.js';
 import { roleErrors } from '../messages/roles.js';
@@ -46,16 +46,6 @@ export function toRoleView(row: RoleWithNamespace): RoleView {
 }
 
 const roleNotFound = roleErrors.notFound;
-
-/** Appends GenAuth's phrase to the resolver's message so clients matching on it keep working. */
-async function withUserPhrase<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof AppError && error.apiCode === ApiCode.USER_NOT_FOUND) throw new AppError(error.statusCode, error.apiCode, `${error.message} (用户不存在)`);
-    throw error;
-  }
-}
 
 function parseTime(value: string | number | undefined | null, field: string): number | null {
   if (value === undefined || value === null || value === '') return null;

@@ -2,6 +2,7 @@ import { lockRows, type Db, type Dialect, type Tx } from '../store/database.js';
 import * as users from '../store/users.js';
 import type { UserRow } from '../store/users.js';
 import { userErrors } from '../messages/users.js';
+import { AppError, ApiCode } from '../errors.js';
 import { USER_ID_TYPES, type UserIdType } from './user-fields.js';
 
 const COLUMN: Partial<Record<UserIdType, users.UserKeyColumn>> = {
@@ -112,4 +113,14 @@ export async function resolveUsersForNewRelation(
     throw userErrors.resigned(field, resigned.map((r) => r.id));
   }
   return rows;
+}
+
+/** Appends GenAuth's phrase to the resolver's message so clients matching on it keep working. */
+export async function withUserPhrase<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AppError && error.apiCode === ApiCode.USER_NOT_FOUND) throw new AppError(error.statusCode, error.apiCode, `${error.message} (用户不存在)`);
+    throw error;
+  }
 }

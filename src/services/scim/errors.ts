@@ -41,6 +41,16 @@ export function fromAppError(error: AppError): ScimError {
   return invalidValue(error.message);
 }
 
+/** Runs a service call, answering its errors in SCIM terms; anything else goes on unchanged. */
+export async function scimErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AppError) throw fromAppError(error);
+    throw error;
+  }
+}
+
 export function toScimBody(error: ScimError) {
   return { schemas: [ERROR_SCHEMA], status: String(error.status), ...(error.scimType ? { scimType: error.scimType } : {}), detail: error.message };
 }

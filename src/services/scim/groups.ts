@@ -5,7 +5,7 @@ import type { ScimGroupRow } from '../../store/scim.js';
 import { parseJson } from '../../store/values.js';
 import { AppError } from '../../errors.js';
 import { addGroupMembers, createGroup, deleteGroups, removeGroupMembers, updateGroup } from '../groups.js';
-import { fromAppError, invalidPath, invalidValue, preconditionFailed, scimNotFound } from './errors.js';
+import { fromAppError, invalidPath, invalidValue, preconditionFailed, scimErrors, scimNotFound } from './errors.js';
 import { parseScimFilter } from './filter.js';
 import { applyPatch, readPatch, type PatchOperation } from './patch.js';
 import { GROUP_SCHEMA, LIST_SCHEMA, project, versionOf, type Resource } from './resources.js';
@@ -18,15 +18,6 @@ import { matches, paging, type ListQuery, type ScimContext } from './context.js'
  */
 
 type Member = { id: string; name: string | null; username: string | null };
-
-async function scimErrors<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof AppError) throw fromAppError(error);
-    throw error;
-  }
-}
 
 function toScimGroup(row: ScimGroupRow, members: Member[] | undefined, baseUrl: string): Resource {
   const extra = parseJson<Resource>(row.scim_data, {});

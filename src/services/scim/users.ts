@@ -6,7 +6,7 @@ import { createUsers, deleteUsers, updateResolvedUser, translateUniqueViolation,
 import { resign } from '../lifecycle.js';
 import { hashPassword } from '../passwords.js';
 import type { UserStatus } from '../user-fields.js';
-import { fromAppError, mutability, preconditionFailed, scimNotFound } from './errors.js';
+import { mutability, preconditionFailed, scimErrors, scimNotFound } from './errors.js';
 import { parseScimFilter } from './filter.js';
 import { applyPatch, readPatch } from './patch.js';
 import { LIST_SCHEMA, USER_SCHEMA, project, versionOf, type Resource } from './resources.js';
@@ -20,16 +20,6 @@ import { matches, paging, type ListQuery, type ScimContext } from './context.js'
  * users.ts (the same uniqueness and resignation rules as the GenAuth API), deprovisioning
  * through lifecycle.ts, so a leaver pushed over SCIM leaves exactly as one resigned by hand.
  */
-
-/** Service errors in SCIM terms; anything else goes on unchanged. */
-async function scimErrors<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof AppError) throw fromAppError(error);
-    throw error;
-  }
-}
 
 /** The row's groups come with it (one query): a JSON array, text on SQLite, parsed on PostgreSQL. */
 const resourceOf = (ctx: ScimContext, row: ScimUserRow) => toScimUser(row, parseJson<UserGroupRef[]>(row.scim_groups, []), ctx.baseUrl);

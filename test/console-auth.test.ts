@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { startTestServer, useTestServer } from './helpers/server.js';
 import { createApp, createUser } from './helpers/apps.js';
 import { Agent, authorizeUrl, pkcePair, redirectParams, tokenRequest } from './helpers/hosted.js';
 import { bearerCall, consoleSignIn } from './helpers/console.js';
@@ -10,13 +10,7 @@ import { addAdmin, removeAdmin } from '../src/services/administrators.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestServer();
 
 async function newAdmin() {
   const user = await createUser(t);

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 import { createUser } from './helpers/apps.js';
 import { attachUser, buildDirectory, type Directory } from './helpers/fixtures.js';
 import { launchChromium, seriousA11yViolations } from './helpers/browser.js';
@@ -10,13 +10,12 @@ import { addAdmin } from '../src/services/administrators.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
-let t: TestServer;
+const t = useTestServer();
 let browser: Browser;
 let dir: Directory;
 let admin: { userId: string; email: string; username: string };
 
 beforeAll(async () => {
-  t = await startTestServer();
   browser = await launchChromium();
   dir = await buildDirectory(t.management);
   admin = await createUser(t, { name: 'Ada Admin' });
@@ -24,7 +23,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  await t?.close();
 });
 
 describe('the console, signed in', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 import { authClient, createApp, createUser, signIn } from './helpers/apps.js';
 import { attachUser, buildDirectory, type Directory } from './helpers/fixtures.js';
 import { launchChromium, seriousA11yViolations } from './helpers/browser.js';
@@ -10,14 +10,13 @@ import { addAdmin } from '../src/services/administrators.js';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
 
-let t: TestServer;
+const t = useTestServer({ SCHEDULE_POLL_MS: '250' });
 let browser: Browser;
 let dir: Directory;
 let admin: { userId: string; email: string };
 let app: { appId: string; secret: string };
 
 beforeAll(async () => {
-  t = await startTestServer({ SCHEDULE_POLL_MS: '250' });
   browser = await launchChromium();
   dir = await buildDirectory(t.management);
   app = await createApp(t);
@@ -26,7 +25,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  await t?.close();
 });
 
 const csvFile = (name: string, text: string) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });

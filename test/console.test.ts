@@ -3,19 +3,17 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleDirectory } from '../src/server/console.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 import { launchChromium, seriousA11yViolations, watchErrors } from './helpers/browser.js';
 
-let t: TestServer;
+const t = useTestServer();
 let browser: Browser;
 
 beforeAll(async () => {
-  t = await startTestServer();
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
-  await t?.close();
 });
 
 describe('the console is served at /console', () => {

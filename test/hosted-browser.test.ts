@@ -1,14 +1,14 @@
 import { execSync } from 'node:child_process';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 import { createApp, createUser } from './helpers/apps.js';
 import { startRpApp, type RpApp } from './helpers/rp-app.js';
 
 /** Debian's chromium; `.ci/run` installs it when missing. */
 const executablePath = process.env.CHROMIUM_PATH ?? execSync('command -v chromium || command -v chromium-browser', { shell: '/bin/sh' }).toString().trim();
 
-let t: TestServer;
+const t = useTestServer();
 let browser: Browser;
 let rp: RpApp;
 let rp2: RpApp;
@@ -16,7 +16,6 @@ let app: { appId: string; secret: string };
 let app2: { appId: string; secret: string };
 
 beforeAll(async () => {
-  t = await startTestServer();
   browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
   rp = await startRpApp({ appHost: t.url, appId: () => app.appId, appSecret: () => app.secret });
   rp2 = await startRpApp({ appHost: t.url, appId: () => app2.appId, appSecret: () => app2.secret, scope: 'openid profile' });
@@ -27,7 +26,6 @@ afterAll(async () => {
   await browser?.close();
   await rp?.close();
   await rp2?.close();
-  await t?.close();
 });
 
 describe('hosted sign-in in a real browser (chromium)', () => {

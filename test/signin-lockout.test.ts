@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
 import { authClient, createApp, createUser, uniq } from './helpers/apps.js';
 import { ok } from './helpers/fixtures.js';
 import { runCli } from './helpers/cli.js';
@@ -10,14 +10,10 @@ import { ApiCode } from '../src/errors.js';
 const PER_ADDRESS = 3;
 const PER_ACCOUNT = 7;
 
-let t: TestServer;
+const t = useTestServer({ SIGNIN_MAX_FAILURES: String(PER_ADDRESS), SIGNIN_MAX_ACCOUNT_FAILURES: String(PER_ACCOUNT), SIGNIN_LOCK_SECONDS: '600' });
 let app: { appId: string; secret: string };
 beforeAll(async () => {
-  t = await startTestServer({ SIGNIN_MAX_FAILURES: String(PER_ADDRESS), SIGNIN_MAX_ACCOUNT_FAILURES: String(PER_ACCOUNT), SIGNIN_LOCK_SECONDS: '600' });
   app = await createApp(t);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 type Answer = { statusCode: number; apiCode?: number; message?: string };

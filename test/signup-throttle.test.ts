@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer, type TestServer } from './helpers/server.js';
 import { createApp, uniq } from './helpers/apps.js';
 import { ok } from './helpers/fixtures.js';
 import { postFrom } from './helpers/from-address.js';
@@ -12,15 +12,11 @@ const signUp = (t: TestServer, appId: string, username: string, from = '127.0.0.
   postFrom(`${t.url}${path}`, { connection: 'PASSWORD', passwordPayload: { username, password: 'Correct-horse-1' } }, from, { 'x-authing-app-id': appId });
 
 describe('the sign-up throttle', () => {
-  let t: TestServer;
+  const t = useTestServer({ SIGNUP_RATE_PER_ADDRESS: String(PER_ADDRESS), SIGNUP_RATE_WINDOW_SECONDS: '3600' });
   let app: { appId: string };
   beforeAll(async () => {
-    t = await startTestServer({ SIGNUP_RATE_PER_ADDRESS: String(PER_ADDRESS), SIGNUP_RATE_WINDOW_SECONDS: '3600' });
     app = await createApp(t);
     ok(await t.management.updateSecuritySettings({ registerDisabled: false } as never), 'update-security-settings');
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const exists = async (username: string) => ok<{ exists: boolean }>(await t.management.isUserExists({ username } as never), 'is-user-exists').exists;

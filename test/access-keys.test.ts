@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startServer, type RunningServer } from '../src/server/start.js';
 import { findKey } from '../src/store/access-keys.js';
-import { managementClient, useTestServer } from './helpers/server.js';
+import { managementClient, useTestServer, NO_BACKGROUND_WORK } from './helpers/server.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
   second = await startServer(
     loadConfig({
       DATABASE_URL: t.database.url, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', USERPOOL_MASTER_KEY: masterKey,
-      USERPOOL_ACCESS_KEY_ID: t.keyId, USERPOOL_ACCESS_KEY_SECRET: t.secret, REDIS_URL, ...CACHE,
+      USERPOOL_ACCESS_KEY_ID: t.keyId, USERPOOL_ACCESS_KEY_SECRET: t.secret, REDIS_URL, ...CACHE, ...NO_BACKGROUND_WORK,
     }),
     () => {},
   );

@@ -5,7 +5,7 @@ import { startServer, type RunningServer } from '../src/server/start.js';
 import { ensureBootstrapKey, keyResolver, revokeKey } from '../src/services/access-keys.js';
 import { findKey } from '../src/store/access-keys.js';
 import { runCli } from './helpers/cli.js';
-import { managementClient, useTestServer } from './helpers/server.js';
+import { managementClient, useTestServer, NO_BACKGROUND_WORK } from './helpers/server.js';
 
 // The CLI runs as its own process, as an operator runs it.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
@@ -21,7 +21,7 @@ beforeAll(async () => {
   second = await startServer(
     loadConfig({
       DATABASE_URL: first.database.url, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', USERPOOL_MASTER_KEY: masterKey,
-      USERPOOL_ACCESS_KEY_ID: first.keyId, USERPOOL_ACCESS_KEY_SECRET: first.secret, REDIS_URL, ...CACHE,
+      USERPOOL_ACCESS_KEY_ID: first.keyId, USERPOOL_ACCESS_KEY_SECRET: first.secret, REDIS_URL, ...CACHE, ...NO_BACKGROUND_WORK,
     }),
     () => {},
   );

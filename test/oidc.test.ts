@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startServer, type RunningServer } from '../src/server/start.js';
 import { revokeUserTokens } from '../src/services/session-endings.js';
-import { useTestServer } from './helpers/server.js';
+import { useTestServer, NO_BACKGROUND_WORK } from './helpers/server.js';
 import { authClient, createApp, createUser, httpStatusOf, signIn } from './helpers/apps.js';
 
 const t = useTestServer();
@@ -150,7 +150,7 @@ describe('two server processes on one database', () => {
     second = await startServer(
       loadConfig({
         DATABASE_URL: t.database.url, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent',
-        USERPOOL_MASTER_KEY: t.server.deps.masterKey.toString('base64'), USERPOOL_ACCESS_KEY_ID: t.keyId, USERPOOL_ACCESS_KEY_SECRET: t.secret,
+        USERPOOL_MASTER_KEY: t.server.deps.masterKey.toString('base64'), USERPOOL_ACCESS_KEY_ID: t.keyId, USERPOOL_ACCESS_KEY_SECRET: t.secret, ...NO_BACKGROUND_WORK,
       }),
       () => {},
     );

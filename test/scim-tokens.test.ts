@@ -4,7 +4,7 @@ import { loadConfig } from '../src/config.js';
 import { startServer, type RunningServer } from '../src/server/start.js';
 import { hashToken } from '../src/services/scim/tokens.js';
 import { runCli } from './helpers/cli.js';
-import { useTestServer } from './helpers/server.js';
+import { useTestServer, NO_BACKGROUND_WORK } from './helpers/server.js';
 import { uniq } from './helpers/apps.js';
 import { PATCH_OP, USER, scimClient } from './helpers/scim.js';
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
   second = await startServer(
     loadConfig({
       DATABASE_URL: first.database.url, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', USERPOOL_MASTER_KEY: masterKey,
-      USERPOOL_ACCESS_KEY_ID: first.keyId, USERPOOL_ACCESS_KEY_SECRET: first.secret, REDIS_URL, ...CACHE,
+      USERPOOL_ACCESS_KEY_ID: first.keyId, USERPOOL_ACCESS_KEY_SECRET: first.secret, REDIS_URL, ...CACHE, ...NO_BACKGROUND_WORK,
     }),
     () => {},
   );

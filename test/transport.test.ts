@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { startTestServer, useTestServer, type TestServer } from './helpers/server.js';
+import { startTestServer, useTestServer, type TestServer, NO_BACKGROUND_WORK } from './helpers/server.js';
 import { newNonce, signedFetch, type SignedRequest } from './helpers/signed.js';
 import { buildApp } from '../src/server/app.js';
 import { memoryNonceStore } from '../src/server/nonce-store.js';
@@ -106,6 +106,7 @@ describe('the replay-nonce cache', () => {
         USERPOOL_MASTER_KEY: masterKey,
         USERPOOL_ACCESS_KEY_ID: first.keyId,
         USERPOOL_ACCESS_KEY_SECRET: first.secret,
+        ...NO_BACKGROUND_WORK,
         ...env,
       }),
       () => {},

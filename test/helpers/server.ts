@@ -33,6 +33,15 @@ export function managementClient(url: string, keyId: string, secret: string, lan
 }
 
 /** Starts the real server on a free port over a database of its own. */
+/**
+ * For a second server started inside the test process on the first one's database: no delivery
+ * worker, no resignation scheduler. On SQLite the two servers hold two connections in one thread;
+ * a background transaction of one (which awaits between its statements) and a write of the other
+ * (which waits for the lock synchronously, blocking the thread the transaction needs to finish)
+ * would stall each other until the busy timeout. Separate processes, as in production, do not.
+ */
+export const NO_BACKGROUND_WORK = { DELIVERY_POLL_MS: '0', SCHEDULE_POLL_MS: '0' } as const;
+
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const database = await freshDatabase();
   const keyId = randomBytes(12).toString('hex');

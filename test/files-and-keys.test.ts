@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { sql } from 'kysely';
+import { openDatabase } from '../src/store/database.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,6 +118,36 @@ describe('the master key on PostgreSQL', () => {
       await second.close();
       await first.close();
       await database.drop();
+    }
+  });
+});
+
+// Whichever database the suite runs on: this is about how Userpool opens SQLite files.
+describe('an embedded (SQLite) database written by two processes', () => {
+  it("a transaction that reads before it writes is not refused when another process committed in between (it holds the write lock from BEGIN)", async () => {
+    const file = join(root, `two-writers-${keyId()}.db`);
+    const handle = openDatabase(`sqlite:${file}`);
+    try {
+      await sql`create table probe (x integer)`.execute(handle.db);
+      // The other process announces itself, then inserts a row, waiting for the lock as SQLite does.
+      const script = `const db = new (require('better-sqlite3'))(process.argv[1]); db.pragma('busy_timeout = 10000'); console.log('trying'); db.prepare('insert into probe values (1)').run();`;
+      let other: ReturnType<typeof spawn> | undefined;
+      let done: Promise<number | null> | undefined;
+      await handle.db.transaction().execute(async (trx) => {
+        expect((await sql<{ n: number }>`select count(*) as n from probe`.execute(trx)).rows[0].n).toBe(0);
+        other = spawn(process.execPath, ['-e', script, file], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+        done = new Promise((resolve) => other!.on('exit', resolve));
+        await new Promise<void>((resolve) => other!.stdout!.once('data', () => resolve()));
+        // Long enough for the other insert to commit, had this transaction not held the lock.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await sql`insert into probe values (2)`.execute(trx);
+      });
+      expect(await done).toBe(0);
+      const rows = await sql<{ x: number }>`select x from probe order by x`.execute(handle.db);
+      // Both writes landed: this transaction's and, once it committed, the other process's.
+      expect(rows.rows.map((r) => r.x)).toEqual([1, 2]);
+    } finally {
+      await handle.close();
     }
   });
 });

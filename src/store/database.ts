@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type SqliteDialectConfig, type Transaction } from 'kysely';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
@@ -48,7 +48,7 @@ export function openDatabase(url: string, options: { poolSize?: number; watch?: 
     sqlite.pragma('busy_timeout = 5000');
     cachePreparedStatements(sqlite);
     const listeners: AfterCommit[] = [];
-    const db = new Kysely<Database>({ dialect: watchCommits(new SqliteDialect({ database: sqlite }), listeners) });
+    const db = new Kysely<Database>({ dialect: watchCommits(new ImmediateSqliteDialect({ database: sqlite }), listeners) });
     const version = sqlite.prepare('pragma data_version').pluck();
     const dataVersion = () => (sqlite.inTransaction ? undefined : (version.get() as number));
     return { db, dialect: 'sqlite', afterCommit: (listener) => listeners.push(listener), dataVersion, close: () => db.destroy() };
@@ -86,6 +86,30 @@ export function openDatabase(url: string, options: { poolSize?: number; watch?: 
   const max = options.poolSize ?? 10;
   const poolStats = () => ({ max, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
   return { db, dialect: 'postgres', poolStats, afterCommit: (listener) => listeners.push(listener), close: () => db.destroy() };
+}
+
+/**
+ * SQLite transactions begin IMMEDIATE: they take the write lock at BEGIN, waiting for it up to
+ * busy_timeout. A plain (deferred) BEGIN reads first and asks for the lock at its first write;
+ * if another process committed in between, SQLite refuses at once with "database is locked"
+ * (its snapshot is stale, so waiting cannot help) — a CLI import or resignation beside a running
+ * server whose delivery worker commits would fail that way. Within one process nothing changes:
+ * its single connection runs one transaction at a time anyway.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+
+  override createDriver() {
+    return new ImmediateSqliteDriver(this.settings);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 /** SQL text → statement name, for the statements `prepareOnPostgres` named (a fixed set). */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
+import { ImmediateSqliteDialect } from '../src/store/database.js';
 import type { Database } from '../src/store/schema.js';
 import type { Scope } from '../src/services/context.js';
 import { resignUser } from '../src/services/lifecycle.js';
@@ -43,7 +44,8 @@ export async function rawResignBaseline(file: string, scope: Scope, first: strin
       },
     });
   }) as typeof sqlite.prepare;
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // The service's own SQLite dialect, so the recorded BEGIN is the service's (IMMEDIATE).
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   await resignUser({ ...scope, db }, first);
   sqlite.prepare = prepare as typeof sqlite.prepare;
 

@@ -96,7 +96,7 @@ export function openDatabase(url: string, options: { poolSize?: number; watch?: 
  * server whose delivery worker commits would fail that way. Within one process nothing changes:
  * its single connection runs one transaction at a time anyway.
  */
-class ImmediateSqliteDialect extends SqliteDialect {
+export class ImmediateSqliteDialect extends SqliteDialect {
   constructor(private readonly settings: SqliteDialectConfig) {
     super(settings);
   }

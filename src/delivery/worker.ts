@@ -43,8 +43,12 @@ export interface DeliveryWorker {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Events fanned out per transaction. */
-const DISPATCH_BATCH = 500;
+/**
+ * Deliveries a worker holds (claimed and queued, or in flight), in multiples of its concurrency.
+ * A deeper queue means fewer, larger visits to the database per delivery sent; it is refilled
+ * once a concurrency's worth of room is free.
+ */
+const DEPTH = 4;
 /**
  * A claim outlives the time its send may take by this much, so it only lapses if its process
  * died (or could not record the outcome): then another worker sends again, with the same
@@ -72,13 +76,16 @@ const QUEUED_LOOK_GAP_MS = BUSY_POLL_MS;
  * off them), keeps up to `concurrency` sends in flight through the one HTTP client, and records
  * each attempt and its outcome in batches. Nothing here runs in a request.
  *
- * The database is visited per batch, never per send: claims are taken `concurrency` at a time
- * into a local queue from which a finished send starts the next one at once, and outcomes are
- * recorded together (when half the slots have finished, or within RECORD_WITHIN_MS). Each visit
- * is one transaction: taking outbox events, recording outcomes and claiming, so a burst costs one
- * commit per visit rather than three.
- * A queued delivery waits at most one timeout for a free slot (the queue is never longer than
- * the slots, and each send ends within its timeout), so its lease covers two timeouts.
+ * The database is visited per batch, never per send: deliveries are claimed into a local queue
+ * (up to DEPTH times the concurrency, in flight included) from which a finished send starts the
+ * next one at once, and outcomes are recorded together (when a concurrency's worth has finished,
+ * or within RECORD_WITHIN_MS). Each visit is one transaction that records outcomes, claims due
+ * deliveries (retries first) and, with the room left, takes outbox events and makes their
+ * deliveries already claimed: a burst costs one commit per visit, and a first attempt's delivery
+ * is written twice (made, settled) rather than three times. Events wait in the outbox, not as
+ * delivery rows, until there is room to send them.
+ * A delivery queued at position p waits at most ceil(p / concurrency) timeouts for a slot (each
+ * send ends within its timeout), so its lease covers that and its own send.
  */
 export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log: Log): DeliveryWorker {
   let stopping = false;
@@ -89,6 +96,7 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
   let lookDue = true;
   // The last claim took all it asked for: more is due, claim again as soon as there is room.
   let backlog = false;
+  // lookDue also stays set while a look waits for room to send what it would take.
   // When to look next. A deadline rather than a timer: wakes from finished sends must not push it back.
   let nextLook = 0;
   let lastLook = 0;
@@ -102,7 +110,10 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
   const aborter = new AbortController();
   // Every send in flight listens for the abort at shutdown.
   setMaxListeners(settings.concurrency + 10, aborter.signal);
-  const batchSize = Math.max(1, Math.floor(settings.concurrency / 2));
+  const batchSize = settings.concurrency;
+  const capacity = settings.concurrency * DEPTH;
+  // Room for at least a concurrency's worth: time to claim (and take events) again.
+  const hasRoom = () => inFlight.size + queue.length <= capacity - settings.concurrency;
 
   const resume = () => {
     const resolve = wakeUp;
@@ -144,7 +155,7 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
         pump();
         // The loop records in batches, and claims again once half the window is free; the last
         // sends of a burst are recorded within RECORD_WITHIN_MS.
-        if (finished.length >= batchSize || (backlog && inFlight.size + queue.length <= settings.concurrency)) resume();
+        if (finished.length >= batchSize || ((backlog || lookDue) && hasRoom())) resume();
         else recordTimer ??= setTimeout(() => {
           recordTimer = undefined;
           resume();
@@ -162,36 +173,40 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
   }
 
   /**
-   * One visit to the database, in one transaction: takes outbox events when it is time to look,
-   * records the finished sends, and claims more when `claim` is set and the queue and the slots
-   * are at most half full (setting `backlog` when the claim was full). Events dispatched in the
-   * visit are claimed in it too.
+   * One visit to the database, in one transaction: records the finished sends and, when `claim`
+   * is set and there is room, claims due deliveries (retries, lapsed claims, deliveries made in
+   * requests) and, when `look` is set, takes outbox events with the room left, making their
+   * deliveries claimed (setting `backlog` when the claim was full). Answers whether it looked:
+   * without room a look waits.
    */
-  async function visit(look: boolean, claim: boolean): Promise<{ dispatched: number; claimed: number }> {
+  async function visit(look: boolean, claim: boolean): Promise<{ looked: boolean; dispatched: number; full: boolean; found: number }> {
     const held = inFlight.size + queue.length;
-    const want = claim && held <= settings.concurrency ? settings.concurrency * 2 - held : 0;
-    if (!look && finished.length === 0 && want === 0) return { dispatched: 0, claimed: 0 };
+    const room = claim && hasRoom() ? capacity - held : 0;
+    const looking = look && room > 0;
+    if (!looking && finished.length === 0 && room === 0) return { looked: false, dispatched: 0, full: false, found: 0 };
     const batch = finished.splice(0, finished.length);
     // A send cut short by shutdown is not an attempt: its claim is released for the next worker.
     const aborted = batch.filter((f) => f.result.aborted).map((f) => f.delivery.id);
     // One instant for the batch, so its outcomes group into few statements.
     const now = Date.now();
     const settled = batch.filter((f) => !f.result.aborted).map(({ delivery, result }) => ({ delivery, ...settle(delivery, result, now) }));
-    let done: { dispatched: number; claimed: DeliveryRow[]; hooks: WebhookRow[] };
+    const leaseFor = (position: number) => new Date(now + (Math.ceil(position / settings.concurrency) + 1) * settings.timeoutMs + LEASE_MARGIN_MS).toISOString();
+    let done: { claimed: DeliveryRow[]; hooks: WebhookRow[]; due: number; events: number; made: DeliveryRow[] };
     try {
       done = await deps.db.transaction().execute(async (trx) => {
-        const dispatched = look ? await dispatchEvents(trx, deps.dialect, DISPATCH_BATCH) : 0;
         await recordAttempts(trx, settled.map((s) => ({ id: s.delivery.id, update: s.update, attempt: s.attempt })));
         if (aborted.length) await releaseClaims(trx, aborted);
-        const claimed = want ? await claimDue(trx, deps.dialect, new Date(now).toISOString(), new Date(now + 2 * settings.timeoutMs + LEASE_MARGIN_MS).toISOString(), want) : [];
+        const claimed = room ? await claimDue(trx, deps.dialect, new Date(now).toISOString(), leaseFor(held + room), room) : [];
         const hooks = claimed.length ? await findWebhooksById(trx, [...new Set(claimed.map((d) => d.webhook_id).filter((id): id is string => id !== null))]) : [];
-        return { dispatched, claimed, hooks };
+        const left = room - claimed.length;
+        const made = looking && left > 0 ? await dispatchEvents(trx, deps.dialect, left, (count) => leaseFor(held + claimed.length + count)) : { events: 0, claimed: [], webhooks: [] };
+        return { claimed: [...claimed, ...made.claimed], hooks: [...hooks, ...made.webhooks], due: claimed.length, events: made.events, made: made.claimed };
       });
     } catch (error) {
       finished.unshift(...batch);
       throw error;
     }
-    if (want) backlog = done.claimed.length === want;
+    if (room) backlog = done.due === room;
     const byId = new Map(done.hooks.map((w) => [w.id, w]));
     for (const delivery of done.claimed) queue.push({ delivery, webhook: delivery.webhook_id ? byId.get(delivery.webhook_id) : undefined });
     pump();
@@ -202,7 +217,9 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
         log.debug({ deliveryId: s.delivery.id, attempts: s.update.attempts, next: s.update.next_attempt_at, error: s.update.last_error }, 'delivery attempt failed; will retry');
       }
     }
-    return { dispatched: done.dispatched, claimed: done.claimed.length };
+    // Every event it asked for came: more may wait in the outbox.
+    const left = room - done.due;
+    return { looked: looking && left > 0, dispatched: done.events, full: looking && left > 0 && done.events === left, found: done.claimed.length };
   }
 
   /** Records the finished sends. */
@@ -215,20 +232,25 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
         const look = lookDue || Date.now() >= nextLook;
         lookDue = false;
         let found = false;
+        const lookAt = Date.now();
         if (look) {
           found = queuedHere;
           queuedHere = false;
-          lastLook = Date.now();
         }
-        const { dispatched, claimed } = await visit(look, look || backlog);
-        // A full batch leaves more in the outbox: look again on the next turn.
-        if (dispatched === DISPATCH_BATCH) lookDue = more = true;
-        found ||= dispatched > 0 || claimed > 0;
-        if (look) {
+        const visited = await visit(look, look || backlog);
+        if (look && !visited.looked) {
+          // No room to send what the look would take: it waits for room (queued events stay noted).
+          lookDue = true;
+          queuedHere ||= found;
+        } else if (look) {
+          lastLook = lookAt;
+          // A full take leaves more in the outbox: look again as soon as there is room.
+          if (visited.full) lookDue = true;
+          found ||= visited.dispatched > 0 || visited.found > 0;
           // Events queued here during the look are looked at again at once (after the gap).
           nextLook = queuedHere ? Math.max(Date.now(), lastLook + QUEUED_LOOK_GAP_MS) : Date.now() + (found ? Math.min(settings.pollMs, BUSY_POLL_MS) : settings.pollMs);
         }
-        more ||= backlog && inFlight.size + queue.length <= settings.concurrency;
+        more = (backlog || lookDue) && hasRoom();
       } catch (error) {
         if (stopping) break;
         log.warn({ err: error }, 'delivery worker could not reach the database; trying again');
@@ -238,8 +260,8 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
       }
       if (more || stopping) continue;
       // Until the next look (sooner while events keep coming), a wake, a batch of finished
-      // sends or room for a backlog.
-      await idle(Math.max(0, nextLook - Date.now()));
+      // sends or room for a backlog or a waiting look (a finished send wakes the loop for those).
+      await idle(lookDue ? settings.pollMs : Math.max(0, nextLook - Date.now()));
     }
   })();
 

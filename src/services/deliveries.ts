@@ -143,33 +143,38 @@ export function webhookDelivery(
 }
 
 /**
- * Hands committed outbox events to delivery: one delivery per enabled webhook of the event's
- * pool that subscribes to its type, in the caller's transaction, which stamps the events dispatched.
- * Events nobody subscribes to are stamped too (and pruned with the rest). Answers how many
- * events it took.
+ * Hands up to `limit` committed outbox events to delivery: one delivery per enabled webhook of
+ * the event's pool that subscribes to its type, in the caller's transaction, which stamps the
+ * events dispatched. Events nobody subscribes to are stamped too (and pruned with the rest).
+ *
+ * The deliveries are made already claimed by the caller until `leaseFor(count)` (the worker
+ * sends them next, so claiming them in a second statement would only rewrite each row once
+ * more). The worker takes only as many events as it has room to send: the outbox is the backlog,
+ * and a delivery row exists from when its first attempt is near. Answers how many events it
+ * took, the deliveries and their webhooks.
  */
-export async function dispatchEvents(trx: Tx, dialect: Dialect, limit: number): Promise<number> {
-  {
-    const now = nowIso();
-    const events = await store.takeUndispatchedEvents(trx, dialect, limit, now);
-    if (events.length === 0) return 0;
-    const candidates = await webhooks.enabledWebhooksOfPools(trx, [...new Set(events.map((e) => e.pool_id))]);
-    const rows: DeliveryRow[] = [];
-    for (const event of events) {
-      const subscribers = candidates.filter((w) => w.pool_id === event.pool_id && subscribes(w, event.type));
-      if (subscribers.length === 0) continue;
-      const data = parseJson<unknown>(event.payload, null);
-      // The body depends on the event and the content type only: rendered once for all its webhooks.
-      const bodies = new Map<string, string>();
-      for (const webhook of subscribers) {
-        const row = webhookDelivery(webhook, { id: event.id, type: event.type, poolId: event.pool_id, createdAt: event.created_at, requestId: event.request_id, data }, now, bodies.get(webhook.content_type));
-        bodies.set(webhook.content_type, row.body);
-        rows.push(row);
-      }
+export async function dispatchEvents(trx: Tx, dialect: Dialect, limit: number, leaseFor: (count: number) => string): Promise<{ events: number; claimed: DeliveryRow[]; webhooks: WebhookRow[] }> {
+  const now = nowIso();
+  const events = await store.takeUndispatchedEvents(trx, dialect, limit, now);
+  if (events.length === 0) return { events: 0, claimed: [], webhooks: [] };
+  const candidates = await webhooks.enabledWebhooksOfPools(trx, [...new Set(events.map((e) => e.pool_id))]);
+  const rows: DeliveryRow[] = [];
+  for (const event of events) {
+    const subscribers = candidates.filter((w) => w.pool_id === event.pool_id && subscribes(w, event.type));
+    if (subscribers.length === 0) continue;
+    const data = parseJson<unknown>(event.payload, null);
+    // The body depends on the event and the content type only: rendered once for all its webhooks.
+    const bodies = new Map<string, string>();
+    for (const webhook of subscribers) {
+      const row = webhookDelivery(webhook, { id: event.id, type: event.type, poolId: event.pool_id, createdAt: event.created_at, requestId: event.request_id, data }, now, bodies.get(webhook.content_type));
+      bodies.set(webhook.content_type, row.body);
+      rows.push(row);
     }
-    await store.insertDeliveries(trx, rows);
-    return events.length;
   }
+  const lease = leaseFor(rows.length);
+  for (const row of rows) row.locked_until = lease;
+  await store.insertDeliveries(trx, rows);
+  return { events: events.length, claimed: rows, webhooks: candidates };
 }
 
 export interface AttemptResult {

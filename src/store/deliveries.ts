@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db, Dialect, Tx } from './database.js';
 import type { DeliveriesTable, DeliveryAttemptsTable } from './tables/deliveries.js';
 import type { EventOutboxTable } from './tables/audit.js';
@@ -6,8 +7,17 @@ export type DeliveryRow = DeliveriesTable;
 export type AttemptRow = DeliveryAttemptsTable;
 export type OutboxRow = EventOutboxTable;
 
+/**
+ * `status = '<literal>'`: the partial indexes on deliveries (migration 0026) are chosen only when
+ * the query names their status as a literal, never as a bound parameter.
+ */
+export const statusIs = (status: 'pending' | 'delivered' | 'dead') => sql<boolean>`status = ${sql.lit(status)}`;
+
+/** Rows per INSERT: well inside SQLite's limit of bound parameters however many webhooks an event has. */
+const DELIVERIES_PER_INSERT = 500;
+
 export async function insertDeliveries(db: Db | Tx, rows: DeliveryRow[]): Promise<void> {
-  if (rows.length) await db.insertInto('deliveries').values(rows).execute();
+  for (let i = 0; i < rows.length; i += DELIVERIES_PER_INSERT) await db.insertInto('deliveries').values(rows.slice(i, i + DELIVERIES_PER_INSERT)).execute();
 }
 
 /**
@@ -36,7 +46,7 @@ export async function claimDue(db: Db | Tx, dialect: Dialect, now: string, lease
   let due = db
     .selectFrom('deliveries')
     .select('id')
-    .where('status', '=', 'pending')
+    .where(statusIs('pending'))
     .where('next_attempt_at', '<=', now)
     .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
     .orderBy('next_attempt_at')
@@ -87,7 +97,7 @@ export async function findDelivery(db: Db | Tx, id: string): Promise<DeliveryRow
 export async function requeueDead(db: Db | Tx, filter: { poolId?: string; webhookId?: string; ids?: string[] }, now: string): Promise<number> {
   let query = db.updateTable('deliveries')
     .set({ status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null, finished_at: null })
-    .where('status', '=', 'dead')
+    .where(statusIs('dead'))
     .where('kind', '!=', 'webhook-test');
   if (filter.poolId) query = query.where('pool_id', '=', filter.poolId);
   if (filter.webhookId) query = query.where('webhook_id', '=', filter.webhookId);
@@ -123,7 +133,7 @@ const BATCH = 2000;
 export async function pruneDelivered(db: Db, before: string): Promise<number> {
   let total = 0;
   for (;;) {
-    const ids = (await db.selectFrom('deliveries').select('id').where('status', '=', 'delivered').where('finished_at', '<', before).limit(BATCH).execute()).map((r) => r.id);
+    const ids = (await db.selectFrom('deliveries').select('id').where(statusIs('delivered')).where('finished_at', '<', before).limit(BATCH).execute()).map((r) => r.id);
     if (ids.length === 0) return total;
     await db.deleteFrom('delivery_attempts').where('delivery_id', 'in', ids).execute();
     total += Number((await db.deleteFrom('deliveries').where('id', 'in', ids).executeTakeFirst()).numDeletedRows);

@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { statusIs } from './deliveries.js';
 
 /** Events not yet delivered, across pools, and when the oldest of them was written. */
 export async function pendingEvents(db: Db): Promise<{ count: number; oldestCreatedAt: string | null }> {
@@ -14,7 +15,7 @@ export async function pendingEvents(db: Db): Promise<{ count: number; oldestCrea
 export async function pendingDeliveries(db: Db): Promise<{ count: number; oldestCreatedAt: string | null }> {
   const row = await db
     .selectFrom('deliveries')
-    .where('status', '=', 'pending')
+    .where(statusIs('pending'))
     .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('created_at').as('oldest')])
     .executeTakeFirstOrThrow();
   return { count: Number(row.count), oldestCreatedAt: (row.oldest as string | null) ?? null };

@@ -23,6 +23,7 @@ import { scheduledResignations } from './0022_scheduled_resignations.js';
 import { customFields } from './0023_custom_fields.js';
 import { departmentSyncRelations } from './0024_department_sync_relations.js';
 import { attemptBodies } from './0025_attempt_bodies.js';
+import { deliveryIndexes } from './0026_delivery_indexes.js';
 
 /**
  * Every migration in order; names never change once released. The master key is needed only by
@@ -53,5 +54,6 @@ export function allMigrations(dialect: Dialect, masterKey?: Buffer): Record<stri
     '0023_custom_fields': customFields(dialect),
     '0024_department_sync_relations': departmentSyncRelations(dialect),
     '0025_attempt_bodies': attemptBodies(),
+    '0026_delivery_indexes': deliveryIndexes(),
   };
 }

@@ -151,3 +151,42 @@ describe('an embedded (SQLite) database written by two processes', () => {
     }
   });
 });
+
+// Whichever database the suite runs on: this is about how the server keeps a SQLite file.
+describe("an embedded (SQLite) database's write-ahead log", () => {
+  // 600 pages of rows: below SQLite's own checkpoint threshold (1000 pages), so only the
+  // checkpointing thread can move them into the database file.
+  const writeRows = async (handle: ReturnType<typeof openDatabase>) => {
+    await sql`create table filler (x text)`.execute(handle.db);
+    await handle.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < 600; i++) await sql`insert into filler values (${'x'.repeat(4000)})`.execute(trx);
+    });
+  };
+  const settled = () => new Promise((resolve) => setTimeout(resolve, 1500));
+
+  it("is copied into the database file by the server's checkpointing thread, not in the writer's commits", async () => {
+    const file = join(root, `checkpointed-${keyId()}.db`);
+    const handle = openDatabase(`sqlite:${file}`, { checkpointThread: true });
+    try {
+      await writeRows(handle);
+      await settled();
+      // The rows are in the database file itself (600 pages of 4 KiB), not only in the log.
+      expect(statSync(file).size).toBeGreaterThan(600 * 4096);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('stays in the log without the thread (the control: the size above comes from the thread)', async () => {
+    const file = join(root, `unchecked-${keyId()}.db`);
+    const handle = openDatabase(`sqlite:${file}`);
+    try {
+      await writeRows(handle);
+      await settled();
+      expect(statSync(file).size).toBeLessThan(100 * 4096);
+      expect(statSync(`${file}-wal`).size).toBeGreaterThan(600 * 4096);
+    } finally {
+      await handle.close();
+    }
+  });
+});

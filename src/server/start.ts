@@ -204,7 +204,7 @@ function redact(url: string): string {
 async function connectDatabase(url: string, poolSize: number, watch: ConnectionWatch): Promise<DatabaseHandle> {
   let handle: DatabaseHandle | undefined;
   try {
-    handle = openDatabase(url, { poolSize, watch });
+    handle = openDatabase(url, { poolSize, watch, checkpointThread: true });
     await ping(handle.db);
     return handle;
   } catch (error) {

@@ -1,6 +1,7 @@
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type SqliteDialectConfig, type Transaction } from 'kysely';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
+import { checkpointInBackground } from './sqlite-checkpoints.js';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Database } from './schema.js';
@@ -37,7 +38,7 @@ pg.types.setTypeParser(1184, (v) => new Date(v).toISOString()); // timestamptz
 pg.types.setTypeParser(20, (v) => Number(v)); // int8 (count(*))
 pg.types.setTypeParser(3802, (v) => v); // jsonb stays text, as in SQLite
 
-export function openDatabase(url: string, options: { poolSize?: number; watch?: ConnectionWatch } = {}): DatabaseHandle {
+export function openDatabase(url: string, options: { poolSize?: number; watch?: ConnectionWatch; checkpointThread?: boolean } = {}): DatabaseHandle {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     if (file !== ':memory:') createOwnerOnly(resolve(file));
@@ -51,7 +52,13 @@ export function openDatabase(url: string, options: { poolSize?: number; watch?: 
     const db = new Kysely<Database>({ dialect: watchCommits(new ImmediateSqliteDialect({ database: sqlite }), listeners) });
     const version = sqlite.prepare('pragma data_version').pluck();
     const dataVersion = () => (sqlite.inTransaction ? undefined : (version.get() as number));
-    return { db, dialect: 'sqlite', afterCommit: (listener) => listeners.push(listener), dataVersion, close: () => db.destroy() };
+    // A long-running writer (the server) checkpoints from a thread of its own; see sqlite-checkpoints.ts.
+    const checkpoints = options.checkpointThread && file !== ':memory:' ? checkpointInBackground(sqlite, file) : undefined;
+    const close = async () => {
+      await checkpoints?.stop();
+      await db.destroy();
+    };
+    return { db, dialect: 'sqlite', afterCommit: (listener) => listeners.push(listener), dataVersion, close };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   const watch = options.watch;

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { changesTokenChecks } from '../src/store/commit-watch.js';
 import { openDatabase } from '../src/store/database.js';
 import { SessionStateCache } from '../src/services/session-state-cache.js';
 import { nextRoleChange } from '../src/store/authorizations.js';
 import { findPoolByName } from '../src/store/pools.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 import { freshDatabase } from './helpers/database.js';
 import { authClient, createApp, createUser, signIn, uniq } from './helpers/apps.js';
 import { ok } from './helpers/fixtures.js';
@@ -17,16 +17,12 @@ import { ok } from './helpers/fixtures.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-let t: TestServer;
+const t = useTestServer({ REDIS_URL, METRICS: 'on' });
 let app: { appId: string; secret: string };
 let defaultPool: string;
 beforeAll(async () => {
-  t = await startTestServer({ REDIS_URL, METRICS: 'on' });
   app = await createApp(t);
   defaultPool = (await findPoolByName(t.server.deps.db, 'default'))!.id;
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 const hits = () => t.server.deps.sessionStates!.hits;

@@ -11,7 +11,7 @@ import { authClient, createApp, createUser, signIn } from './helpers/apps.js';
 import { runCli } from './helpers/cli.js';
 import { TEST_DB } from './helpers/database.js';
 import { startServerProcess } from './helpers/process.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 
 // Token checks cached in one server process must end the moment another process (a second server,
 // the CLI) has answered a write that ends the session. On PostgreSQL that is Redis's job (and
@@ -23,11 +23,12 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const shared: Record<string, string> = TEST_DB === 'postgres' ? { REDIS_URL } : {};
 const masterKey = randomBytes(32).toString('base64');
 
-let a: TestServer;
+const a = useTestServer({ USERPOOL_MASTER_KEY: masterKey, ...shared });
+// The second server is a process of its own on the first one's database (its cache must hear of
+// writes made elsewhere, as in production), so it is started here rather than by useTestServer.
 let b: Awaited<ReturnType<typeof startServerProcess>>;
 let app: { appId: string; secret: string };
 beforeAll(async () => {
-  a = await startTestServer({ USERPOOL_MASTER_KEY: masterKey, ...shared });
   b = await startServerProcess({
     DATABASE_URL: a.database.url, USERPOOL_MASTER_KEY: masterKey, USERPOOL_ACCESS_KEY_ID: a.keyId, USERPOOL_ACCESS_KEY_SECRET: a.secret,
     METRICS: 'on', SCHEDULE_POLL_MS: '0', ...shared,
@@ -36,7 +37,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await b?.stop();
-  await a?.close();
 });
 
 async function introspect(url: string, token: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { AuthenticationClient } from 'authing-node-sdk';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Migrator, sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { useTestServer } from './helpers/server.js';
 import { authClient, createApp, createUser, signIn, uniq } from './helpers/apps.js';
 import { ok } from './helpers/fixtures.js';
@@ -8,10 +8,8 @@ import { scimClient, scimToken } from './helpers/scim.js';
 import { ApiCode } from '../src/errors.js';
 import { insertUsers, findById } from '../src/store/users.js';
 import { newId } from '../src/lib/ids.js';
-import { freshDatabase } from './helpers/database.js';
-import { openDatabase } from '../src/store/database.js';
+import { atMigration } from './helpers/migrations.js';
 import { migrateToLatest } from '../src/store/migrate.js';
-import { allMigrations } from '../src/store/migrations/index.js';
 
 const t = useTestServer();
 let app: { appId: string; secret: string };
@@ -156,18 +154,7 @@ async function poolId(): Promise<string> {
 
 describe('the migration that gives identifiers one namespace', () => {
   it('registers existing users in creation order, the earliest keeping a value that existing data gives to two', async () => {
-    const database = await freshDatabase();
-    const handle = openDatabase(database.url);
-    try {
-      const migrator = new Migrator({
-        db: handle.db,
-        provider: { getMigrations: async () => allMigrations(handle.dialect) },
-        migrationTableName: 'userpool_migrations',
-        migrationLockTableName: 'userpool_migrations_lock',
-        allowUnorderedMigrations: true,
-      });
-      expect((await migrator.migrateTo('0018_signature_nonces')).error).toBeUndefined();
-      const db = handle.db as unknown as Kysely<any>;
+    await atMigration('0018_signature_nonces', async (handle, db) => {
       const pool = newId();
       await db.insertInto('user_pools').values({ id: pool, name: 'legacy', created_at: new Date().toISOString() }).execute();
       const user = (id: string, at: string, fields: Record<string, string | null>) => ({
@@ -188,9 +175,6 @@ describe('the migration that gives identifiers one namespace', () => {
         { key: 'ann@example.com', user_id: first },
         { key: 'bob', user_id: third },
       ]);
-    } finally {
-      await handle.close();
-      await database.drop();
-    }
+    });
   });
 });

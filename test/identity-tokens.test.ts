@@ -1,15 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Migrator, type Kysely } from 'kysely';
 import { useTestServer } from './helpers/server.js';
-import { freshDatabase } from './helpers/database.js';
+import { atMigration } from './helpers/migrations.js';
 import { uniq } from './helpers/apps.js';
 import { ok } from './helpers/fixtures.js';
 import { decryptSecret } from '../src/lib/secrets.js';
 import { newId } from '../src/lib/ids.js';
-import { openDatabase } from '../src/store/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
-import { allMigrations } from '../src/store/migrations/index.js';
 
 const t = useTestServer();
 let idpId: string;
@@ -48,19 +45,8 @@ describe('identity-provider tokens at rest', () => {
 
 describe('the migration that encrypts identity tokens', () => {
   it('encrypts tokens stored in clear before it, and leaves absent ones absent', async () => {
-    const database = await freshDatabase();
-    const handle = openDatabase(database.url);
     const masterKey = randomBytes(32);
-    try {
-      const migrator = new Migrator({
-        db: handle.db,
-        provider: { getMigrations: async () => allMigrations(handle.dialect, masterKey) },
-        migrationTableName: 'userpool_migrations',
-        migrationLockTableName: 'userpool_migrations_lock',
-        allowUnorderedMigrations: true,
-      });
-      expect((await migrator.migrateTo('0018b_user_identifiers')).error).toBeUndefined();
-      const db = handle.db as unknown as Kysely<any>;
+    await atMigration('0018b_user_identifiers', async (handle, db) => {
       const now = new Date().toISOString();
       const [pool, user, idp] = [newId(), newId(), newId()];
       await db.insertInto('user_pools').values({ id: pool, name: 'legacy', created_at: now }).execute();
@@ -82,9 +68,6 @@ describe('the migration that encrypts identity tokens', () => {
       expect(decryptSecret(masterKey, rows[0].access_token)).toBe('clear-access');
       expect(decryptSecret(masterKey, rows[0].refresh_token)).toBe('clear-refresh');
       expect(rows[1]).toEqual({ id: without, access_token: null, refresh_token: null });
-    } finally {
-      await handle.close();
-      await database.drop();
-    }
+    }, masterKey);
   });
 });

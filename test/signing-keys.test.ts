@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Migrator, type Kysely } from 'kysely';
 import { newId } from '../src/lib/ids.js';
 import { migrateToLatest } from '../src/store/migrate.js';
-import { allMigrations } from '../src/store/migrations/index.js';
 import { listSigningKeys } from '../src/store/signing-keys.js';
-import { freshDatabase } from './helpers/database.js';
+import { atMigration } from './helpers/migrations.js';
 import { currentSigningKey, publicJwks } from '../src/services/signing-keys.js';
 import { defaultPoolId } from '../src/services/pool-issuers.js';
 import { DEFAULT_POLICY, type Deps } from '../src/services/context.js';
@@ -75,18 +73,7 @@ describe('token-signing keys', () => {
 
 describe('the migration that gives each pool its own keys', () => {
   it("makes the keys of the server-wide era the default pool's; another pool starts with none and makes its own", async () => {
-    const database = await freshDatabase();
-    const handle = openDatabase(database.url);
-    try {
-      const migrator = new Migrator({
-        db: handle.db,
-        provider: { getMigrations: async () => allMigrations(handle.dialect) },
-        migrationTableName: 'userpool_migrations',
-        migrationLockTableName: 'userpool_migrations_lock',
-        allowUnorderedMigrations: true,
-      });
-      expect((await migrator.migrateTo('0016_self_service')).error).toBeUndefined();
-      const db = handle.db as unknown as Kysely<any>;
+    await atMigration('0016_self_service', async (handle, db) => {
       const [defaultPool, otherPool] = [newId(), newId()];
       await db.insertInto('user_pools').values([
         { id: defaultPool, name: 'default', created_at: '2026-01-01T00:00:00.000Z' },
@@ -96,9 +83,6 @@ describe('the migration that gives each pool its own keys', () => {
       await migrateToLatest(handle);
       expect((await listSigningKeys(handle.db, defaultPool)).map((k) => k.kid)).toEqual(['legacy-kid']);
       expect(await listSigningKeys(handle.db, otherPool)).toEqual([]);
-    } finally {
-      await handle.close();
-      await database.drop();
-    }
+    });
   });
 });

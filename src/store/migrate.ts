@@ -2,9 +2,9 @@ import { Migrator } from 'kysely';
 import type { DatabaseHandle } from './database.js';
 import { allMigrations } from './migrations/index.js';
 
-/** Brings the schema up to date; returns the names of the migrations it ran. */
-export async function migrateToLatest(handle: DatabaseHandle, masterKey?: Buffer): Promise<string[]> {
-  const migrator = new Migrator({
+/** The migrator of our schema, with the table names it keeps its record in. */
+export function schemaMigrator(handle: DatabaseHandle, masterKey?: Buffer): Migrator {
+  return new Migrator({
     db: handle.db,
     provider: { getMigrations: async () => allMigrations(handle.dialect, masterKey) },
     migrationTableName: 'userpool_migrations',
@@ -12,7 +12,11 @@ export async function migrateToLatest(handle: DatabaseHandle, masterKey?: Buffer
     // Numbers are handed out per feature and land in any order; each migration only adds its own tables.
     allowUnorderedMigrations: true,
   });
-  const { error, results } = await migrator.migrateToLatest();
+}
+
+/** Brings the schema up to date; returns the names of the migrations it ran. */
+export async function migrateToLatest(handle: DatabaseHandle, masterKey?: Buffer): Promise<string[]> {
+  const { error, results } = await schemaMigrator(handle, masterKey).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${(error as Error).message ?? String(error)}`);

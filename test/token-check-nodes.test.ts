@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -10,6 +9,7 @@ import { Redis } from 'ioredis';
 import { authClient, createApp, createUser, signIn } from './helpers/apps.js';
 import { runCli } from './helpers/cli.js';
 import { TEST_DB } from './helpers/database.js';
+import { REDIS_URL, redisRelay } from './helpers/redis-relay.js';
 import { startServerProcess } from './helpers/process.js';
 import { useTestServer } from './helpers/server.js';
 
@@ -19,7 +19,6 @@ import { useTestServer } from './helpers/server.js';
 // there the processes share no Redis at all.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const shared: Record<string, string> = TEST_DB === 'postgres' ? { REDIS_URL } : {};
 const masterKey = randomBytes(32).toString('base64');
 
@@ -109,38 +108,6 @@ describe(`token checks cached by another server process (${TEST_DB}${TEST_DB ===
   });
 });
 
-/** A TCP relay to Redis that the test can cut and restore, as a network would. */
-async function relay(): Promise<{ url: string; cut(): Promise<void>; restore(): Promise<void>; close(): Promise<void> }> {
-  const target = new URL(REDIS_URL);
-  const sockets = new Set<Socket>();
-  let server: Server;
-  let port = 0;
-  const listen = () =>
-    new Promise<void>((resolve) => {
-      server = createServer((client) => {
-        const upstream = createConnection(Number(target.port || 6379), target.hostname);
-        for (const socket of [client, upstream]) {
-          sockets.add(socket);
-          socket.on('close', () => sockets.delete(socket));
-          socket.on('error', () => {});
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      server.listen(port, '127.0.0.1', () => {
-        port = (server.address() as { port: number }).port;
-        resolve();
-      });
-    });
-  const cut = async () => {
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
-  };
-  await listen();
-  return { url: `redis://127.0.0.1:${port}`, cut, restore: listen, close: cut };
-}
-
 async function until(condition: () => boolean, what: string) {
   const deadline = Date.now() + 15_000;
   while (!condition()) {
@@ -151,7 +118,7 @@ async function until(condition: () => boolean, what: string) {
 
 describe('invalidations through Redis', () => {
   it('a process whose subscription is down serves nothing from its cache, and starts afresh once subscribed again', async () => {
-    const link = await relay();
+    const link = await redisRelay();
     const cache = new SessionStateCache({ ttlMs: 60_000, listening: () => bus.listening() });
     const bus = await tokenCheckInvalidations(link.url, { database: `probe-${randomBytes(4).toString('hex')}`, onInvalidate: () => cache.invalidate(), ackTimeoutMs: 2000 });
     try {

@@ -18,7 +18,8 @@ import { startResignationScheduler, type ResignationScheduler } from '../schedul
 import type { Deps } from '../services/context.js';
 import { connectionWatch, type ConnectionWatch } from '../lib/connection-watch.js';
 import { readMasterKey } from '../lib/master-key.js';
-import { tokenCheckCache } from './token-check-invalidations.js';
+import { tokenCheckCache, type ServerRedis } from './token-check-invalidations.js';
+import { redisSubscriber } from './redis-subscriber.js';
 
 export interface RunningServer {
   deps: Deps;
@@ -46,6 +47,8 @@ export async function startServer(config: Config, announce: (line: string) => vo
   let revocations: { close(): Promise<void> } | undefined;
   let throttleRedis: Redis | undefined;
   let tokenChecks: { close(): Promise<void> } | undefined;
+  // One subscriber connection per process, for every channel it listens on.
+  const redis: ServerRedis | undefined = config.redisUrl ? { url: config.redisUrl, subscriber: redisSubscriber(config.redisUrl, redisWatch), watch: redisWatch } : undefined;
   try {
     const masterKey = readMasterKey(config.masterKey);
     await migrateToLatest(handle, masterKey);
@@ -67,7 +70,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
     // Until the server has its log, warnings about invalidations go nowhere (none are sent before it listens).
     let app: FastifyInstance | undefined;
     const log = { warn: (object: object, message: string) => app?.log.warn(object, message) };
-    const checks = await tokenCheckCache(handle, config.tokenCheckCache, config.redisUrl, log, redisWatch).catch((error: Error) => {
+    const checks = await tokenCheckCache(handle, config.tokenCheckCache, redis, log).catch((error: Error) => {
       throw new ConfigError(`REDIS_URL: cannot reach ${redact(config.redisUrl!)} (${error.message})`);
     });
     tokenChecks = checks;
@@ -75,17 +78,17 @@ export async function startServer(config: Config, announce: (line: string) => vo
     const deps: Deps = { ...baseDeps, observer: metrics?.observer, sessionStates: checks.cache };
     const resolveKey = keyResolver(deps, config.accessKeyCacheSeconds * 1000);
     const scimTokens = scimTokenResolver(deps.db, config.accessKeyCacheSeconds * 1000);
-    if (config.redisUrl) {
-      const shared = redisNonceStore(config.redisUrl, undefined, redisWatch);
+    if (redis) {
+      const shared = redisNonceStore(redis.url, undefined, redisWatch);
       nonces = shared;
       const unreachable = (error: Error) => {
-        throw new ConfigError(`REDIS_URL: cannot reach ${redact(config.redisUrl!)} (${error.message})`);
+        throw new ConfigError(`REDIS_URL: cannot reach ${redact(redis.url)} (${error.message})`);
       };
       await shared.ready().catch(unreachable);
       // Sign-in limits are counted in Redis too, so every process shares them.
-      throttleRedis = watchedRedis(config.redisUrl, redisWatch);
+      throttleRedis = watchedRedis(redis.url, redisWatch);
       await throttleRedis.connect().catch(unreachable);
-      revocations = await listenForRevocations(config.redisUrl, { [ACCESS_KEY_CHANNEL]: resolveKey, [SCIM_TOKEN_CHANNEL]: scimTokens }, redisWatch).catch(unreachable);
+      revocations = await listenForRevocations(redis.subscriber, { [ACCESS_KEY_CHANNEL]: resolveKey, [SCIM_TOKEN_CHANNEL]: scimTokens }).catch(unreachable);
     } else {
       // Without Redis the database keeps them, so a restart does not reopen the replay window.
       nonces = databaseNonceStore(handle.db, handle.dialect);
@@ -143,6 +146,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
         }
         await listener?.close();
         await checks.close();
+        await redis?.subscriber.close();
         await closeRedis(throttleRedis);
         await store.close();
         await handle.close();
@@ -152,6 +156,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
   } catch (error) {
     await revocations?.close();
     await tokenChecks?.close();
+    await redis?.subscriber.close();
     await closeRedis(throttleRedis);
     await nonces?.close();
     await handle.close();

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { ConnectionWatch } from '../lib/connection-watch.js';
 import { watchedRedis } from './nonce-store.js';
+import { redisSubscriber, type RedisSubscriber, type Subscription } from './redis-subscriber.js';
 import { databaseIdentity, type DatabaseHandle } from '../store/database.js';
 import { SessionStateCache } from '../services/session-state-cache.js';
 
@@ -40,19 +40,18 @@ export interface TokenCheckInvalidations {
  */
 export async function tokenCheckInvalidations(
   url: string,
-  options: { database: string; onInvalidate?: () => void; ackTimeoutMs: number; log?: Log; watch?: ConnectionWatch },
+  options: { database: string; onInvalidate?: () => void; ackTimeoutMs: number; log?: Log; watch?: ConnectionWatch; subscriber?: RedisSubscriber },
 ): Promise<TokenCheckInvalidations> {
   const INVALIDATE_CHANNEL = invalidateChannel(options.database);
   const writer = randomBytes(8).toString('hex');
   const publisher = watchedRedis(url, options.watch);
-  const subscriber = watchedRedis(url, options.watch);
+  // A server shares its process's subscriber connection; a tool that only announces opens its own.
+  const subscriber = options.subscriber ?? redisSubscriber(url, options.watch);
   const waiting = new Map<string, { heard: number; expected?: number; done(): void }>();
-  let subscribed = false;
-  let epoch = 0;
   let sequence = 0;
   const channels = options.onInvalidate ? [INVALIDATE_CHANNEL, ackChannel(writer)] : [ackChannel(writer)];
 
-  subscriber.on('message', (channel: string, message: string) => {
+  const heard = (channel: string, message: string) => {
     if (channel === INVALIDATE_CHANNEL) {
       options.onInvalidate?.();
       const [from, id] = message.split(' ');
@@ -65,29 +64,7 @@ export async function tokenCheckInvalidations(
     if (!wait) return;
     wait.heard++;
     if (wait.expected !== undefined && wait.heard >= wait.expected) wait.done();
-  });
-  const down = () => {
-    subscribed = false;
-    epoch++;
   };
-  subscriber.on('close', down);
-  subscriber.on('reconnecting', down);
-  subscriber.on('end', down);
-  // ioredis subscribes again by itself after a reconnection, without waiting for Redis to confirm:
-  // subscribing here and awaiting the answer is what says the channel is heard again.
-  let connectedOnce = false;
-  subscriber.on('ready', () => {
-    if (!connectedOnce) return;
-    const at = epoch;
-    subscriber.subscribe(...channels).then(
-      () => {
-        if (at !== epoch || subscriber.status !== 'ready') return;
-        options.onInvalidate?.();
-        subscribed = true;
-      },
-      () => {},
-    );
-  });
 
   const send = async (): Promise<void> => {
     const id = String(++sequence);
@@ -131,22 +108,36 @@ export async function tokenCheckInvalidations(
     return next;
   };
 
-  await publisher.connect();
-  await subscriber.connect();
-  await subscriber.subscribe(...channels);
-  connectedOnce = true;
-  subscribed = true;
+  let subscription: Subscription;
+  try {
+    await publisher.connect();
+    subscription = await subscriber.subscribe(channels, {
+      message: heard,
+      // Each (re)subscription after a loss starts a new generation of the cache.
+      resubscribed: () => options.onInvalidate?.(),
+    });
+  } catch (error) {
+    publisher.disconnect();
+    if (!options.subscriber) await subscriber.close();
+    throw error;
+  }
   return {
-    listening: () => subscribed,
+    listening: () => subscription.listening(),
     announce,
     async close() {
-      down();
-      for (const redis of [subscriber, publisher] as Redis[]) {
-        if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
-        else redis.disconnect();
-      }
+      await subscription.close();
+      if (!options.subscriber) await subscriber.close();
+      if (publisher.status === 'ready') await publisher.quit().catch(() => publisher.disconnect());
+      else publisher.disconnect();
     },
   };
+}
+
+/** A server's Redis: its address, and the subscriber connection its features share. */
+export interface ServerRedis {
+  url: string;
+  subscriber: RedisSubscriber;
+  watch?: ConnectionWatch;
 }
 
 export interface TokenCheckCacheSettings {
@@ -164,9 +155,9 @@ export interface TokenCheckCacheSettings {
  * announces its writes, for the others.
  */
 export async function tokenCheckCache(
-  handle: DatabaseHandle, settings: TokenCheckCacheSettings, redisUrl: string | undefined, log: Log, watch?: ConnectionWatch,
+  handle: DatabaseHandle, settings: TokenCheckCacheSettings, redis: ServerRedis | undefined, log: Log,
 ): Promise<{ cache?: SessionStateCache; close(): Promise<void> }> {
-  const shared = handle.dialect === 'postgres' && redisUrl !== undefined;
+  const shared = handle.dialect === 'postgres' && redis !== undefined;
   let invalidations: TokenCheckInvalidations | undefined;
   let cache: SessionStateCache | undefined;
   if (settings.enabled && (handle.dialect === 'sqlite' || shared)) {
@@ -180,7 +171,9 @@ export async function tokenCheckCache(
   }
   if (shared) {
     const database = await databaseIdentity(handle.db);
-    const bus = await tokenCheckInvalidations(redisUrl, { database, onInvalidate: cache && (() => cache.invalidate()), ackTimeoutMs: settings.ackTimeoutMs, log, watch });
+    const bus = await tokenCheckInvalidations(redis.url, {
+      database, onInvalidate: cache && (() => cache.invalidate()), ackTimeoutMs: settings.ackTimeoutMs, log, watch: redis.watch, subscriber: redis.subscriber,
+    });
     handle.afterCommit(() => bus.announce());
     invalidations = bus;
   }

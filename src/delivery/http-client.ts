@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { literalAddress, refusalOf } from '../lib/address-policy.js';
@@ -80,22 +80,66 @@ function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
+interface Target {
+  origin: string;
+  path: string;
+  /** Why the URL itself cannot be sent to (bad URL, protocol, refused literal address). */
+  error?: string;
+  refused?: boolean;
+}
+
+/**
+ * What a URL's request goes to, worked out once per URL and setting: a webhook's deliveries all
+ * share one, and parsing and checking it again for each of thousands of sends is measurable.
+ * Names are still checked at each new connection (guardedLookup), so DNS changes are seen.
+ */
+const targets = new Map<string, Target>();
+const MAX_TARGETS = 1000;
+
+function targetOf(raw: string, refusePrivate: boolean): Target {
+  const key = `${refusePrivate ? 1 : 0}${raw}`;
+  let target = targets.get(key);
+  if (target) return target;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    target = { origin: '', path: '', error: `not a valid URL: ${raw}` };
+  }
+  if (url) {
+    const refusal = url.protocol === 'http:' || url.protocol === 'https:' ? refusalOfUrl(url, refusePrivate) : undefined;
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') target = { origin: '', path: '', error: `unsupported protocol ${url.protocol}` };
+    else if (refusal) target = { origin: '', path: '', error: `refused: ${refusal}`, refused: true };
+    else target = { origin: url.origin, path: `${url.pathname}${url.search}` };
+  }
+  if (targets.size >= MAX_TARGETS) targets.clear();
+  targets.set(key, target!);
+  return target!;
+}
+
+/** Ends a send whose answer grew past what is worth reading: what arrived is the answer. */
+class TooLong extends Error {}
+
+/**
+ * POSTs once through undici's dispatch interface: the answer is taken as it streams in, with no
+ * per-request AbortController, response stream or async iterator (they cost more than the
+ * request itself at thousands of sends a second); the timeout and a shutdown abort the request
+ * through its dispatch controller.
+ */
 export function post(request: OutgoingRequest): Promise<Outcome> {
   const started = performance.now();
   const done = (outcome: Omit<Outcome, 'durationMs'>): Outcome => ({ ...outcome, durationMs: Math.round(performance.now() - started) });
-  let url: URL;
-  try {
-    url = new URL(request.url);
-  } catch {
-    return Promise.resolve(done({ ok: false, error: `not a valid URL: ${request.url}` }));
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.resolve(done({ ok: false, error: `unsupported protocol ${url.protocol}` }));
-  const refusal = refusalOfUrl(url, request.refusePrivate);
-  if (refusal) return Promise.resolve(done({ ok: false, refused: true, error: `refused: ${refusal}` }));
+  const target = targetOf(request.url, request.refusePrivate);
+  if (target.error) return Promise.resolve(done({ ok: false, error: target.error, ...(target.refused && { refused: true }) }));
 
   return new Promise((resolve) => {
     let settled = false;
-    const controller = new AbortController();
+    let controller: Dispatcher.DispatchController | undefined;
+    let status: number | undefined;
+    let headers: Record<string, string> | undefined;
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    let seen = 0;
     const finish = (outcome: Omit<Outcome, 'durationMs'>) => {
       if (settled) return;
       settled = true;
@@ -103,53 +147,66 @@ export function post(request: OutgoingRequest): Promise<Outcome> {
       request.signal?.removeEventListener('abort', abort);
       resolve(done(outcome));
     };
+    const answered = () => {
+      const ok = status! >= 200 && status! < 300;
+      finish({
+        ok,
+        status,
+        headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        error: ok ? undefined : status! >= 300 && status! < 400 ? `answered ${status} (redirects are not followed)` : `answered ${status}`,
+      });
+    };
+    const cut = (reason: Error) => {
+      if (controller && !controller.aborted) controller.abort(reason);
+    };
     const timer = setTimeout(() => {
       finish({ ok: false, error: `timed out after ${request.timeoutMs} ms` });
-      controller.abort();
+      cut(new Error('timed out'));
     }, request.timeoutMs);
     const abort = () => {
       finish({ ok: false, aborted: true, error: 'aborted: the server is stopping' });
-      controller.abort();
+      cut(new Error('aborted'));
     };
     if (request.signal?.aborted) return abort();
     request.signal?.addEventListener('abort', abort, { once: true });
-    agentFor(request.refusePrivate)
-      .request({ origin: url.origin, path: `${url.pathname}${url.search}`, method: 'POST', headers: request.headers, body: request.body, signal: controller.signal })
-      .then(async (res) => {
-        const chunks: Buffer[] = [];
-        let kept = 0;
-        let seen = 0;
-        try {
-          for await (const chunk of res.body as AsyncIterable<Buffer>) {
-            seen += chunk.length;
-            if (kept < request.maxBodyBytes) {
-              const part = chunk.subarray(0, request.maxBodyBytes - kept);
-              chunks.push(part);
-              kept += part.length;
-            } else if (seen > request.maxBodyBytes * 16) {
-              // Past a sane size the rest is not worth reading: drop the connection.
-              res.body.destroy();
-              break;
-            }
+    agentFor(request.refusePrivate).dispatch(
+      { origin: target.origin, path: target.path, method: 'POST', headers: request.headers, body: request.body },
+      {
+        onRequestStart(c) {
+          controller = c;
+          // Timed out or stopped before the request was on a connection.
+          if (settled) c.abort(new Error('abandoned'));
+        },
+        onResponseStart(_c, statusCode, responseHeaders) {
+          // 1xx answers are informational: the real one follows.
+          if (statusCode < 200) return;
+          status = statusCode;
+          headers = flatHeaders(responseHeaders);
+        },
+        onResponseData(c, chunk) {
+          seen += chunk.length;
+          if (kept < request.maxBodyBytes) {
+            const part = chunk.subarray(0, request.maxBodyBytes - kept);
+            chunks.push(part);
+            kept += part.length;
+          } else if (seen > request.maxBodyBytes * 16) {
+            // Past a sane size the rest is not worth reading: drop the connection.
+            c.abort(new TooLong());
           }
-        } catch {
-          // The answer was cut off: what arrived is kept, as with a short body.
-        }
-        const status = res.statusCode;
-        const ok = status >= 200 && status < 300;
-        finish({
-          ok,
-          status,
-          headers: flatHeaders(res.headers),
-          body: Buffer.concat(chunks).toString('utf8'),
-          error: ok ? undefined : status >= 300 && status < 400 ? `answered ${status} (redirects are not followed)` : `answered ${status}`,
-        });
-      })
-      .catch((error: unknown) => {
-        const cause = refusedIn(error);
-        if (cause) finish({ ok: false, refused: true, error: `refused: ${cause.message}` });
-        else finish({ ok: false, error: `request failed: ${messageOf(error)}` });
-      });
+        },
+        onResponseEnd() {
+          answered();
+        },
+        onResponseError(_c, error) {
+          // The answer was cut off (by us or the peer) after it began: what arrived is kept, as with a short body.
+          if (status !== undefined) return answered();
+          const cause = refusedIn(error);
+          if (cause) finish({ ok: false, refused: true, error: `refused: ${cause.message}` });
+          else finish({ ok: false, error: `request failed: ${messageOf(error)}` });
+        },
+      },
+    );
   });
 }
 

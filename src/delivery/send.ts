@@ -25,7 +25,8 @@ export interface SendSettings {
  */
 export async function sendDelivery(masterKey: Buffer, settings: SendSettings, delivery: DeliveryRow, webhook: WebhookRow | undefined, signal?: AbortSignal): Promise<AttemptResult> {
   const headers: Record<string, string> = {
-    ...parseJson<Record<string, string>>(delivery.headers, {}),
+    // A webhook's deliveries carry no headers of their own ('{}'): nothing to parse.
+    ...(delivery.headers === '{}' ? undefined : parseJson<Record<string, string>>(delivery.headers, {})),
     'content-type': delivery.content_type,
     'user-agent': 'Userpool-Delivery/1',
   };

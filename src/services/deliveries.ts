@@ -107,8 +107,15 @@ export function retryDelay(baseMs: number, failedAttempts: number, random = Math
   return Math.round(exponential * (0.75 + random * 0.5));
 }
 
-function subscribes(webhook: WebhookRow, eventType: string): boolean {
-  return parseJson<string[]>(webhook.events, []).includes(eventType);
+/** A webhook's subscriptions and retry plan, read from their JSON once per dispatch rather than per event. */
+interface Subscription {
+  webhook: WebhookRow;
+  events: Set<string>;
+  plan: { maxAttempts: number; retryDelayMs: number };
+}
+
+function subscription(webhook: WebhookRow): Subscription {
+  return { webhook, events: new Set(parseJson<string[]>(webhook.events, [])), plan: retryPlan(parseJson<RetryConfig>(webhook.retry_config, DEFAULT_RETRY)) };
 }
 
 export function webhookDelivery(
@@ -117,8 +124,8 @@ export function webhookDelivery(
   now: string,
   /** The body, when the caller already rendered it for another webhook of the same content type. */
   rendered?: string,
+  plan = retryPlan(parseJson<RetryConfig>(webhook.retry_config, DEFAULT_RETRY)),
 ): DeliveryRow {
-  const plan = retryPlan(parseJson<RetryConfig>(webhook.retry_config, DEFAULT_RETRY));
   return {
     id: newId(),
     pool_id: webhook.pool_id,
@@ -158,15 +165,21 @@ export async function dispatchEvents(trx: Tx, dialect: Dialect, limit: number, l
   const events = await store.takeUndispatchedEvents(trx, dialect, limit, now);
   if (events.length === 0) return { events: 0, claimed: [], webhooks: [] };
   const candidates = await webhooks.enabledWebhooksOfPools(trx, [...new Set(events.map((e) => e.pool_id))]);
+  const byPool = new Map<string, Subscription[]>();
+  for (const webhook of candidates) {
+    const list = byPool.get(webhook.pool_id) ?? [];
+    list.push(subscription(webhook));
+    byPool.set(webhook.pool_id, list);
+  }
   const rows: DeliveryRow[] = [];
   for (const event of events) {
-    const subscribers = candidates.filter((w) => w.pool_id === event.pool_id && subscribes(w, event.type));
-    if (subscribers.length === 0) continue;
+    const subscribers = byPool.get(event.pool_id)?.filter((s) => s.events.has(event.type));
+    if (!subscribers?.length) continue;
     const data = parseJson<unknown>(event.payload, null);
     // The body depends on the event and the content type only: rendered once for all its webhooks.
     const bodies = new Map<string, string>();
-    for (const webhook of subscribers) {
-      const row = webhookDelivery(webhook, { id: event.id, type: event.type, poolId: event.pool_id, createdAt: event.created_at, requestId: event.request_id, data }, now, bodies.get(webhook.content_type));
+    for (const { webhook, plan } of subscribers) {
+      const row = webhookDelivery(webhook, { id: event.id, type: event.type, poolId: event.pool_id, createdAt: event.created_at, requestId: event.request_id, data }, now, bodies.get(webhook.content_type), plan);
       bodies.set(webhook.content_type, row.body);
       rows.push(row);
     }

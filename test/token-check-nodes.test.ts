@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SessionStateCache } from '../src/services/session-state-cache.js';
 import { invalidateChannel, tokenCheckInvalidations } from '../src/server/token-check-invalidations.js';
 import { Redis } from 'ioredis';
+import { sql } from 'kysely';
+import { openDatabase } from '../src/store/database.js';
 import { authClient, createApp, createUser, signIn } from './helpers/apps.js';
 import { runCli } from './helpers/cli.js';
 import { TEST_DB } from './helpers/database.js';
@@ -106,7 +108,60 @@ describe(`token checks cached by another server process (${TEST_DB}${TEST_DB ===
     expect(await introspect(b.url, s.token)).toBe(false);
     expect(await introspect(a.url, s.token)).toBe(false);
   });
+
+  it('start afresh once `userpool migrate` applied a migration, on every server', async () => {
+    const s = await signedIn();
+    await undoRetentionMigration();
+    await cachedOnB(s.token);
+    await cachedOnA(s.token);
+    const result = await runCli(['migrate'], { DATABASE_URL: a.database.url, USERPOOL_MASTER_KEY: masterKey, ...shared });
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('applied: 0008_retention');
+    await expectMisses(s.token);
+  });
+
+  it('start afresh once another server applied a migration at its start', async () => {
+    const s = await signedIn();
+    await undoRetentionMigration();
+    await cachedOnB(s.token);
+    await cachedOnA(s.token);
+    const c = await startServerProcess({
+      DATABASE_URL: a.database.url, USERPOOL_MASTER_KEY: masterKey, USERPOOL_ACCESS_KEY_ID: a.keyId, USERPOOL_ACCESS_KEY_SECRET: a.secret,
+      DELIVERY_POLL_MS: '0', SCHEDULE_POLL_MS: '0', ...shared,
+    });
+    try {
+      await expectMisses(s.token);
+    } finally {
+      await c.stop();
+    }
+  });
 });
+
+const cachedOnA = (token: string) => cachedOn(a.url, token, async () => a.server.deps.sessionStates!.hits);
+
+/**
+ * Takes the database back to before migration 0008 (four pruning indexes, nothing a running server
+ * needs), as if a newer release were about to bring it: the next migration run applies it again.
+ */
+async function undoRetentionMigration() {
+  const handle = openDatabase(a.database.url);
+  try {
+    for (const index of ['refresh_tokens_expires_idx', 'oidc_sessions_created_idx', 'login_history_created_idx', 'signin_failures_updated_idx']) {
+      await handle.db.schema.dropIndex(index).execute();
+    }
+    await sql`delete from userpool_migrations where name = '0008_retention'`.execute(handle.db);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The next check of the token on either server is not answered from its cache (the hit counters stay). */
+async function expectMisses(token: string) {
+  const [onB, onA] = [await hitsOn(b.url), a.server.deps.sessionStates!.hits];
+  expect(await introspect(b.url, token)).toBe(true);
+  expect(await introspect(a.url, token)).toBe(true);
+  expect([await hitsOn(b.url), a.server.deps.sessionStates!.hits]).toEqual([onB, onA]);
+}
 
 async function until(condition: () => boolean, what: string) {
   const deadline = Date.now() + 15_000;

@@ -39,10 +39,12 @@ async function withDatabase<T>(work: (deps: Deps) => Promise<T>): Promise<T> {
   const [{ openDatabase }, { migrateToLatest }] = await store();
   const masterKey = await masterKeyOf(cfg);
   const handle = openDatabase(cfg.databaseUrl);
-  let announcing: { close(): Promise<void> } | undefined;
+  let announcing: Announcing | undefined;
   try {
-    await migrateToLatest(handle, masterKey);
+    const ran = await migrateToLatest(handle, masterKey);
     announcing = await announceWrites(cfg, handle);
+    // Migrations that ran were committed before announcing began.
+    if (ran.length) await announcing.announce();
     return await work({ db: handle.db, dialect: handle.dialect, masterKey, policy: cfg.policy });
   } finally {
     await announcing?.close();
@@ -50,12 +52,14 @@ async function withDatabase<T>(work: (deps: Deps) => Promise<T>): Promise<T> {
   }
 }
 
+type Announcing = { announce(): Promise<void>; close(): Promise<void> };
+
 /**
  * With PostgreSQL and REDIS_URL, running servers drop their cached token checks after each write
  * of a command, before the command goes on (a resignation from a CSV locks the accounts out at
  * once); SQLite servers see the file change by themselves.
  */
-async function announceWrites(cfg: Config, handle: import('../store/database.js').DatabaseHandle) {
+async function announceWrites(cfg: Config, handle: import('../store/database.js').DatabaseHandle): Promise<Announcing> {
   const { announceToolWrites } = await import('../server/token-check-invalidations.js');
   return announceToolWrites(handle, cfg.redisUrl, cfg.tokenCheckCache.ackTimeoutMs, {
     warn: (object, message) => console.error(`userpool: ${message} (${String((object as { err?: Error }).err?.message ?? JSON.stringify(object))})`),
@@ -105,10 +109,18 @@ program
     const [{ openDatabase }, { migrateToLatest }] = await store();
     const masterKey = await masterKeyOf(cfg);
     const handle = openDatabase(cfg.databaseUrl);
+    let announcing: Announcing | undefined;
     try {
       const ran = await migrateToLatest(handle, masterKey);
+      // A migration may change what a token check answers (its data, its schema): running servers
+      // drop their cached checks before this returns, as after any other command's write.
+      if (ran.length) {
+        announcing = await announceWrites(cfg, handle);
+        await announcing.announce();
+      }
       console.log(ran.length ? `applied: ${ran.join(', ')}` : 'schema is up to date');
     } finally {
+      await announcing?.close();
       await handle.close();
     }
   });

@@ -51,7 +51,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
   const redis: ServerRedis | undefined = config.redisUrl ? { url: config.redisUrl, subscriber: redisSubscriber(config.redisUrl, redisWatch), watch: redisWatch } : undefined;
   try {
     const masterKey = readMasterKey(config.masterKey);
-    await migrateToLatest(handle, masterKey);
+    const migrated = await migrateToLatest(handle, masterKey);
     const baseDeps = { db: handle.db, dialect: handle.dialect, masterKey, policy: config.policy };
     if (config.bootstrapKey) {
       if ((await ensureBootstrapKey(baseDeps, config.bootstrapKey)) === 'revoked') {
@@ -67,7 +67,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
     }
     // Every pool's reserved admin role and built-in console client (idempotent, like the key).
     await ensureConsoles(baseDeps, config.policy.publicUrl);
-    // Until the server has its log, warnings about invalidations go nowhere (none are sent before it listens).
+    // Until the server has its log, warnings about invalidations go nowhere (none are sent before it has one).
     let app: FastifyInstance | undefined;
     const log = { warn: (object: object, message: string) => app?.log.warn(object, message) };
     const checks = await tokenCheckCache(handle, config.tokenCheckCache, redis, log).catch((error: Error) => {
@@ -116,6 +116,9 @@ export async function startServer(config: Config, announce: (line: string) => vo
     });
     databaseWatch.use(app.log);
     redisWatch.use(app.log);
+    // Migrations that ran here were committed before this process announced its writes: the
+    // servers already running drop their cached token checks now, not at TOKEN_CHECK_CACHE_SECONDS.
+    if (migrated.length) await checks.announce();
     const url = await app.listen({ host: config.host, port: config.port });
     const pruning = schedulePruning(app, deps, config.pruneIntervalSeconds);
     const deliveries = config.delivery.pollMs > 0 ? startDeliveryWorker(deps, config.delivery, app.log) : undefined;

@@ -156,7 +156,7 @@ export interface TokenCheckCacheSettings {
  */
 export async function tokenCheckCache(
   handle: DatabaseHandle, settings: TokenCheckCacheSettings, redis: ServerRedis | undefined, log: Log,
-): Promise<{ cache?: SessionStateCache; close(): Promise<void> }> {
+): Promise<{ cache?: SessionStateCache; announce(): Promise<void>; close(): Promise<void> }> {
   const shared = handle.dialect === 'postgres' && redis !== undefined;
   let invalidations: TokenCheckInvalidations | undefined;
   let cache: SessionStateCache | undefined;
@@ -179,6 +179,10 @@ export async function tokenCheckCache(
   }
   return {
     cache,
+    /** For writes made before the cache was set up (migrations at start-up); SQLite's are seen by themselves. */
+    async announce() {
+      await invalidations?.announce();
+    },
     async close() {
       await invalidations?.close();
     },
@@ -188,21 +192,24 @@ export async function tokenCheckCache(
 /**
  * A tool's writes (the CLI's) announced to the servers that share its PostgreSQL database and
  * Redis, as a server's are; connects on the first write, so commands that only read never need
- * Redis. Call it after migrating (the channel is named after the migrated database). A failed
+ * Redis. Call it after migrating (the channel is named after the migrated database), and
+ * `announce()` the migrations that ran, which were committed before it listened. A failed
  * announcement is reported, not thrown: the write itself was committed.
  */
-export function announceToolWrites(handle: DatabaseHandle, redisUrl: string | undefined, ackTimeoutMs: number, log: Log): { close(): Promise<void> } {
-  if (handle.dialect !== 'postgres' || !redisUrl) return { async close() {} };
+export function announceToolWrites(handle: DatabaseHandle, redisUrl: string | undefined, ackTimeoutMs: number, log: Log): { announce(): Promise<void>; close(): Promise<void> } {
+  if (handle.dialect !== 'postgres' || !redisUrl) return { async announce() {}, async close() {} };
   let bus: Promise<TokenCheckInvalidations> | undefined;
-  handle.afterCommit(async () => {
+  const announce = async () => {
     try {
       bus ??= databaseIdentity(handle.db).then((database) => tokenCheckInvalidations(redisUrl, { database, ackTimeoutMs, log }));
       await (await bus).announce();
     } catch (error) {
       log.warn({ err: error }, 'could not announce a write through Redis; servers serve their cached token checks until TOKEN_CHECK_CACHE_SECONDS');
     }
-  });
+  };
+  handle.afterCommit(announce);
   return {
+    announce,
     async close() {
       await (await bus?.catch(() => undefined))?.close();
     },

@@ -3,7 +3,6 @@ import { Router } from 'wouter';
 import { ApiError, get, SignedOut } from './api';
 import { completeSignIn, currentTokens, forgetTokens, signIn, signOut } from './auth';
 import { SessionContext, type Admin } from './session';
-import type { WhoAmI } from './types';
 import { Shell } from './Shell';
 
 type Boot =
@@ -36,7 +35,7 @@ export function App() {
       }
       if (!currentTokens()) return set({ state: 'signed-out' });
       try {
-        const me = await get<WhoAmI>('whoami');
+        const me = await get('whoami');
         if (me.actorType !== 'admin' || !me.user) return set({ state: 'refused', message: '' });
         set({ state: 'ready', admin: { ...me.user, poolId: me.poolId, poolName: me.poolName } });
       } catch (error) {

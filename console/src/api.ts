@@ -1,6 +1,7 @@
 // Every console action is a call to the server's public management API, authorized by the
 // administrator's access token: the same endpoints the GenAuth SDKs call, plus ours.
 import { currentTokens, forgetTokens } from './auth';
+import type { Body, Data, Endpoint, InputArgs, Query } from './types';
 
 export class ApiError extends Error {
   constructor(message: string, readonly statusCode: number, readonly apiCode?: number, readonly requestId?: string) {
@@ -11,9 +12,9 @@ export class ApiError extends Error {
 /** The token was refused or ran out: the console shows sign-in again. */
 export class SignedOut extends Error {}
 
-type Query = Record<string, string | number | boolean | string[] | undefined>;
+type QueryValues = Record<string, string | number | boolean | string[] | undefined>;
 
-function queryString(query: Query): string {
+function queryString(query: QueryValues): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue;
@@ -24,15 +25,15 @@ function queryString(query: Query): string {
   return text ? `?${text}` : '';
 }
 
-async function send<T>(method: 'GET' | 'POST', name: string, input: Query | object): Promise<T> {
+async function send<T>(method: 'GET' | 'POST', name: string, input: unknown): Promise<T> {
   return (await sendForEnvelope<T>(method, name, input)).data;
 }
 
 /** The whole answer: `data` and the request id that names this call in the audit log and receipts. */
-async function sendForEnvelope<T>(method: 'GET' | 'POST', name: string, input: Query | object): Promise<{ data: T; requestId: string }> {
+async function sendForEnvelope<T>(method: 'GET' | 'POST', name: string, input: unknown): Promise<{ data: T; requestId: string }> {
   const tokens = currentTokens();
   if (!tokens) throw new SignedOut('Your session ended. Sign in again.');
-  const url = `/api/v3/${name}${method === 'GET' ? queryString(input as Query) : ''}`;
+  const url = `/api/v3/${name}${method === 'GET' ? queryString(input as QueryValues) : ''}`;
   const response = await fetch(url, {
     method,
     headers: {
@@ -54,9 +55,14 @@ async function sendForEnvelope<T>(method: 'GET' | 'POST', name: string, input: Q
   return { data: body.data, requestId: body.requestId ?? '' };
 }
 
-export const get = <T>(name: string, query: Query = {}) => send<T>('GET', name, query);
-export const post = <T>(name: string, body: object = {}) => send<T>('POST', name, body);
-export const postForEnvelope = <T>(name: string, body: object = {}) => sendForEnvelope<T>('POST', name, body);
+// What each endpoint takes and answers is read from the OpenAPI document's types by its name.
+type Get = <N extends Endpoint<'get'>>(name: N, ...query: InputArgs<Query<N>>) => Promise<Data<N, 'get'>>;
+type Post = <N extends Endpoint<'post'>>(name: N, ...body: InputArgs<Body<N>>) => Promise<Data<N, 'post'>>;
+type PostForEnvelope = <N extends Endpoint<'post'>>(name: N, ...body: InputArgs<Body<N>>) => Promise<{ data: Data<N, 'post'>; requestId: string }>;
+
+export const get: Get = (name: string, query: QueryValues = {}) => send('GET', name, query);
+export const post: Post = (name: string, body: unknown = {}) => send('POST', name, body);
+export const postForEnvelope: PostForEnvelope = (name: string, body: unknown = {}) => sendForEnvelope('POST', name, body);
 
 /** Splits a list into the batches the API takes (50 for resignation). */
 export function chunks<T>(items: T[], size = 50): T[][] {

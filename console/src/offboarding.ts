@@ -1,7 +1,7 @@
 // The offboarding API (ours, beside GenAuth's resign-user-batch): preview, receipts, schedules.
 // Its shapes are the server's schemas (types.ts).
 import { chunks, post, postForEnvelope } from './api';
-import type { PreviewItem, Receipt, Removed, UserIdType } from './types';
+import type { Preview, Receipt, Removed, UserIdType } from './types';
 
 export const RELATIONS: Array<[keyof Removed, string]> = [
   ['departments', 'Departments'],
@@ -14,10 +14,10 @@ export const RELATIONS: Array<[keyof Removed, string]> = [
 ];
 
 /** The dry run for any number of identifiers, 50 at a time. */
-export async function previewAll(ids: string[], userIdType: UserIdType): Promise<{ list: PreviewItem[]; unresolved: string[] }> {
-  const out = { list: [] as PreviewItem[], unresolved: [] as string[] };
+export async function previewAll(ids: string[], userIdType: UserIdType): Promise<Preview> {
+  const out: Preview = { list: [], unresolved: [] };
   for (const batch of chunks(ids)) {
-    const answer = await post<{ list: PreviewItem[]; unresolved: string[] }>('preview-resignation', { userIds: batch, userIdType });
+    const answer = await post('preview-resignation', { userIds: batch, userIdType });
     out.list.push(...answer.list);
     out.unresolved.push(...answer.unresolved);
   }
@@ -29,7 +29,7 @@ export async function resignAll(userIds: string[], progress: (done: number) => v
   const requestIds: string[] = [];
   let done = 0;
   for (const batch of chunks(userIds)) {
-    const answer = await postForEnvelope<{ success: boolean }>('resign-user-batch', { userIds: batch, userIdType: 'user_id' });
+    const answer = await postForEnvelope('resign-user-batch', { userIds: batch, userIdType: 'user_id' });
     requestIds.push(answer.requestId);
     done += batch.length;
     progress(done);
@@ -42,7 +42,7 @@ export async function receiptsOf(userIds: string[]): Promise<{ list: Receipt[]; 
   const list: Receipt[] = [];
   let csv = '';
   for (const batch of chunks(userIds, 500)) {
-    const answer = await post<{ list: Receipt[]; csv?: string }>('get-resignation-receipts', { userIds: batch, format: 'csv' });
+    const answer = await post('get-resignation-receipts', { userIds: batch, format: 'csv' });
     list.push(...answer.list);
     const text = answer.csv ?? '';
     // One header line for the whole file.

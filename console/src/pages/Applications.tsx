@@ -1,14 +1,13 @@
 import { useState } from 'react';
-import { get, type Page } from '../api';
+import { get } from '../api';
 import { useLoad } from '../hooks';
 import { Empty, ErrorNote, Loading, PageHeader, Pager, formatTime } from '../components/ui';
-import type { Application } from '../types';
 
 const LIMIT = 20;
 
 export function ApplicationsPage() {
   const [page, setPage] = useState(1);
-  const apps = useLoad(() => get<Page<Application>>('list-applications', { page, limit: LIMIT }), [page]);
+  const apps = useLoad(() => get('list-applications', { page, limit: LIMIT }), [page]);
   return (
     <>
       <PageHeader title="Applications" />
@@ -54,7 +53,7 @@ function Secret({ appId, appName }: { appId: string; appName: string }) {
   return (
     <>
       <button type="button" aria-label={`Show secret of ${appName}`}
-        onClick={() => get<{ secret: string }>('get-application-secret', { appId }).then((s) => setSecret(s.secret), setError)}>
+        onClick={() => get('get-application-secret', { appId }).then((s) => setSecret(s.secret), setError)}>
         Show secret
       </button>
       <ErrorNote error={error} />

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { post, type Page } from '../api';
+import { post } from '../api';
 import { useDebounced, useLoad } from '../hooks';
 import { Empty, ErrorNote, Loading, PageHeader, Pager, download, formatTime, toCsv } from '../components/ui';
 import type { AuditEntry } from '../types';
@@ -29,7 +29,7 @@ export function AuditPage() {
   const [exportError, setExportError] = useState<Error>();
   const settled = useDebounced(filters, 300);
   const ids = { actor: useId(), action: useId(), target: useId(), from: useId(), to: useId(), outcome: useId() };
-  const entries = useLoad(() => post<Page<AuditEntry>>('get-admin-audit-logs', { ...bodyOf(settled), pagination: { page, limit: LIMIT } }), [settled, page]);
+  const entries = useLoad(() => post('get-admin-audit-logs', { ...bodyOf(settled), pagination: { page, limit: LIMIT } }), [settled, page]);
 
   const set = (key: keyof Filters) => (event: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => {
     setFilters({ ...filters, [key]: event.target.value });
@@ -42,7 +42,7 @@ export function AuditPage() {
     try {
       for (let p = 1; all.length < EXPORT_MAX; p++) {
         setExporting(`Exporting… ${all.length} entries so far`);
-        const batch = await post<Page<AuditEntry>>('get-admin-audit-logs', { ...bodyOf(filters), pagination: { page: p, limit: 50 } });
+        const batch = await post('get-admin-audit-logs', { ...bodyOf(filters), pagination: { page: p, limit: 50 } });
         all.push(...batch.list);
         if (batch.list.length < 50 || all.length >= batch.totalCount) break;
       }

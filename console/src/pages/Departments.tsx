@@ -1,12 +1,11 @@
 import { useState } from 'react';
-import { get, type Page } from '../api';
+import { get } from '../api';
 import { useLoad } from '../hooks';
 import { Empty, Loading, PageHeader } from '../components/ui';
-import type { Department, Organization } from '../types';
 
 /** The organizations and their departments, each level loaded when it is opened. */
 export function DepartmentsPage() {
-  const orgs = useLoad(() => get<Page<Organization & { membersCount: number; hasChildren: boolean }>>('list-organizations', { fetchAll: true }), []);
+  const orgs = useLoad(() => get('list-organizations', { fetchAll: true }), []);
   return (
     <>
       <PageHeader title="Departments" />
@@ -42,7 +41,7 @@ function Node(props: { organizationCode: string; departmentId: string; name: str
 }
 
 function Children({ organizationCode, departmentId }: { organizationCode: string; departmentId: string }) {
-  const children = useLoad(() => get<Page<Department>>('list-children-departments', { organizationCode, departmentId }), [organizationCode, departmentId]);
+  const children = useLoad(() => get('list-children-departments', { organizationCode, departmentId }), [organizationCode, departmentId]);
   return (
     <Loading loaded={children}>
       {(data) => (

@@ -2,22 +2,36 @@ import { useId, useState } from 'react';
 import { get, type Page } from '../api';
 import { useDebounced, useLoad } from '../hooks';
 import { Empty, Loading, PageHeader, Pager } from '../components/ui';
-import type { Group, PostItem, Role } from '../types';
+import type { Data, Endpoint, Query } from '../types';
 
 const LIMIT = 20;
 
+/** What a listing asks of its endpoint. */
+type ListQuery = { page: number; limit: number; keywords?: string };
+
+/** The GET endpoints that take a page and keywords and answer a page: what a listing can show. */
+type Listable = {
+  [N in Endpoint<'get'>]: [ListQuery, keyof ListQuery] extends [Query<N>, keyof Query<N>] ? (Data<N, 'get'> extends Page<unknown> ? N : never) : never;
+}[Endpoint<'get'>];
+
+type Row<N extends Listable> = Data<N, 'get'> extends Page<infer T> ? T : never;
+
 /** A searchable, paged table of one kind of thing. */
-function Listing<T>({ title, endpoint, columns, rowKey }: {
+function Listing<N extends Listable>({ title, endpoint, columns, rowKey }: {
   title: string;
-  endpoint: string;
-  columns: Array<[string, (row: T) => React.ReactNode]>;
-  rowKey: (row: T) => string;
+  endpoint: N;
+  columns: Array<[string, (row: Row<N>) => React.ReactNode]>;
+  rowKey: (row: Row<N>) => string;
 }) {
   const [keywords, setKeywords] = useState('');
   const [page, setPage] = useState(1);
   const search = useDebounced(keywords.trim());
   const id = useId();
-  const rows = useLoad(() => get<Page<T>>(endpoint, { page, limit: LIMIT, keywords: search || undefined }), [endpoint, page, search]);
+  // TypeScript does not follow a generic name through the document's types: Listable vouches for the query and the page.
+  const rows = useLoad(
+    () => get<Listable>(endpoint, { page, limit: LIMIT, keywords: search || undefined }) as Promise<Page<Row<N>>>,
+    [endpoint, page, search],
+  );
   return (
     <>
       <PageHeader title={title} />
@@ -47,19 +61,19 @@ function Listing<T>({ title, endpoint, columns, rowKey }: {
 }
 
 export const RolesPage = () => (
-  <Listing<Role> title="Roles" endpoint="list-roles" rowKey={(r) => r.id} columns={[
+  <Listing title="Roles" endpoint="list-roles" rowKey={(r) => r.id} columns={[
     ['Name', (r) => r.name || '—'], ['Code', (r) => <code>{r.code}</code>], ['Namespace', (r) => r.namespace], ['Status', (r) => r.status], ['Description', (r) => r.description || '—'],
   ]} />
 );
 
 export const GroupsPage = () => (
-  <Listing<Group> title="Groups" endpoint="list-groups" rowKey={(g) => g.id} columns={[
+  <Listing title="Groups" endpoint="list-groups" rowKey={(g) => g.id} columns={[
     ['Name', (g) => g.name || '—'], ['Code', (g) => <code>{g.code}</code>], ['Type', (g) => g.type], ['Description', (g) => g.description || '—'],
   ]} />
 );
 
 export const PostsPage = () => (
-  <Listing<PostItem> title="Posts" endpoint="list-post" rowKey={(p) => p.id} columns={[
+  <Listing title="Posts" endpoint="list-post" rowKey={(p) => p.id} columns={[
     ['Name', (p) => p.name || '—'], ['Code', (p) => <code>{p.code}</code>], ['Members', (p) => p.userCount ?? '—'], ['Departments', (p) => p.departmentIdList.length], ['Description', (p) => p.description || '—'],
   ]} />
 );

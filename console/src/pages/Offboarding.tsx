@@ -1,11 +1,11 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { Link, useSearch } from 'wouter';
-import { get, post, type Page } from '../api';
+import { get, post } from '../api';
 import { useDebounced, useLoad } from '../hooks';
 import { ErrorNote, PageHeader, StatusBadge, download } from '../components/ui';
 import { identifiersFromCsv } from '../csv';
 import { RELATIONS, count, previewAll, receiptsOf, resignAll } from '../offboarding';
-import { displayName, USER_ID_TYPES, type PreviewItem, type Receipt, type User, type UserIdType } from '../types';
+import { displayName, USER_ID_TYPES, type Preview, type PreviewItem, type Receipt, type User, type UserIdType } from '../types';
 import { ReceiptTable } from '../components/Receipts';
 
 type Step = 'choose' | 'preview' | 'done';
@@ -25,7 +25,7 @@ export function OffboardingPage() {
   const [step, setStep] = useState<Step>('choose');
   const [idType, setIdType] = useState<UserIdType>('user_id');
   const [ids, setIds] = useState<string[]>(preset);
-  const [preview, setPreview] = useState<{ list: PreviewItem[]; unresolved: string[] }>();
+  const [preview, setPreview] = useState<Preview>();
   const [names, setNames] = useState<Map<string, User>>(new Map());
   const [receipts, setReceipts] = useState<{ list: Receipt[]; csv: string }>();
   const [error, setError] = useState<Error>();
@@ -42,7 +42,7 @@ export function OffboardingPage() {
       const users = new Map<string, User>();
       for (let i = 0; i < answer.list.length; i += 50) {
         const batch = answer.list.slice(i, i + 50).map((p) => p.userId);
-        for (const u of await get<User[]>('get-user-batch', { userIds: batch })) users.set(u.userId, u);
+        for (const u of await get('get-user-batch', { userIds: batch })) users.set(u.userId, u);
       }
       setNames(users);
       setPreview(answer);
@@ -120,7 +120,7 @@ function Choose(props: {
   const [keywords, setKeywords] = useState('');
   const found = useDebounced(keywords.trim());
   const matches = useLoad(
-    () => (found ? post<Page<User>>('list-users', { keywords: found, options: { pagination: { page: 1, limit: 8 } } }) : Promise.resolve({ list: [], totalCount: 0 })),
+    () => (found ? post('list-users', { keywords: found, options: { pagination: { page: 1, limit: 8 } } }) : Promise.resolve({ list: [], totalCount: 0 })),
     [found],
   );
 
@@ -186,7 +186,7 @@ function Choose(props: {
 
 function PreviewStep(props: {
   headingRef: React.RefObject<HTMLHeadingElement | null>;
-  preview: { list: PreviewItem[]; unresolved: string[] };
+  preview: Preview;
   names: Map<string, User>;
   busy: boolean;
   onBack: () => void;

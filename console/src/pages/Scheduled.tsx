@@ -23,7 +23,7 @@ export function ScheduledPage() {
   const [error, setError] = useState<Error>();
   const [note, setNote] = useState<string>();
   const schedules = useLoad(
-    () => post<{ list: Schedule[]; totalCount: number }>('list-scheduled-resignations', { status: status ? [status] : undefined, page, limit: LIMIT }),
+    () => post('list-scheduled-resignations', { status: status ? [status] : undefined, page, limit: LIMIT }),
     [status, page],
   );
   const list = people.split(/[\r\n,;]+/).map((v) => v.trim()).filter(Boolean);
@@ -33,7 +33,7 @@ export function ScheduledPage() {
     setError(undefined);
     setNote(undefined);
     try {
-      const answer = await post<{ list: Schedule[] }>('schedule-resignation', { userIds: list, userIdType: idType, resignAt: toInstant(when) });
+      const answer = await post('schedule-resignation', { userIds: list, userIdType: idType, resignAt: toInstant(when) });
       setNote(`Scheduled ${answer.list.length} ${answer.list.length === 1 ? 'resignation' : 'resignations'} for ${formatTime(answer.list[0]?.resignAt)}.`);
       setPeople('');
       schedules.reload();

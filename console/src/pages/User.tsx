@@ -1,10 +1,8 @@
 import { Link } from 'wouter';
-import { get, post, type Page } from '../api';
+import { get, post } from '../api';
 import { useLoad, type Loaded } from '../hooks';
 import { Empty, ErrorNote, Loading, PageHeader, Section, StatusBadge, formatTime } from '../components/ui';
-import {
-  displayName, type Grant, type Group, type Identity, type LoggedInApp, type Login, type Namespace, type Post, type Receipt, type Role, type Schedule, type User, type UserDepartment,
-} from '../types';
+import { displayName, type Receipt } from '../types';
 import { receiptsOf } from '../offboarding';
 import { download } from '../components/ui';
 
@@ -12,30 +10,30 @@ import { download } from '../components/ui';
 
 /** Every namespace's answer for `load`, each row tagged with its namespace. */
 async function perNamespace<T>(load: (namespace: string) => Promise<T[]>): Promise<Array<T & { namespace: string }>> {
-  const namespaces = await get<Page<Namespace>>('list-namespaces', { page: 1, limit: 50 });
+  const namespaces = await get('list-namespaces', { page: 1, limit: 50 });
   const codes = new Set(['default', ...namespaces.list.map((n) => n.code)]);
   const lists = await Promise.all([...codes].map(async (ns) => (await load(ns)).map((row) => ({ ...row, namespace: ns }))));
   return lists.flat();
 }
 
 export function UserPage({ userId }: { userId: string }) {
-  const user = useLoad(() => get<User>('get-user', { userId, withIdentities: true }), [userId]);
+  const user = useLoad(() => get('get-user', { userId, withIdentities: true }), [userId]);
   const q = { userId };
-  const departments = useLoad(() => get<Page<UserDepartment>>('get-user-departments', { ...q, withDepartmentPaths: true }), [userId]);
-  const roles = useLoad(() => perNamespace(async (namespace) => (await get<Page<Role>>('get-user-roles', { ...q, namespace })).list), [userId]);
-  const groups = useLoad(() => get<Page<Group>>('get-user-groups', q), [userId]);
-  const posts = useLoad(() => get<Post[]>('get-user-posts', q), [userId]);
-  const grants = useLoad(() => perNamespace(async (namespace) => (await get<Page<Grant>>('get-user-authorized-resources', { ...q, namespace })).list), [userId]);
-  const publicAccounts = useLoad(() => get<Page<User>>('get-public-accounts-of-user', { ...q, page: 1, limit: 50 }), [userId]);
-  const identities = useLoad(() => get<Identity[]>('get-user-identities', q), [userId]);
-  const sessions = useLoad(() => get<LoggedInApp[]>('get-user-loggedin-apps', q), [userId]);
-  const logins = useLoad(() => get<Page<Login>>('get-user-login-history', { ...q, page: 1, limit: 20 }), [userId]);
+  const departments = useLoad(() => get('get-user-departments', { ...q, withDepartmentPaths: true }), [userId]);
+  const roles = useLoad(() => perNamespace(async (namespace) => (await get('get-user-roles', { ...q, namespace })).list), [userId]);
+  const groups = useLoad(() => get('get-user-groups', q), [userId]);
+  const posts = useLoad(() => get('get-user-posts', q), [userId]);
+  const grants = useLoad(() => perNamespace(async (namespace) => (await get('get-user-authorized-resources', { ...q, namespace })).list), [userId]);
+  const publicAccounts = useLoad(() => get('get-public-accounts-of-user', { ...q, page: 1, limit: 50 }), [userId]);
+  const identities = useLoad(() => get('get-user-identities', q), [userId]);
+  const sessions = useLoad(() => get('get-user-loggedin-apps', q), [userId]);
+  const logins = useLoad(() => get('get-user-login-history', { ...q, page: 1, limit: 20 }), [userId]);
   // The receipt says when and by whom; it exists for every resignation, however it was made.
   const resignation = useLoad(async () => {
     const receipts = await receiptsOf([userId]);
     return receipts.list.length ? { receipt: receipts.list[0] as Receipt, csv: receipts.csv } : null;
   }, [userId]);
-  const scheduled = useLoad(async () => (await post<{ list: Schedule[] }>('list-scheduled-resignations', { userIds: [userId], status: ['pending'] })).list[0] ?? null, [userId]);
+  const scheduled = useLoad(async () => (await post('list-scheduled-resignations', { userIds: [userId], status: ['pending'] })).list[0] ?? null, [userId]);
 
   if (user.error) return <><PageHeader title="User" /><ErrorNote error={user.error} /></>;
   if (!user.data) return <><PageHeader title="User" /><p role="status" className="muted">Loading…</p></>;

@@ -1,9 +1,9 @@
 import { useId, useState } from 'react';
 import { Link, useLocation } from 'wouter';
-import { get, post, type Page } from '../api';
+import { get, post } from '../api';
 import { useDebounced, useLoad } from '../hooks';
 import { ErrorNote, Pager, PageHeader, StatusBadge, formatTime } from '../components/ui';
-import { displayName, type Department, type Group, type Namespace, type Organization, type Role, type User } from '../types';
+import { displayName, type Body, type Department, type Role, type User } from '../types';
 
 const LIMIT = 20;
 const STATUSES = ['Activated', 'Suspended', 'Deactivated', 'Resigned', 'Archived'];
@@ -12,10 +12,10 @@ const STATUSES = ['Activated', 'Suspended', 'Deactivated', 'Resigned', 'Archived
 type DepartmentOption = Pick<Department, 'organizationCode' | 'departmentId'> & { path: string };
 
 async function allDepartments(): Promise<DepartmentOption[]> {
-  const orgs = await get<Page<Organization>>('list-organizations', { fetchAll: true });
+  const orgs = await get('list-organizations', { fetchAll: true });
   const out: DepartmentOption[] = [];
   for (const org of orgs.list) {
-    const departments = await get<Page<Department>>('get-all-departments', { organizationCode: org.organizationCode });
+    const departments = await get('get-all-departments', { organizationCode: org.organizationCode });
     const byId = new Map(departments.list.map((d) => [d.departmentId, d]));
     const path = (d: Department): string => {
       const parent = byId.get(d.parentDepartmentId);
@@ -29,11 +29,11 @@ async function allDepartments(): Promise<DepartmentOption[]> {
 
 /** Every role of every namespace, for the role filter (50 a page, as the API gives them). */
 async function allRoles(): Promise<Role[]> {
-  const namespaces = await get<Page<Namespace>>('list-namespaces', { page: 1, limit: 50 });
+  const namespaces = await get('list-namespaces', { page: 1, limit: 50 });
   const out: Role[] = [];
   for (const namespace of new Set(['default', ...namespaces.list.map((n) => n.code)])) {
     for (let page = 1; ; page++) {
-      const roles = await get<Page<Role>>('list-roles', { namespace, page, limit: 50 });
+      const roles = await get('list-roles', { namespace, page, limit: 50 });
       out.push(...roles.list.map((r) => ({ ...r, namespace: r.namespace || namespace })));
       if (roles.list.length < 50 || page * 50 >= roles.totalCount) break;
     }
@@ -55,23 +55,23 @@ export function UsersPage() {
 
   const departments = useLoad(allDepartments, []);
   const roles = useLoad(allRoles, []);
-  const groups = useLoad(() => get<Group[]>('get-all-groups'), []);
+  const groups = useLoad(() => get('get-all-groups'), []);
 
   // list-users filters by status and department; a role's or a group's members come from their own lists.
   const byMembership = Boolean(role || group);
   const users = useLoad(() => {
     if (role) {
       const [namespace, code] = role.split('\n');
-      return get<Page<User>>('list-role-members', { namespace, code, page, limit: LIMIT });
+      return get('list-role-members', { namespace, code, page, limit: LIMIT });
     }
-    if (group) return get<Page<User>>('list-group-members', { code: group, page, limit: LIMIT });
-    const advancedFilter: object[] = [];
+    if (group) return get('list-group-members', { code: group, page, limit: LIMIT });
+    const advancedFilter: NonNullable<Body<'list-users'>['advancedFilter']> = [];
     if (status) advancedFilter.push({ field: 'status', operator: 'EQUAL', value: status });
     if (department) {
       const [organizationCode, departmentId] = department.split('\n');
       advancedFilter.push({ field: 'department', operator: 'IN', value: [{ organizationCode, departmentId, includeChildrenDepartments: true }] });
     }
-    return post<Page<User>>('list-users', {
+    return post('list-users', {
       keywords: search || undefined,
       advancedFilter,
       options: { pagination: { page, limit: LIMIT }, sort: [{ field: 'createdAt', order: 'desc' }] },

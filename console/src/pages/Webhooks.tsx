@@ -1,16 +1,15 @@
 import { useState } from 'react';
 import { Link } from 'wouter';
-import { get, post, type Page } from '../api';
+import { get, post } from '../api';
 import { useLoad } from '../hooks';
 import { Empty, Loading, PageHeader, Pager, formatTime } from '../components/ui';
-import type { Webhook, WebhookLog } from '../types';
 
 
 const LIMIT = 20;
 
 export function WebhooksPage() {
   const [page, setPage] = useState(1);
-  const hooks = useLoad(() => get<Page<Webhook>>('list-webhooks', { page, limit: LIMIT }), [page]);
+  const hooks = useLoad(() => get('list-webhooks', { page, limit: LIMIT }), [page]);
   return (
     <>
       <PageHeader title="Webhooks" />
@@ -43,8 +42,8 @@ export function WebhooksPage() {
 
 export function WebhookPage({ webhookId }: { webhookId: string }) {
   const [page, setPage] = useState(1);
-  const hook = useLoad(() => get<Webhook>('get-webhook', { webhookId }), [webhookId]);
-  const logs = useLoad(() => post<Page<WebhookLog>>('get-webhook-logs', { webhookId, page, limit: LIMIT }), [webhookId, page]);
+  const hook = useLoad(() => get('get-webhook', { webhookId }), [webhookId]);
+  const logs = useLoad(() => post('get-webhook-logs', { webhookId, page, limit: LIMIT }), [webhookId, page]);
   return (
     <>
       <PageHeader title={hook.data ? `Webhook ${hook.data.name}` : 'Webhook'} />

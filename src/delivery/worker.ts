@@ -45,10 +45,12 @@ export interface DeliveryWorker {
 
 /**
  * Deliveries a worker holds (claimed and queued, or in flight), in multiples of its concurrency.
- * A deeper queue means fewer, larger visits to the database per delivery sent; it is refilled
- * once a concurrency's worth of room is free.
+ * A deeper queue means fewer, larger visits to the database per delivery sent (each visit costs
+ * a transaction whatever it carries); it is refilled, and finished sends are recorded, once
+ * BATCH times the concurrency is free or finished.
  */
-const DEPTH = 4;
+const DEPTH = 6;
+const BATCH = 2;
 /**
  * A claim outlives the time its send may take by this much, so it only lapses if its process
  * died (or could not record the outcome): then another worker sends again, with the same
@@ -78,9 +80,9 @@ const QUEUED_LOOK_GAP_MS = BUSY_POLL_MS;
  *
  * The database is visited per batch, never per send: deliveries are claimed into a local queue
  * (up to DEPTH times the concurrency, in flight included) from which a finished send starts the
- * next one at once, and outcomes are recorded together (when a concurrency's worth has finished,
- * or within RECORD_WITHIN_MS). Each visit is one transaction that records outcomes, claims due
- * deliveries (retries first) and, with the room left, takes outbox events and makes their
+ * next one at once, and outcomes are recorded together (when BATCH times the concurrency has
+ * finished, or within RECORD_WITHIN_MS). Each visit is one transaction that records outcomes,
+ * claims due deliveries (retries first) and, with the room left, takes outbox events and makes their
  * deliveries already claimed: a burst costs one commit per visit, and a first attempt's delivery
  * is written twice (made, settled) rather than three times. Events wait in the outbox, not as
  * delivery rows, until there is room to send them.
@@ -110,10 +112,14 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
   const aborter = new AbortController();
   // Every send in flight listens for the abort at shutdown.
   setMaxListeners(settings.concurrency + 10, aborter.signal);
-  const batchSize = settings.concurrency;
+  const batchSize = settings.concurrency * BATCH;
   const capacity = settings.concurrency * DEPTH;
-  // Room for at least a concurrency's worth: time to claim (and take events) again.
-  const hasRoom = () => inFlight.size + queue.length <= capacity - settings.concurrency;
+  // Room for a batch: time to claim (and take events) again.
+  const hasRoom = () => inFlight.size + queue.length <= capacity - batchSize;
+  // Due deliveries that are not fresh from the outbox (retries, lapsed claims, deliveries made in
+  // requests) are looked for at most once per poll, or at once while the last look found more:
+  // looking costs a scan of the claimed ones too, and a burst looks at the outbox every visit.
+  let nextClaim = 0;
 
   const resume = () => {
     const resolve = wakeUp;
@@ -153,7 +159,7 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
         finished.push({ delivery, result });
         inFlight.delete(task);
         pump();
-        // The loop records in batches, and claims again once half the window is free; the last
+        // The loop records in batches, and claims again once a batch's room is free; the last
         // sends of a burst are recorded within RECORD_WITHIN_MS.
         if (finished.length >= batchSize || ((backlog || lookDue) && hasRoom())) resume();
         else recordTimer ??= setTimeout(() => {
@@ -173,15 +179,15 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
   }
 
   /**
-   * One visit to the database, in one transaction: records the finished sends and, when `claim`
-   * is set and there is room, claims due deliveries (retries, lapsed claims, deliveries made in
-   * requests) and, when `look` is set, takes outbox events with the room left, making their
-   * deliveries claimed (setting `backlog` when the claim was full). Answers whether it looked:
-   * without room a look waits.
+   * One visit to the database, in one transaction: records the finished sends and, when there is
+   * room, claims due deliveries (retries, lapsed claims, deliveries made in requests) if `claim`
+   * is set (setting `backlog` when the claim was full) and, if `look` is set, takes outbox events
+   * with the room left, making their deliveries claimed. Answers whether it looked: without room
+   * a look waits.
    */
   async function visit(look: boolean, claim: boolean): Promise<{ looked: boolean; dispatched: number; full: boolean; found: number }> {
     const held = inFlight.size + queue.length;
-    const room = claim && hasRoom() ? capacity - held : 0;
+    const room = (claim || look) && hasRoom() ? capacity - held : 0;
     const looking = look && room > 0;
     if (!looking && finished.length === 0 && room === 0) return { looked: false, dispatched: 0, full: false, found: 0 };
     const batch = finished.splice(0, finished.length);
@@ -196,7 +202,7 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
       done = await deps.db.transaction().execute(async (trx) => {
         await recordAttempts(trx, settled.map((s) => ({ id: s.delivery.id, update: s.update, attempt: s.attempt })));
         if (aborted.length) await releaseClaims(trx, aborted);
-        const claimed = room ? await claimDue(trx, deps.dialect, new Date(now).toISOString(), leaseFor(held + room), room) : [];
+        const claimed = claim && room ? await claimDue(trx, deps.dialect, new Date(now).toISOString(), leaseFor(held + room), room) : [];
         const hooks = claimed.length ? await findWebhooksById(trx, [...new Set(claimed.map((d) => d.webhook_id).filter((id): id is string => id !== null))]) : [];
         const left = room - claimed.length;
         const made = looking && left > 0 ? await dispatchEvents(trx, deps.dialect, left, (count) => leaseFor(held + claimed.length + count)) : { events: 0, claimed: [], webhooks: [] };
@@ -206,7 +212,10 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
       finished.unshift(...batch);
       throw error;
     }
-    if (room) backlog = done.due === room;
+    if (claim && room) {
+      backlog = done.due === room;
+      nextClaim = now + settings.pollMs;
+    }
     const byId = new Map(done.hooks.map((w) => [w.id, w]));
     for (const delivery of done.claimed) queue.push({ delivery, webhook: delivery.webhook_id ? byId.get(delivery.webhook_id) : undefined });
     pump();
@@ -237,7 +246,7 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
           found = queuedHere;
           queuedHere = false;
         }
-        const visited = await visit(look, look || backlog);
+        const visited = await visit(look, backlog || (look && Date.now() >= nextClaim));
         if (look && !visited.looked) {
           // No room to send what the look would take: it waits for room (queued events stay noted).
           lookDue = true;

@@ -29,11 +29,29 @@ export async function insertDeliveries(db: Db | Tx, rows: DeliveryRow[]): Promis
  * skipped, so two workers never fan out the same event.
  */
 export async function takeUndispatchedEvents(trx: Tx, dialect: Dialect, limit: number, at: string): Promise<OutboxRow[]> {
-  let due = trx.selectFrom('event_outbox').select('id').where('delivered_at', 'is', null).orderBy('created_at').orderBy('id').limit(limit);
-  if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+  const due = undispatchedEvents(trx, dialect, limit);
   const rows = await trx.updateTable('event_outbox').set({ delivered_at: at }).where('id', 'in', due).returningAll().execute();
   // RETURNING keeps no order: deliveries are made in commit order.
   return rows.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The events the next take gets, oldest first: read in the order of event_outbox_pending_idx, never sorted. */
+export function undispatchedEvents(db: Db | Tx, dialect: Dialect, limit: number) {
+  const due = db.selectFrom('event_outbox').select('id').where('delivered_at', 'is', null).orderBy('created_at').orderBy('id').limit(limit);
+  return dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
+}
+
+/** The deliveries the next claim gets, soonest due first: read in the order of deliveries_pending_idx, never sorted. */
+export function dueDeliveries(db: Db | Tx, dialect: Dialect, now: string, limit: number) {
+  const due = db
+    .selectFrom('deliveries')
+    .select('id')
+    .where(statusIs('pending'))
+    .where('next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+    .orderBy('next_attempt_at')
+    .limit(limit);
+  return dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
 }
 
 /**
@@ -43,15 +61,7 @@ export async function takeUndispatchedEvents(trx: Tx, dialect: Dialect, limit: n
  * receiver sees the same webhook-id and can drop the duplicate).
  */
 export async function claimDue(db: Db | Tx, dialect: Dialect, now: string, leaseUntil: string, limit: number): Promise<DeliveryRow[]> {
-  let due = db
-    .selectFrom('deliveries')
-    .select('id')
-    .where(statusIs('pending'))
-    .where('next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
-    .orderBy('next_attempt_at')
-    .limit(limit);
-  if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+  const due = dueDeliveries(db, dialect, now, limit);
   return db.updateTable('deliveries').set({ locked_until: leaseUntil }).where('id', 'in', due).returningAll().execute();
 }
 

@@ -105,6 +105,8 @@ describe('retention', () => {
     const [oldEvent, recentEvent] = [eventOf(oldUser), eventOf(recentUser)];
     await db().updateTable('deliveries').set({ finished_at: ago(keep + 1), created_at: ago(keep + 1) }).where('event_id', '=', oldEvent).execute();
     await db().updateTable('deliveries').set({ finished_at: ago(keep - 1) }).where('event_id', '=', recentEvent).where('status', '!=', 'pending').execute();
+    // Dispatched long ago, but its delivered deliveries are recent: they render their bodies from it.
+    await db().updateTable('event_outbox').set({ delivered_at: ago(keep + 1) }).where('id', '=', recentEvent).execute();
     await db().updateTable('event_outbox').set({ delivered_at: ago(keep + 1), created_at: ago(keep + 1) }).where('id', '=', oldEvent).execute();
     // An event whose every delivery arrived long ago goes with them: user:created, which only `lone` hears.
     const lone = await hook({ status: 200 });
@@ -131,11 +133,14 @@ describe('retention', () => {
     expect((await deliveriesOf(fine.webhookId)).map((d) => d.event_id)).toEqual([recentEvent]);
     expect(await db().selectFrom('delivery_attempts').select('id').where('delivery_id', '=', oldFineDelivery).execute()).toHaveLength(0);
     expect((await logsOf(fine.webhookId)).totalCount).toBe(1);
+    // The delivery left keeps the body it sent in its log, rendered from the event kept for it.
+    expect((await logsOf(fine.webhookId)).list[0]).toMatchObject({ requestBody: { eventName: 'user:resigned', eventId: recentEvent, data: { userId: recentUser } } });
     // Dead and pending deliveries stay whatever their age, with their logs.
     expect((await deliveriesOf(dead.webhookId)).map((d) => d.event_id).sort()).toEqual([oldEvent, recentEvent].sort());
     expect((await logsOf(dead.webhookId)).totalCount).toBe(2);
     expect(await deliveriesOf(pending.webhookId)).toHaveLength(2);
-    // The old event stays while one of its deliveries is dead or pending; the lone one, all arrived, goes.
+    // An event stays while a delivery refers to it (the old one's are dead or pending, the recent
+    // one's delivered within the setting); the lone one, whose delivery was pruned, goes.
     const outbox = new Set((await db().selectFrom('event_outbox').select('id').where('id', 'in', [oldEvent, recentEvent, loneEvent]).execute()).map((e) => e.id));
     expect(outbox).toEqual(new Set([oldEvent, recentEvent]));
     // Audit logs are never pruned.

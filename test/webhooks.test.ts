@@ -222,6 +222,8 @@ describe('webhook delivery', () => {
     expect(webhookId(requests[1])).toBe(webhookId(requests[0]));
     expect(requests[1].body).toBe(requests[0].body);
     for (const r of requests) new StandardWebhook(hook.secret!, { format: 'raw' }).verify(r.body, r.headers as Record<string, string>);
+    // The delivery keeps no copy of the body: the retry rendered its event again, byte for byte the same.
+    expect(await t.server.deps.db.selectFrom('deliveries').select('body').where('webhook_id', '=', hook.webhookId).executeTakeFirstOrThrow()).toEqual({ body: '' });
 
     const logs = await eventually(async () => {
       const page = ok<{ list: Array<Record<string, any>>; totalCount: number }>(await t.management.getWebhookLogs({ webhookId: hook.webhookId, page: 1, limit: 10 }), 'get-webhook-logs');

@@ -1,4 +1,4 @@
-import type { AttemptResult } from '../services/deliveries.js';
+import { storesNoBody, type AttemptResult } from '../services/deliveries.js';
 import { redactHeaders, signedHeaders } from '../services/webhook-message.js';
 import type { DeliveryRow } from '../store/deliveries.js';
 import type { WebhookRow } from '../store/webhooks.js';
@@ -32,7 +32,13 @@ export async function sendDelivery(masterKey: Buffer, settings: SendSettings, de
   };
   const request = { url: delivery.url, headers, body: delivery.body };
   if (delivery.webhook_id !== null) {
-    const gone = !webhook ? 'the webhook was deleted' : !toBool(webhook.enabled) && delivery.kind !== TEST_KIND ? 'the webhook is disabled' : undefined;
+    const gone = !webhook
+      ? 'the webhook was deleted'
+      : !toBool(webhook.enabled) && delivery.kind !== TEST_KIND
+        ? 'the webhook is disabled'
+        : storesNoBody(delivery)
+          ? 'its event is no longer stored'
+          : undefined;
     if (gone) return { ok: false, final: true, error: gone, durationMs: 0, request: { ...request, headers: redactHeaders(headers) } };
     Object.assign(headers, signedHeaders(delivery.id, decryptSecret(masterKey, webhook!.secret_enc), delivery.body));
   }

@@ -1,5 +1,5 @@
 import type { Deps } from '../services/context.js';
-import { dispatchEvents, settle, type AttemptResult } from '../services/deliveries.js';
+import { dispatchEvents, fillBodies, settle, type AttemptResult } from '../services/deliveries.js';
 import { claimDue, recordAttempts, releaseClaims, type DeliveryRow } from '../store/deliveries.js';
 import { findWebhooksById, type WebhookRow } from '../store/webhooks.js';
 import { setMaxListeners } from 'node:events';
@@ -204,6 +204,7 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
         if (aborted.length) await releaseClaims(trx, aborted);
         const claimed = claim && room ? await claimDue(trx, deps.dialect, new Date(now).toISOString(), leaseFor(held + room), room) : [];
         const hooks = claimed.length ? await findWebhooksById(trx, [...new Set(claimed.map((d) => d.webhook_id).filter((id): id is string => id !== null))]) : [];
+        await fillBodies(trx, claimed);
         const left = room - claimed.length;
         const made = looking && left > 0 ? await dispatchEvents(trx, deps.dialect, left, (count) => leaseFor(held + claimed.length + count)) : { events: 0, claimed: [], webhooks: [] };
         return { claimed: [...claimed, ...made.claimed], hooks: [...hooks, ...made.webhooks], due: claimed.length, events: made.events, made: made.claimed };

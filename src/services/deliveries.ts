@@ -1,6 +1,6 @@
 import type { Db, Dialect, Tx } from '../store/database.js';
 import * as store from '../store/deliveries.js';
-import type { AttemptRow, DeliveryRow, DeliveryUpdate } from '../store/deliveries.js';
+import type { AttemptRow, DeliveryRow, DeliveryUpdate, OutboxRow } from '../store/deliveries.js';
 import * as webhooks from '../store/webhooks.js';
 import type { WebhookRow } from '../store/webhooks.js';
 import { newId } from '../lib/ids.js';
@@ -186,8 +186,39 @@ export async function dispatchEvents(trx: Tx, dialect: Dialect, limit: number, l
   }
   const lease = leaseFor(rows.length);
   for (const row of rows) row.locked_until = lease;
-  await store.insertDeliveries(trx, rows);
+  // Stored without their bodies, which are the event's (see storesNoBody); sent with them now.
+  await store.insertDeliveries(trx, rows.map((row) => ({ ...row, body: '' })));
   return { events: events.length, claimed: rows, webhooks: candidates };
+}
+
+/**
+ * A webhook's delivery of an outbox event stores no body: its body is the event rendered in the
+ * delivery's content type, the same bytes at every attempt, so the event's payload is kept once
+ * (in the outbox, which keeps an event while a delivery refers to it) rather than once per
+ * subscribed webhook, and a delivery's row stays small when its attempts rewrite it. Other
+ * deliveries (test sends, back-channel logouts, rows from before this) store their body.
+ */
+export function storesNoBody(delivery: Pick<DeliveryRow, 'kind' | 'event_id' | 'body'>): boolean {
+  return delivery.kind === 'webhook' && delivery.event_id !== null && delivery.body === '';
+}
+
+/** The body a webhook receives for `event`: what dispatch rendered, rendered again. */
+export function eventBody(event: Pick<OutboxRow, 'id' | 'pool_id' | 'type' | 'payload' | 'request_id' | 'created_at'>, contentType: string): string {
+  return renderBody({ eventName: event.type, eventId: event.id, userPoolId: event.pool_id, timestamp: event.created_at, requestId: event.request_id, data: parseJson<unknown>(event.payload, null) }, contentType);
+}
+
+/**
+ * Gives claimed deliveries that store no body the body of their event. One whose event is gone
+ * (removed by hand: pruning keeps it) keeps its empty body, and its send fails for good.
+ */
+export async function fillBodies(db: Db | Tx, deliveries: DeliveryRow[]): Promise<void> {
+  const bare = deliveries.filter(storesNoBody);
+  if (bare.length === 0) return;
+  const events = new Map((await store.findEvents(db, [...new Set(bare.map((d) => d.event_id!))])).map((e) => [e.id, e]));
+  for (const delivery of bare) {
+    const event = events.get(delivery.event_id!);
+    if (event) delivery.body = eventBody(event, delivery.content_type);
+  }
 }
 
 export interface AttemptResult {

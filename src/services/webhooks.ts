@@ -9,7 +9,7 @@ import { fromBool, nowIso, opt, parseJson, toBool, toJson } from '../store/value
 import { badRequest, notFound } from '../errors.js';
 import type { CreateWebhookInput, TriggerWebhookInput, UpdateWebhookInput, WebhookLogView, WebhookView } from '../schemas/webhooks.js';
 import { CATEGORIES, EVENTS, isEventName } from './event-catalogue.js';
-import { DEFAULT_RETRY, resendDead, settle, UNIT_MS, webhookDelivery, type RetryConfig } from './deliveries.js';
+import { DEFAULT_RETRY, eventBody, resendDead, settle, storesNoBody, UNIT_MS, webhookDelivery, type RetryConfig } from './deliveries.js';
 import { sendDelivery, TEST_KIND } from '../delivery/send.js';
 import type { Scope } from './context.js';
 
@@ -155,7 +155,7 @@ export async function getWebhookLogs(scope: Scope, input: { webhookId: string; p
       webhookId: webhook.id,
       eventName: a.event_type,
       deliveryId: a.delivery_id,
-      requestBody: parsedBody(a.request_body),
+      requestBody: parsedBody(storesNoBody({ kind: a.delivery_kind, event_id: a.event?.id ?? null, body: a.request_body }) && a.event ? eventBody(a.event, a.content_type) : a.request_body),
       requestHeaders: parseJson<Record<string, string>>(a.request_headers, {}),
       responseStatusCode: a.response_status ?? 0,
       responseHeaders: parseJson<Record<string, string>>(a.response_headers, {}),

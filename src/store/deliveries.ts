@@ -99,6 +99,12 @@ export async function recordAttempts(trx: Tx, outcomes: Array<{ id: string; upda
   }
 }
 
+/** The outbox events of the given ids (those still stored). */
+export async function findEvents(db: Db | Tx, ids: string[]): Promise<OutboxRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('event_outbox').selectAll().where('id', 'in', ids).execute();
+}
+
 export async function findDelivery(db: Db | Tx, id: string): Promise<DeliveryRow | undefined> {
   return db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -122,17 +128,30 @@ export async function countByStatus(db: Db, filter: { poolId?: string; webhookId
   return Object.fromEntries((await query.execute()).map((r) => [r.status, Number(r.n)]));
 }
 
-/** An attempt as the log shows it: with the body it sent, which is its delivery's. */
-export type LoggedAttempt = AttemptRow & { request_body: string };
+/**
+ * An attempt as the log shows it: with the body it sent, which is its delivery's, or, for a
+ * delivery that stores none, its event's (rendered by the service in the delivery's content type).
+ */
+export type LoggedAttempt = AttemptRow & {
+  request_body: string;
+  delivery_kind: string;
+  content_type: string;
+  event: Pick<OutboxRow, 'id' | 'pool_id' | 'type' | 'payload' | 'request_id' | 'created_at'> | null;
+};
 
 export async function listAttempts(db: Db, poolId: string, webhookId: string, page: number, limit: number): Promise<{ rows: LoggedAttempt[]; total: number }> {
-  const [rows, count] = await Promise.all([
+  const [found, count] = await Promise.all([
     db.selectFrom('delivery_attempts as a').innerJoin('deliveries as d', 'd.id', 'a.delivery_id')
-      .selectAll('a').select('d.body as request_body')
+      .leftJoin('event_outbox as e', 'e.id', 'd.event_id')
+      .selectAll('a').select(['d.body as request_body', 'd.kind as delivery_kind', 'd.content_type', 'd.event_id as event_id', 'e.id as e_id', 'e.pool_id as e_pool_id', 'e.type as e_type', 'e.payload as e_payload', 'e.request_id as e_request_id', 'e.created_at as e_created_at'])
       .where('a.pool_id', '=', poolId).where('a.webhook_id', '=', webhookId)
       .orderBy('a.created_at', 'desc').orderBy('a.id', 'desc').limit(limit).offset((page - 1) * limit).execute(),
     db.selectFrom('delivery_attempts').where('pool_id', '=', poolId).where('webhook_id', '=', webhookId).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
+  const rows = found.map(({ e_id, e_pool_id, e_type, e_payload, e_request_id, e_created_at, event_id: _eventId, ...attempt }) => ({
+    ...attempt,
+    event: e_id === null ? null : { id: e_id, pool_id: e_pool_id!, type: e_type!, payload: e_payload!, request_id: e_request_id ?? null, created_at: e_created_at! },
+  }));
   return { rows, total: Number(count.n) };
 }
 
@@ -151,14 +170,18 @@ export async function pruneDelivered(db: Db, before: string): Promise<number> {
   }
 }
 
-/** Outbox events dispatched before `before` none of whose deliveries is still pending or dead. */
+/**
+ * Outbox events dispatched before `before` that no delivery refers to any more: a webhook's
+ * delivery renders its body from its event, so the event stays while the delivery does (delivered
+ * ones are pruned first; pending and dead ones keep theirs).
+ */
 export async function pruneDispatchedEvents(db: Db, before: string): Promise<number> {
   let total = 0;
   for (;;) {
     const ids = (
       await db.selectFrom('event_outbox as e').select('e.id')
         .where('e.delivered_at', '<', before)
-        .where((eb) => eb.not(eb.exists(eb.selectFrom('deliveries as d').select('d.id').whereRef('d.event_id', '=', 'e.id').where('d.status', '!=', 'delivered'))))
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('deliveries as d').select('d.id').whereRef('d.event_id', '=', 'e.id'))))
         .limit(BATCH).execute()
     ).map((r) => r.id);
     if (ids.length === 0) return total;

@@ -9,6 +9,8 @@ const EVERY_MS = 100;
  * reach: it runs only if the thread stops keeping up (or failed to start).
  */
 const SAFETY_NET_PAGES = 20_000;
+/** A thread that has not closed its connection by then is ended (a checkpoint cut short is safe: the log stays until one completes). */
+const STOP_WITHIN_MS = 2000;
 /** SQLite's default, restored if the thread fails. */
 const DEFAULT_PAGES = 1000;
 
@@ -56,8 +58,13 @@ export function checkpointInBackground(sqlite: SqliteDatabase, file: string): { 
   });
   return {
     async stop() {
+      // Referenced again while it winds down: an unreferenced thread's exit would not keep the
+      // process alive, and a server closing its database would end before it finished closing.
+      worker.ref();
       worker.postMessage('stop');
+      const timer = setTimeout(() => void worker.terminate(), STOP_WITHIN_MS);
       await exited;
+      clearTimeout(timer);
     },
   };
 }

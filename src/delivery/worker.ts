@@ -94,11 +94,11 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
   let wakeUp: (() => void) | undefined;
   // A wake with nobody waiting is remembered, so work that arrives mid-loop is not left for the next poll.
   let woken = false;
-  // Look at the outbox and for due deliveries on the next turn: set by the poll timer and wake().
+  // Look at the outbox on the next turn: set by wake(), by a take that got all it asked for, and
+  // kept while a look waits for room to send what it would take.
   let lookDue = true;
   // The last claim took all it asked for: more is due, claim again as soon as there is room.
   let backlog = false;
-  // lookDue also stays set while a look waits for room to send what it would take.
   // When to look next. A deadline rather than a timer: wakes from finished sends must not push it back.
   let nextLook = 0;
   let lastLook = 0;

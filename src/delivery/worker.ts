@@ -197,7 +197,7 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
     const now = Date.now();
     const settled = batch.filter((f) => !f.result.aborted).map(({ delivery, result }) => ({ delivery, ...settle(delivery, result, now) }));
     const leaseFor = (position: number) => new Date(now + (Math.ceil(position / settings.concurrency) + 1) * settings.timeoutMs + LEASE_MARGIN_MS).toISOString();
-    let done: { claimed: DeliveryRow[]; hooks: WebhookRow[]; due: number; events: number; made: DeliveryRow[] };
+    let done: { claimed: DeliveryRow[]; hooks: WebhookRow[]; due: number; events: number };
     try {
       done = await deps.db.transaction().execute(async (trx) => {
         await recordAttempts(trx, settled.map((s) => ({ id: s.delivery.id, update: s.update, attempt: s.attempt })));
@@ -207,7 +207,7 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
         await fillBodies(trx, claimed);
         const left = room - claimed.length;
         const made = looking && left > 0 ? await dispatchEvents(trx, deps.dialect, left, (count) => leaseFor(held + claimed.length + count)) : { events: 0, claimed: [], webhooks: [] };
-        return { claimed: [...claimed, ...made.claimed], hooks: [...hooks, ...made.webhooks], due: claimed.length, events: made.events, made: made.claimed };
+        return { claimed: [...claimed, ...made.claimed], hooks: [...hooks, ...made.webhooks], due: claimed.length, events: made.events };
       });
     } catch (error) {
       finished.unshift(...batch);

@@ -136,7 +136,7 @@ export function webhookDelivery(
     url: webhook.url,
     content_type: webhook.content_type,
     headers: '{}',
-    body: rendered ?? renderBody({ eventName: event.type, eventId: event.id, userPoolId: event.poolId, timestamp: event.createdAt, requestId: event.requestId, data: event.data }, webhook.content_type),
+    body: rendered ?? renderEvent(event, webhook.content_type),
     status: 'pending',
     attempts: 0,
     max_attempts: plan.maxAttempts,
@@ -204,7 +204,12 @@ export function storesNoBody(delivery: Pick<DeliveryRow, 'kind' | 'event_id' | '
 
 /** The body a webhook receives for `event`: what dispatch rendered, rendered again. */
 export function eventBody(event: Pick<OutboxRow, 'id' | 'pool_id' | 'type' | 'payload' | 'request_id' | 'created_at'>, contentType: string): string {
-  return renderBody({ eventName: event.type, eventId: event.id, userPoolId: event.pool_id, timestamp: event.created_at, requestId: event.request_id, data: parseJson<unknown>(event.payload, null) }, contentType);
+  return renderEvent({ id: event.id, type: event.type, poolId: event.pool_id, createdAt: event.created_at, requestId: event.request_id, data: parseJson<unknown>(event.payload, null) }, contentType);
+}
+
+/** The one mapping from an event to the message a webhook receives: dispatch and later renderings must give the same bytes. */
+function renderEvent(event: { id: string; type: string; poolId: string; createdAt: string; requestId: string | null; data: unknown }, contentType: string): string {
+  return renderBody({ eventName: event.type, eventId: event.id, userPoolId: event.poolId, timestamp: event.createdAt, requestId: event.requestId, data: event.data }, contentType);
 }
 
 /**

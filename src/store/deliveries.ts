@@ -143,12 +143,12 @@ export async function listAttempts(db: Db, poolId: string, webhookId: string, pa
   const [found, count] = await Promise.all([
     db.selectFrom('delivery_attempts as a').innerJoin('deliveries as d', 'd.id', 'a.delivery_id')
       .leftJoin('event_outbox as e', 'e.id', 'd.event_id')
-      .selectAll('a').select(['d.body as request_body', 'd.kind as delivery_kind', 'd.content_type', 'd.event_id as event_id', 'e.id as e_id', 'e.pool_id as e_pool_id', 'e.type as e_type', 'e.payload as e_payload', 'e.request_id as e_request_id', 'e.created_at as e_created_at'])
+      .selectAll('a').select(['d.body as request_body', 'd.kind as delivery_kind', 'd.content_type', 'e.id as e_id', 'e.pool_id as e_pool_id', 'e.type as e_type', 'e.payload as e_payload', 'e.request_id as e_request_id', 'e.created_at as e_created_at'])
       .where('a.pool_id', '=', poolId).where('a.webhook_id', '=', webhookId)
       .orderBy('a.created_at', 'desc').orderBy('a.id', 'desc').limit(limit).offset((page - 1) * limit).execute(),
     db.selectFrom('delivery_attempts').where('pool_id', '=', poolId).where('webhook_id', '=', webhookId).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  const rows = found.map(({ e_id, e_pool_id, e_type, e_payload, e_request_id, e_created_at, event_id: _eventId, ...attempt }) => ({
+  const rows = found.map(({ e_id, e_pool_id, e_type, e_payload, e_request_id, e_created_at, ...attempt }) => ({
     ...attempt,
     event: e_id === null ? null : { id: e_id, pool_id: e_pool_id!, type: e_type!, payload: e_payload!, request_id: e_request_id ?? null, created_at: e_created_at! },
   }));

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ACCESS_KEY_CHANNEL } from '../src/server/key-revocations.js';
 import { redisSubscriber } from '../src/server/redis-subscriber.js';
 import { revokeKey } from '../src/services/access-keys.js';
 import { TEST_DB } from './helpers/database.js';
@@ -8,7 +9,8 @@ import { REDIS_URL, redisRelay, type RedisRelay } from './helpers/redis-relay.js
 import { managementClient, startTestServer, type TestServer } from './helpers/server.js';
 
 // A process listens on Redis through one subscriber connection, whatever listens: token-check
-// invalidations (PostgreSQL) and credential revocations each subscribe their channels on it.
+// invalidations (PostgreSQL) and credential revocations each subscribe their channels on it. What
+// it announces goes out on one publisher connection, kept from start-up on.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 async function until(condition: () => boolean | Promise<boolean>, what: string) {
@@ -54,6 +56,28 @@ describe(`a server with Redis (${TEST_DB})`, () => {
     // Revoked access keys and SCIM tokens; on PostgreSQL also token-check invalidations and their acknowledgements.
     expect(Number(subscribers[0].sub)).toBe(TEST_DB === 'postgres' ? 4 : 2);
     expect(clients.length).toBeGreaterThan(subscribers.length);
+  });
+
+  it('announces each access key stopped over the API on a connection it already holds, opening none', async () => {
+    const pool = await t.newPool();
+    const made = await Promise.all([0, 1, 2].map(() => pool.management.createAccessKey({ type: 'management' })));
+    const stopped = made.map((answer) => answer.data[0].accessKeyId);
+    const listener = new Redis(REDIS_URL);
+    const heard: string[] = [];
+    listener.on('message', (_channel: string, keyId: string) => heard.push(keyId));
+    try {
+      await listener.subscribe(ACCESS_KEY_CHANNEL);
+      const before = { opened: link.opened(), clients: (await clientsThrough(link)).map((client) => client.id).sort() };
+      expect((await pool.management.updateAccessKey({ accessKeyId: stopped[0], enable: false })).statusCode).toBe(200);
+      expect((await pool.management.deleteAccessKey({ accessKeyId: stopped[1] })).statusCode).toBe(200);
+      expect((await pool.management.deleteAccessKey({ accessKeyId: stopped[2] })).statusCode).toBe(200);
+      // Other test files may announce on the same Redis meanwhile: only these keys count.
+      await until(() => stopped.every((keyId) => heard.includes(keyId)), 'every stopped key is announced');
+      expect(link.opened()).toBe(before.opened);
+      expect((await clientsThrough(link)).map((client) => client.id).sort()).toEqual(before.clients);
+    } finally {
+      listener.disconnect();
+    }
   });
 
   it('forgets every cached access key once subscribed again after losing Redis, since revocations may have been missed', async () => {

@@ -213,9 +213,9 @@ keyCommand
         console.log(`no REDIS_URL: ${cached}`);
         return;
       }
-      const { announceKeyRevocation } = await import('../server/key-revocations.js');
+      const { announceRevocationOnce, ACCESS_KEY_CHANNEL } = await import('../server/key-revocations.js');
       try {
-        const heard = await announceKeyRevocation(redisUrl, keyId);
+        const heard = await announceRevocationOnce(redisUrl, ACCESS_KEY_CHANNEL, keyId);
         console.log(`announced to ${heard} running server process${heard === 1 ? '' : 'es'} through Redis`);
       } catch (error) {
         console.error(`userpool: could not announce the revocation through Redis (${error instanceof Error ? error.message : String(error)}); ${cached}`);
@@ -297,9 +297,9 @@ scimTokenCommand
         console.log(`no REDIS_URL: ${cached}`);
         return;
       }
-      const { announceRevocation, SCIM_TOKEN_CHANNEL } = await import('../server/key-revocations.js');
+      const { announceRevocationOnce, SCIM_TOKEN_CHANNEL } = await import('../server/key-revocations.js');
       try {
-        const heard = await announceRevocation(redisUrl, SCIM_TOKEN_CHANNEL, hash);
+        const heard = await announceRevocationOnce(redisUrl, SCIM_TOKEN_CHANNEL, hash);
         console.log(`announced to ${heard} running server process${heard === 1 ? '' : 'es'} through Redis`);
       } catch (error) {
         console.error(`userpool: could not announce the revocation through Redis (${error instanceof Error ? error.message : String(error)}); ${cached}`);

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { watchedRedis } from './nonce-store.js';
 import type { RedisSubscriber } from './redis-subscriber.js';
 
@@ -28,16 +29,20 @@ export async function listenForRevocations(subscriber: RedisSubscriber, caches: 
   });
 }
 
-/** CLI side: tells every listening server process that a key was revoked; answers how many heard it. */
-export async function announceKeyRevocation(url: string, keyId: string): Promise<number> {
-  return announceRevocation(url, ACCESS_KEY_CHANNEL, keyId);
+/**
+ * Tells every listening server process that a credential was revoked; answers how many heard it.
+ * A server announces on the publisher connection it keeps for all its announcements.
+ */
+export async function announceRevocation(publisher: Redis, channel: string, id: string): Promise<number> {
+  return publisher.publish(channel, id);
 }
 
-export async function announceRevocation(url: string, channel: string, id: string): Promise<number> {
+/** CLI side: the same announcement on a connection of its own, for a process that announces once and ends. */
+export async function announceRevocationOnce(url: string, channel: string, id: string): Promise<number> {
   const redis = watchedRedis(url);
   try {
     await redis.connect();
-    return await redis.publish(channel, id);
+    return await announceRevocation(redis, channel, id);
   } finally {
     redis.disconnect();
   }

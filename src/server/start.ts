@@ -6,7 +6,7 @@ import { migrateToLatest } from '../store/migrate.js';
 import { ensureBootstrapKey, generateFirstKey, keyResolver } from '../services/access-keys.js';
 import { databaseNonceStore, redisNonceStore, watchedRedis, type NonceStore } from './nonce-store.js';
 import type { Redis } from 'ioredis';
-import { ACCESS_KEY_CHANNEL, announceKeyRevocation, listenForRevocations, SCIM_TOKEN_CHANNEL } from './key-revocations.js';
+import { ACCESS_KEY_CHANNEL, announceRevocation, listenForRevocations, SCIM_TOKEN_CHANNEL } from './key-revocations.js';
 import { scimTokenResolver } from '../services/scim/tokens.js';
 import { ensureConsoles } from '../services/administrators.js';
 import { pruneExpired } from '../services/retention.js';
@@ -47,8 +47,14 @@ export async function startServer(config: Config, announce: (line: string) => vo
   let revocations: { close(): Promise<void> } | undefined;
   let throttleRedis: Redis | undefined;
   let tokenChecks: { close(): Promise<void> } | undefined;
-  // One subscriber connection per process, for every channel it listens on.
-  const redis: ServerRedis | undefined = config.redisUrl ? { url: config.redisUrl, subscriber: redisSubscriber(config.redisUrl, redisWatch), watch: redisWatch } : undefined;
+  // One subscriber connection per process, for every channel it listens on, and one publisher for
+  // everything it announces.
+  const redis: ServerRedis | undefined = config.redisUrl
+    ? { url: config.redisUrl, subscriber: redisSubscriber(config.redisUrl, redisWatch), publisher: watchedRedis(config.redisUrl, redisWatch), watch: redisWatch }
+    : undefined;
+  const unreachable = (error: Error): never => {
+    throw new ConfigError(`REDIS_URL: cannot reach ${redact(config.redisUrl!)} (${error.message})`);
+  };
   try {
     const masterKey = readMasterKey(config.masterKey);
     const migrated = await migrateToLatest(handle, masterKey);
@@ -70,9 +76,8 @@ export async function startServer(config: Config, announce: (line: string) => vo
     // Until the server has its log, warnings about invalidations go nowhere (none are sent before it has one).
     let app: FastifyInstance | undefined;
     const log = { warn: (object: object, message: string) => app?.log.warn(object, message) };
-    const checks = await tokenCheckCache(handle, config.tokenCheckCache, redis, log).catch((error: Error) => {
-      throw new ConfigError(`REDIS_URL: cannot reach ${redact(config.redisUrl!)} (${error.message})`);
-    });
+    if (redis) await redis.publisher.connect().catch(unreachable);
+    const checks = await tokenCheckCache(handle, config.tokenCheckCache, redis, log).catch(unreachable);
     tokenChecks = checks;
     const metrics = config.metrics.enabled ? createMetrics(handle, checks.cache) : undefined;
     const deps: Deps = { ...baseDeps, observer: metrics?.observer, sessionStates: checks.cache };
@@ -81,9 +86,6 @@ export async function startServer(config: Config, announce: (line: string) => vo
     if (redis) {
       const shared = redisNonceStore(redis.url, undefined, redisWatch);
       nonces = shared;
-      const unreachable = (error: Error) => {
-        throw new ConfigError(`REDIS_URL: cannot reach ${redact(redis.url)} (${error.message})`);
-      };
       await shared.ready().catch(unreachable);
       // Sign-in limits are counted in Redis too, so every process shares them.
       throttleRedis = watchedRedis(redis.url, redisWatch);
@@ -96,8 +98,8 @@ export async function startServer(config: Config, announce: (line: string) => vo
     // A key stopped over the API is forgotten here at once and, with Redis, everywhere else.
     deps.keyStopped = async (keyId) => {
       resolveKey.forget(keyId);
-      if (!config.redisUrl) return;
-      await announceKeyRevocation(config.redisUrl, keyId).catch((error: unknown) =>
+      if (!redis) return;
+      await announceRevocation(redis.publisher, ACCESS_KEY_CHANNEL, keyId).catch((error: unknown) =>
         app?.log.error({ err: error, keyId }, 'could not announce a stopped access key through Redis; other processes keep it until their cache expires'),
       );
     };
@@ -150,6 +152,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
         await listener?.close();
         await checks.close();
         await redis?.subscriber.close();
+        await closeRedis(redis?.publisher);
         await closeRedis(throttleRedis);
         await store.close();
         await handle.close();
@@ -160,6 +163,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
     await revocations?.close();
     await tokenChecks?.close();
     await redis?.subscriber.close();
+    await closeRedis(redis?.publisher);
     await closeRedis(throttleRedis);
     await nonces?.close();
     await handle.close();

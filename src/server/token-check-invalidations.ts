@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import type { ConnectionWatch } from '../lib/connection-watch.js';
 import { watchedRedis } from './nonce-store.js';
 import { redisSubscriber, type RedisSubscriber, type Subscription } from './redis-subscriber.js';
@@ -40,12 +41,14 @@ export interface TokenCheckInvalidations {
  */
 export async function tokenCheckInvalidations(
   url: string,
-  options: { database: string; onInvalidate?: () => void; ackTimeoutMs: number; log?: Log; watch?: ConnectionWatch; subscriber?: RedisSubscriber },
+  options: {
+    database: string; onInvalidate?: () => void; ackTimeoutMs: number; log?: Log; watch?: ConnectionWatch; subscriber?: RedisSubscriber; publisher?: Redis;
+  },
 ): Promise<TokenCheckInvalidations> {
   const INVALIDATE_CHANNEL = invalidateChannel(options.database);
   const writer = randomBytes(8).toString('hex');
-  const publisher = watchedRedis(url, options.watch);
-  // A server shares its process's subscriber connection; a tool that only announces opens its own.
+  // A server shares its process's subscriber and (connected) publisher; a tool that only announces opens its own.
+  const publisher = options.publisher ?? watchedRedis(url, options.watch);
   const subscriber = options.subscriber ?? redisSubscriber(url, options.watch);
   const waiting = new Map<string, { heard: number; expected?: number; done(): void }>();
   let sequence = 0;
@@ -110,14 +113,14 @@ export async function tokenCheckInvalidations(
 
   let subscription: Subscription;
   try {
-    await publisher.connect();
+    if (!options.publisher) await publisher.connect();
     subscription = await subscriber.subscribe(channels, {
       message: heard,
       // Each (re)subscription after a loss starts a new generation of the cache.
       resubscribed: () => options.onInvalidate?.(),
     });
   } catch (error) {
-    publisher.disconnect();
+    if (!options.publisher) publisher.disconnect();
     if (!options.subscriber) await subscriber.close();
     throw error;
   }
@@ -127,16 +130,22 @@ export async function tokenCheckInvalidations(
     async close() {
       await subscription.close();
       if (!options.subscriber) await subscriber.close();
+      if (options.publisher) return;
       if (publisher.status === 'ready') await publisher.quit().catch(() => publisher.disconnect());
       else publisher.disconnect();
     },
   };
 }
 
-/** A server's Redis: its address, and the subscriber connection its features share. */
+/**
+ * A server's Redis: its address, and the connections its features share: one subscriber for every
+ * channel it listens on, one publisher (connected at start-up) for every announcement it sends
+ * (token-check invalidations and their acknowledgements, stopped access keys).
+ */
 export interface ServerRedis {
   url: string;
   subscriber: RedisSubscriber;
+  publisher: Redis;
   watch?: ConnectionWatch;
 }
 
@@ -172,7 +181,7 @@ export async function tokenCheckCache(
   if (shared) {
     const database = await databaseIdentity(handle.db);
     const bus = await tokenCheckInvalidations(redis.url, {
-      database, onInvalidate: cache && (() => cache.invalidate()), ackTimeoutMs: settings.ackTimeoutMs, log, watch: redis.watch, subscriber: redis.subscriber,
+      database, onInvalidate: cache && (() => cache.invalidate()), ackTimeoutMs: settings.ackTimeoutMs, log, watch: redis.watch, subscriber: redis.subscriber, publisher: redis.publisher,
     });
     handle.afterCommit(() => bus.announce());
     invalidations = bus;

@@ -10,6 +10,8 @@ export interface RedisRelay {
   close(): Promise<void>;
   /** The local ports of the relay's open connections to Redis: their `addr` in CLIENT LIST. */
   upstreamPorts(): number[];
+  /** How many connections the relay has opened to Redis since it started, closed ones included. */
+  opened(): number;
 }
 
 /** A TCP relay to Redis that a test can cut and restore, and whose connections it can tell apart. */
@@ -19,10 +21,12 @@ export async function redisRelay(): Promise<RedisRelay> {
   const upstreams = new Set<Socket>();
   let server: Server;
   let port = 0;
+  let opened = 0;
   const listen = () =>
     new Promise<void>((resolve) => {
       server = createServer((client) => {
         const upstream = createConnection(Number(target.port || 6379), target.hostname);
+        opened++;
         upstreams.add(upstream);
         upstream.on('close', () => upstreams.delete(upstream));
         for (const socket of [client, upstream]) {
@@ -50,5 +54,6 @@ export async function redisRelay(): Promise<RedisRelay> {
     restore: listen,
     close: cut,
     upstreamPorts: () => [...upstreams].map((socket) => socket.localPort).filter((p): p is number => p !== undefined),
+    opened: () => opened,
   };
 }

@@ -36,16 +36,29 @@ async function masterKeyOf(cfg: Config): Promise<Buffer> {
 /** Runs `work` against a migrated database, then closes it. */
 async function withDatabase<T>(work: (deps: Deps) => Promise<T>): Promise<T> {
   const cfg = config();
+  return withMigratedDatabase(cfg, ({ handle, masterKey }) => work({ db: handle.db, dialect: handle.dialect, masterKey, policy: cfg.policy }));
+}
+
+/**
+ * Opens the database and brings its schema up to date, runs `work` (told which migrations ran),
+ * then closes it. A migration may change what a token check answers (its data, its schema), so
+ * when one ran, running servers drop their cached checks before `work` begins, as after any write
+ * of a command: the migrations were committed before announcing began, so they are announced here.
+ */
+async function withMigratedDatabase<T>(
+  cfg: Config,
+  work: (migrated: { handle: import('../store/database.js').DatabaseHandle; masterKey: Buffer; ran: string[] }) => Promise<T>,
+): Promise<T> {
   const [{ openDatabase }, { migrateToLatest }] = await store();
   const masterKey = await masterKeyOf(cfg);
   const handle = openDatabase(cfg.databaseUrl);
   let announcing: Announcing | undefined;
   try {
     const ran = await migrateToLatest(handle, masterKey);
+    // Connects to Redis only on a first announcement: never when no migration ran and nothing is written.
     announcing = await announceWrites(cfg, handle);
-    // Migrations that ran were committed before announcing began.
     if (ran.length) await announcing.announce();
-    return await work({ db: handle.db, dialect: handle.dialect, masterKey, policy: cfg.policy });
+    return await work({ handle, masterKey, ran });
   } finally {
     await announcing?.close();
     await handle.close();
@@ -105,24 +118,9 @@ program
   .command('migrate')
   .description('bring the database schema up to date')
   .action(async () => {
-    const cfg = config();
-    const [{ openDatabase }, { migrateToLatest }] = await store();
-    const masterKey = await masterKeyOf(cfg);
-    const handle = openDatabase(cfg.databaseUrl);
-    let announcing: Announcing | undefined;
-    try {
-      const ran = await migrateToLatest(handle, masterKey);
-      // A migration may change what a token check answers (its data, its schema): running servers
-      // drop their cached checks before this returns, as after any other command's write.
-      if (ran.length) {
-        announcing = await announceWrites(cfg, handle);
-        await announcing.announce();
-      }
+    await withMigratedDatabase(config(), async ({ ran }) => {
       console.log(ran.length ? `applied: ${ran.join(', ')}` : 'schema is up to date');
-    } finally {
-      await announcing?.close();
-      await handle.close();
-    }
+    });
   });
 
 program

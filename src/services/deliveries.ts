@@ -118,12 +118,20 @@ function subscription(webhook: WebhookRow): Subscription {
   return { webhook, events: new Set(parseJson<string[]>(webhook.events, [])), plan: retryPlan(parseJson<RetryConfig>(webhook.retry_config, DEFAULT_RETRY)) };
 }
 
-export function webhookDelivery(
+type WebhookEvent = { id: string; type: string; poolId: string; createdAt: string; requestId: string | null; data: unknown };
+
+/** A webhook's delivery of `event` with its body (a test send, which stores it). */
+export function webhookDelivery(webhook: WebhookRow, event: WebhookEvent, now: string): DeliveryRow {
+  const row = bareWebhookDelivery(webhook, event, now);
+  row.body = renderEvent(event, webhook.content_type);
+  return row;
+}
+
+/** A webhook's delivery of `event` with an empty body, as the delivery of an outbox event is stored (see storesNoBody). */
+function bareWebhookDelivery(
   webhook: WebhookRow,
-  event: { id: string; type: string; poolId: string; createdAt: string; requestId: string | null; data: unknown },
+  event: { id: string; type: string },
   now: string,
-  /** The body, when the caller already rendered it for another webhook of the same content type. */
-  rendered?: string,
   plan = retryPlan(parseJson<RetryConfig>(webhook.retry_config, DEFAULT_RETRY)),
 ): DeliveryRow {
   return {
@@ -136,7 +144,7 @@ export function webhookDelivery(
     url: webhook.url,
     content_type: webhook.content_type,
     headers: '{}',
-    body: rendered ?? renderEvent(event, webhook.content_type),
+    body: '',
     status: 'pending',
     attempts: 0,
     max_attempts: plan.maxAttempts,
@@ -172,22 +180,28 @@ export async function dispatchEvents(trx: Tx, dialect: Dialect, limit: number, l
     byPool.set(webhook.pool_id, list);
   }
   const rows: DeliveryRow[] = [];
+  // Each row's body, by position: rows are stored without them (see storesNoBody) and sent with them now.
+  const bodies: string[] = [];
   for (const event of events) {
     const subscribers = byPool.get(event.pool_id)?.filter((s) => s.events.has(event.type));
     if (!subscribers?.length) continue;
-    const data = parseJson<unknown>(event.payload, null);
+    const message: WebhookEvent = { id: event.id, type: event.type, poolId: event.pool_id, createdAt: event.created_at, requestId: event.request_id, data: parseJson<unknown>(event.payload, null) };
     // The body depends on the event and the content type only: rendered once for all its webhooks.
-    const bodies = new Map<string, string>();
+    const rendered = new Map<string, string>();
     for (const { webhook, plan } of subscribers) {
-      const row = webhookDelivery(webhook, { id: event.id, type: event.type, poolId: event.pool_id, createdAt: event.created_at, requestId: event.request_id, data }, now, bodies.get(webhook.content_type), plan);
-      bodies.set(webhook.content_type, row.body);
-      rows.push(row);
+      let body = rendered.get(webhook.content_type);
+      if (body === undefined) {
+        body = renderEvent(message, webhook.content_type);
+        rendered.set(webhook.content_type, body);
+      }
+      rows.push(bareWebhookDelivery(webhook, event, now, plan));
+      bodies.push(body);
     }
   }
   const lease = leaseFor(rows.length);
   for (const row of rows) row.locked_until = lease;
-  // Stored without their bodies, which are the event's (see storesNoBody); sent with them now.
-  await store.insertDeliveries(trx, rows.map((row) => ({ ...row, body: '' })));
+  await store.insertDeliveries(trx, rows);
+  for (let i = 0; i < rows.length; i++) rows[i].body = bodies[i];
   return { events: events.length, claimed: rows, webhooks: candidates };
 }
 
@@ -208,7 +222,7 @@ export function eventBody(event: Pick<OutboxRow, 'id' | 'pool_id' | 'type' | 'pa
 }
 
 /** The one mapping from an event to the message a webhook receives: dispatch and later renderings must give the same bytes. */
-function renderEvent(event: { id: string; type: string; poolId: string; createdAt: string; requestId: string | null; data: unknown }, contentType: string): string {
+function renderEvent(event: WebhookEvent, contentType: string): string {
   return renderBody({ eventName: event.type, eventId: event.id, userPoolId: event.poolId, timestamp: event.createdAt, requestId: event.requestId, data: event.data }, contentType);
 }
 

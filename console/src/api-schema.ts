@@ -591,16 +591,7 @@ export interface paths {
               [key: string]: unknown;
             };
             metadataSource?: unknown;
-            identities?: {
-                extIdpId: string;
-                provider?: string;
-                type?: string;
-                userIdInIdp: string;
-                userInfoInIdp?: unknown;
-                accessToken?: string;
-                refreshToken?: string;
-                originConnIds?: string[];
-              }[];
+            identities?: components["schemas"]["IdentityInput"][];
             departmentIds?: string[];
             options?: {
               keepPassword?: boolean;
@@ -626,65 +617,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                userId: string;
-                createdAt: string;
-                updatedAt: string;
-                status: string;
-                workStatus: string;
-                externalId?: string;
-                email?: string;
-                phone?: string;
-                username?: string;
-                gender: string;
-                emailVerified: boolean;
-                phoneVerified: boolean;
-                loginsCount: number;
-                lastLogin: string | null;
-                lastIp: string | null;
-                passwordLastSetAt?: string;
-                resetPasswordOnNextLogin: boolean;
-                userSourceType: string;
-                statusChangedAt?: string;
-                name?: string;
-                nickname?: string;
-                photo?: string;
-                phoneCountryCode?: string;
-                birthdate?: string;
-                country?: string;
-                province?: string;
-                city?: string;
-                address?: string;
-                streetAddress?: string;
-                postalCode?: string;
-                company?: string;
-                browser?: string;
-                device?: string;
-                givenName?: string;
-                familyName?: string;
-                middleName?: string;
-                profile?: string;
-                preferredUsername?: string;
-                website?: string;
-                zoneinfo?: string;
-                locale?: string;
-                formatted?: string;
-                region?: string;
-                identityNumber?: string;
-                customData?: unknown;
-                identities?: {
-                    identityId: string;
-                    extIdpId: string;
-                    provider: string;
-                    type: string;
-                    userIdInIdp: string;
-                    userInfoInIdp: unknown;
-                    originConnIds: string[];
-                  }[];
-                departmentIds?: string[];
-                postIdList?: string[];
-                [key: string]: unknown;
-              };
+              data?: components["schemas"]["User"];
             };
           };
         };
@@ -741,16 +674,7 @@ export interface paths {
                   [key: string]: unknown;
                 };
                 metadataSource?: unknown;
-                identities?: {
-                    extIdpId: string;
-                    provider?: string;
-                    type?: string;
-                    userIdInIdp: string;
-                    userInfoInIdp?: unknown;
-                    accessToken?: string;
-                    refreshToken?: string;
-                    originConnIds?: string[];
-                  }[];
+                identities?: components["schemas"]["IdentityInput"][];
                 departmentIds?: string[];
               })[];
             options?: {
@@ -777,65 +701,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: ({
-                  userId: string;
-                  createdAt: string;
-                  updatedAt: string;
-                  status: string;
-                  workStatus: string;
-                  externalId?: string;
-                  email?: string;
-                  phone?: string;
-                  username?: string;
-                  gender: string;
-                  emailVerified: boolean;
-                  phoneVerified: boolean;
-                  loginsCount: number;
-                  lastLogin: string | null;
-                  lastIp: string | null;
-                  passwordLastSetAt?: string;
-                  resetPasswordOnNextLogin: boolean;
-                  userSourceType: string;
-                  statusChangedAt?: string;
-                  name?: string;
-                  nickname?: string;
-                  photo?: string;
-                  phoneCountryCode?: string;
-                  birthdate?: string;
-                  country?: string;
-                  province?: string;
-                  city?: string;
-                  address?: string;
-                  streetAddress?: string;
-                  postalCode?: string;
-                  company?: string;
-                  browser?: string;
-                  device?: string;
-                  givenName?: string;
-                  familyName?: string;
-                  middleName?: string;
-                  profile?: string;
-                  preferredUsername?: string;
-                  website?: string;
-                  zoneinfo?: string;
-                  locale?: string;
-                  formatted?: string;
-                  region?: string;
-                  identityNumber?: string;
-                  customData?: unknown;
-                  identities?: {
-                      identityId: string;
-                      extIdpId: string;
-                      provider: string;
-                      type: string;
-                      userIdInIdp: string;
-                      userInfoInIdp: unknown;
-                      originConnIds: string[];
-                    }[];
-                  departmentIds?: string[];
-                  postIdList?: string[];
-                  [key: string]: unknown;
-                })[];
+              data?: components["schemas"]["User"][];
             };
           };
         };
@@ -866,65 +732,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                userId: string;
-                createdAt: string;
-                updatedAt: string;
-                status: string;
-                workStatus: string;
-                externalId?: string;
-                email?: string;
-                phone?: string;
-                username?: string;
-                gender: string;
-                emailVerified: boolean;
-                phoneVerified: boolean;
-                loginsCount: number;
-                lastLogin: string | null;
-                lastIp: string | null;
-                passwordLastSetAt?: string;
-                resetPasswordOnNextLogin: boolean;
-                userSourceType: string;
-                statusChangedAt?: string;
-                name?: string;
-                nickname?: string;
-                photo?: string;
-                phoneCountryCode?: string;
-                birthdate?: string;
-                country?: string;
-                province?: string;
-                city?: string;
-                address?: string;
-                streetAddress?: string;
-                postalCode?: string;
-                company?: string;
-                browser?: string;
-                device?: string;
-                givenName?: string;
-                familyName?: string;
-                middleName?: string;
-                profile?: string;
-                preferredUsername?: string;
-                website?: string;
-                zoneinfo?: string;
-                locale?: string;
-                formatted?: string;
-                region?: string;
-                identityNumber?: string;
-                customData?: unknown;
-                identities?: {
-                    identityId: string;
-                    extIdpId: string;
-                    provider: string;
-                    type: string;
-                    userIdInIdp: string;
-                    userInfoInIdp: unknown;
-                    originConnIds: string[];
-                  }[];
-                departmentIds?: string[];
-                postIdList?: string[];
-                [key: string]: unknown;
-              };
+              data?: components["schemas"]["User"];
             };
           };
         };
@@ -955,65 +763,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: ({
-                  userId: string;
-                  createdAt: string;
-                  updatedAt: string;
-                  status: string;
-                  workStatus: string;
-                  externalId?: string;
-                  email?: string;
-                  phone?: string;
-                  username?: string;
-                  gender: string;
-                  emailVerified: boolean;
-                  phoneVerified: boolean;
-                  loginsCount: number;
-                  lastLogin: string | null;
-                  lastIp: string | null;
-                  passwordLastSetAt?: string;
-                  resetPasswordOnNextLogin: boolean;
-                  userSourceType: string;
-                  statusChangedAt?: string;
-                  name?: string;
-                  nickname?: string;
-                  photo?: string;
-                  phoneCountryCode?: string;
-                  birthdate?: string;
-                  country?: string;
-                  province?: string;
-                  city?: string;
-                  address?: string;
-                  streetAddress?: string;
-                  postalCode?: string;
-                  company?: string;
-                  browser?: string;
-                  device?: string;
-                  givenName?: string;
-                  familyName?: string;
-                  middleName?: string;
-                  profile?: string;
-                  preferredUsername?: string;
-                  website?: string;
-                  zoneinfo?: string;
-                  locale?: string;
-                  formatted?: string;
-                  region?: string;
-                  identityNumber?: string;
-                  customData?: unknown;
-                  identities?: {
-                      identityId: string;
-                      extIdpId: string;
-                      provider: string;
-                      type: string;
-                      userIdInIdp: string;
-                      userInfoInIdp: unknown;
-                      originConnIds: string[];
-                    }[];
-                  departmentIds?: string[];
-                  postIdList?: string[];
-                  [key: string]: unknown;
-                })[];
+              data?: components["schemas"]["User"][];
             };
           };
         };
@@ -1064,65 +814,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    userId: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    status: string;
-                    workStatus: string;
-                    externalId?: string;
-                    email?: string;
-                    phone?: string;
-                    username?: string;
-                    gender: string;
-                    emailVerified: boolean;
-                    phoneVerified: boolean;
-                    loginsCount: number;
-                    lastLogin: string | null;
-                    lastIp: string | null;
-                    passwordLastSetAt?: string;
-                    resetPasswordOnNextLogin: boolean;
-                    userSourceType: string;
-                    statusChangedAt?: string;
-                    name?: string;
-                    nickname?: string;
-                    photo?: string;
-                    phoneCountryCode?: string;
-                    birthdate?: string;
-                    country?: string;
-                    province?: string;
-                    city?: string;
-                    address?: string;
-                    streetAddress?: string;
-                    postalCode?: string;
-                    company?: string;
-                    browser?: string;
-                    device?: string;
-                    givenName?: string;
-                    familyName?: string;
-                    middleName?: string;
-                    profile?: string;
-                    preferredUsername?: string;
-                    website?: string;
-                    zoneinfo?: string;
-                    locale?: string;
-                    formatted?: string;
-                    region?: string;
-                    identityNumber?: string;
-                    customData?: unknown;
-                    identities?: {
-                        identityId: string;
-                        extIdpId: string;
-                        provider: string;
-                        type: string;
-                        userIdInIdp: string;
-                        userInfoInIdp: unknown;
-                        originConnIds: string[];
-                      }[];
-                    departmentIds?: string[];
-                    postIdList?: string[];
-                    [key: string]: unknown;
-                  })[];
+                list: components["schemas"]["User"][];
                 totalCount: number;
               };
             };
@@ -1181,16 +873,7 @@ export interface paths {
               [key: string]: unknown;
             };
             metadataSource?: unknown;
-            identities?: {
-                extIdpId: string;
-                provider?: string;
-                type?: string;
-                userIdInIdp: string;
-                userInfoInIdp?: unknown;
-                accessToken?: string;
-                refreshToken?: string;
-                originConnIds?: string[];
-              }[];
+            identities?: components["schemas"]["IdentityInput"][];
             departmentIds?: string[];
             metadata?: unknown;
             options?: {
@@ -1215,65 +898,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                userId: string;
-                createdAt: string;
-                updatedAt: string;
-                status: string;
-                workStatus: string;
-                externalId?: string;
-                email?: string;
-                phone?: string;
-                username?: string;
-                gender: string;
-                emailVerified: boolean;
-                phoneVerified: boolean;
-                loginsCount: number;
-                lastLogin: string | null;
-                lastIp: string | null;
-                passwordLastSetAt?: string;
-                resetPasswordOnNextLogin: boolean;
-                userSourceType: string;
-                statusChangedAt?: string;
-                name?: string;
-                nickname?: string;
-                photo?: string;
-                phoneCountryCode?: string;
-                birthdate?: string;
-                country?: string;
-                province?: string;
-                city?: string;
-                address?: string;
-                streetAddress?: string;
-                postalCode?: string;
-                company?: string;
-                browser?: string;
-                device?: string;
-                givenName?: string;
-                familyName?: string;
-                middleName?: string;
-                profile?: string;
-                preferredUsername?: string;
-                website?: string;
-                zoneinfo?: string;
-                locale?: string;
-                formatted?: string;
-                region?: string;
-                identityNumber?: string;
-                customData?: unknown;
-                identities?: {
-                    identityId: string;
-                    extIdpId: string;
-                    provider: string;
-                    type: string;
-                    userIdInIdp: string;
-                    userInfoInIdp: unknown;
-                    originConnIds: string[];
-                  }[];
-                departmentIds?: string[];
-                postIdList?: string[];
-                [key: string]: unknown;
-              };
+              data?: components["schemas"]["User"];
             };
           };
         };
@@ -1331,16 +956,7 @@ export interface paths {
                   [key: string]: unknown;
                 };
                 metadataSource?: unknown;
-                identities?: {
-                    extIdpId: string;
-                    provider?: string;
-                    type?: string;
-                    userIdInIdp: string;
-                    userInfoInIdp?: unknown;
-                    accessToken?: string;
-                    refreshToken?: string;
-                    originConnIds?: string[];
-                  }[];
+                identities?: components["schemas"]["IdentityInput"][];
                 departmentIds?: string[];
                 metadata?: unknown;
               })[];
@@ -1363,65 +979,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: ({
-                  userId: string;
-                  createdAt: string;
-                  updatedAt: string;
-                  status: string;
-                  workStatus: string;
-                  externalId?: string;
-                  email?: string;
-                  phone?: string;
-                  username?: string;
-                  gender: string;
-                  emailVerified: boolean;
-                  phoneVerified: boolean;
-                  loginsCount: number;
-                  lastLogin: string | null;
-                  lastIp: string | null;
-                  passwordLastSetAt?: string;
-                  resetPasswordOnNextLogin: boolean;
-                  userSourceType: string;
-                  statusChangedAt?: string;
-                  name?: string;
-                  nickname?: string;
-                  photo?: string;
-                  phoneCountryCode?: string;
-                  birthdate?: string;
-                  country?: string;
-                  province?: string;
-                  city?: string;
-                  address?: string;
-                  streetAddress?: string;
-                  postalCode?: string;
-                  company?: string;
-                  browser?: string;
-                  device?: string;
-                  givenName?: string;
-                  familyName?: string;
-                  middleName?: string;
-                  profile?: string;
-                  preferredUsername?: string;
-                  website?: string;
-                  zoneinfo?: string;
-                  locale?: string;
-                  formatted?: string;
-                  region?: string;
-                  identityNumber?: string;
-                  customData?: unknown;
-                  identities?: {
-                      identityId: string;
-                      extIdpId: string;
-                      provider: string;
-                      type: string;
-                      userIdInIdp: string;
-                      userInfoInIdp: unknown;
-                      originConnIds: string[];
-                    }[];
-                  departmentIds?: string[];
-                  postIdList?: string[];
-                  [key: string]: unknown;
-                })[];
+              data?: components["schemas"]["User"][];
             };
           };
         };
@@ -1483,9 +1041,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -1617,9 +1173,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -1648,9 +1202,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -1679,9 +1231,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -1776,9 +1326,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -1903,15 +1451,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                  identityId: string;
-                  extIdpId: string;
-                  provider: string;
-                  type: string;
-                  userIdInIdp: string;
-                  userInfoInIdp: unknown;
-                  originConnIds: string[];
-                }[];
+              data?: components["schemas"]["Identity"][];
             };
           };
         };
@@ -1941,9 +1481,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -1972,9 +1510,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -2073,9 +1609,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -2110,23 +1644,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                organizationCode: string;
-                organizationName: string;
-                description?: string;
-                createdAt: string;
-                updatedAt: string;
-                departmentId: string;
-                openDepartmentId?: string;
-                hasChildren: boolean;
-                leaderUserIds: string[];
-                membersCount: number;
-                isVirtualNode: boolean;
-                i18n?: unknown;
-                customData?: unknown;
-                /** @description false once update-organization-status disabled it */
-                status: boolean;
-              };
+              data?: components["schemas"]["Organization"];
             };
           };
         };
@@ -2155,23 +1673,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                organizationCode: string;
-                organizationName: string;
-                description?: string;
-                createdAt: string;
-                updatedAt: string;
-                departmentId: string;
-                openDepartmentId?: string;
-                hasChildren: boolean;
-                leaderUserIds: string[];
-                membersCount: number;
-                isVirtualNode: boolean;
-                i18n?: unknown;
-                customData?: unknown;
-                /** @description false once update-organization-status disabled it */
-                status: boolean;
-              };
+              data?: components["schemas"]["Organization"];
             };
           };
         };
@@ -2199,23 +1701,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                  organizationCode: string;
-                  organizationName: string;
-                  description?: string;
-                  createdAt: string;
-                  updatedAt: string;
-                  departmentId: string;
-                  openDepartmentId?: string;
-                  hasChildren: boolean;
-                  leaderUserIds: string[];
-                  membersCount: number;
-                  isVirtualNode: boolean;
-                  i18n?: unknown;
-                  customData?: unknown;
-                  /** @description false once update-organization-status disabled it */
-                  status: boolean;
-                }[];
+              data?: components["schemas"]["Organization"][];
             };
           };
         };
@@ -2249,23 +1735,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: {
-                    organizationCode: string;
-                    organizationName: string;
-                    description?: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    departmentId: string;
-                    openDepartmentId?: string;
-                    hasChildren: boolean;
-                    leaderUserIds: string[];
-                    membersCount: number;
-                    isVirtualNode: boolean;
-                    i18n?: unknown;
-                    customData?: unknown;
-                    /** @description false once update-organization-status disabled it */
-                    status: boolean;
-                  }[];
+                list: components["schemas"]["Organization"][];
                 totalCount: number;
               };
             };
@@ -2299,23 +1769,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: {
-                    organizationCode: string;
-                    organizationName: string;
-                    description?: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    departmentId: string;
-                    openDepartmentId?: string;
-                    hasChildren: boolean;
-                    leaderUserIds: string[];
-                    membersCount: number;
-                    isVirtualNode: boolean;
-                    i18n?: unknown;
-                    customData?: unknown;
-                    /** @description false once update-organization-status disabled it */
-                    status: boolean;
-                  }[];
+                list: components["schemas"]["Organization"][];
                 totalCount: number;
               };
             };
@@ -2354,23 +1808,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                organizationCode: string;
-                organizationName: string;
-                description?: string;
-                createdAt: string;
-                updatedAt: string;
-                departmentId: string;
-                openDepartmentId?: string;
-                hasChildren: boolean;
-                leaderUserIds: string[];
-                membersCount: number;
-                isVirtualNode: boolean;
-                i18n?: unknown;
-                customData?: unknown;
-                /** @description false once update-organization-status disabled it */
-                status: boolean;
-              };
+              data?: components["schemas"]["Organization"];
             };
           };
         };
@@ -2399,9 +1837,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -2446,26 +1882,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                organizationCode: string;
-                departmentId: string;
-                createdAt: string;
-                updatedAt: string;
-                openDepartmentId?: string;
-                name: string;
-                leaderUserIds: string[];
-                description?: string;
-                parentDepartmentId: string;
-                code?: string;
-                parentDepartmentCode: string;
-                membersCount: number;
-                hasChildren: boolean;
-                isVirtualNode: boolean;
-                i18n?: unknown;
-                customData?: unknown;
-                status: boolean;
-                [key: string]: unknown;
-              };
+              data?: components["schemas"]["Department"];
             };
           };
         };
@@ -2498,26 +1915,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                organizationCode: string;
-                departmentId: string;
-                createdAt: string;
-                updatedAt: string;
-                openDepartmentId?: string;
-                name: string;
-                leaderUserIds: string[];
-                description?: string;
-                parentDepartmentId: string;
-                code?: string;
-                parentDepartmentCode: string;
-                membersCount: number;
-                hasChildren: boolean;
-                isVirtualNode: boolean;
-                i18n?: unknown;
-                customData?: unknown;
-                status: boolean;
-                [key: string]: unknown;
-              };
+              data?: components["schemas"]["Department"];
             };
           };
         };
@@ -2563,26 +1961,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                organizationCode: string;
-                departmentId: string;
-                createdAt: string;
-                updatedAt: string;
-                openDepartmentId?: string;
-                name: string;
-                leaderUserIds: string[];
-                description?: string;
-                parentDepartmentId: string;
-                code?: string;
-                parentDepartmentCode: string;
-                membersCount: number;
-                hasChildren: boolean;
-                isVirtualNode: boolean;
-                i18n?: unknown;
-                customData?: unknown;
-                status: boolean;
-                [key: string]: unknown;
-              };
+              data?: components["schemas"]["Department"];
             };
           };
         };
@@ -2614,9 +1993,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -2651,26 +2028,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: {
-                    organizationCode: string;
-                    departmentId: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    openDepartmentId?: string;
-                    name: string;
-                    leaderUserIds: string[];
-                    description?: string;
-                    parentDepartmentId: string;
-                    code?: string;
-                    parentDepartmentCode: string;
-                    membersCount: number;
-                    hasChildren: boolean;
-                    isVirtualNode: boolean;
-                    i18n?: unknown;
-                    customData?: unknown;
-                    status: boolean;
-                    [key: string]: unknown;
-                  }[];
+                list: components["schemas"]["Department"][];
                 totalCount: number;
               };
             };
@@ -2702,26 +2060,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: {
-                    organizationCode: string;
-                    departmentId: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    openDepartmentId?: string;
-                    name: string;
-                    leaderUserIds: string[];
-                    description?: string;
-                    parentDepartmentId: string;
-                    code?: string;
-                    parentDepartmentCode: string;
-                    membersCount: number;
-                    hasChildren: boolean;
-                    isVirtualNode: boolean;
-                    i18n?: unknown;
-                    customData?: unknown;
-                    status: boolean;
-                    [key: string]: unknown;
-                  }[];
+                list: components["schemas"]["Department"][];
                 totalCount: number;
               };
             };
@@ -2754,26 +2093,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                  organizationCode: string;
-                  departmentId: string;
-                  createdAt: string;
-                  updatedAt: string;
-                  openDepartmentId?: string;
-                  name: string;
-                  leaderUserIds: string[];
-                  description?: string;
-                  parentDepartmentId: string;
-                  code?: string;
-                  parentDepartmentCode: string;
-                  membersCount: number;
-                  hasChildren: boolean;
-                  isVirtualNode: boolean;
-                  i18n?: unknown;
-                  customData?: unknown;
-                  status: boolean;
-                  [key: string]: unknown;
-                }[];
+              data?: components["schemas"]["Department"][];
             };
           };
         };
@@ -2804,26 +2124,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                organizationCode: string;
-                departmentId: string;
-                createdAt: string;
-                updatedAt: string;
-                openDepartmentId?: string;
-                name: string;
-                leaderUserIds: string[];
-                description?: string;
-                parentDepartmentId: string;
-                code?: string;
-                parentDepartmentCode: string;
-                membersCount: number;
-                hasChildren: boolean;
-                isVirtualNode: boolean;
-                i18n?: unknown;
-                customData?: unknown;
-                status: boolean;
-                [key: string]: unknown;
-              };
+              data?: components["schemas"]["Department"];
             };
           };
         };
@@ -2856,9 +2157,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -2891,9 +2190,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -2934,65 +2231,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    userId: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    status: string;
-                    workStatus: string;
-                    externalId?: string;
-                    email?: string;
-                    phone?: string;
-                    username?: string;
-                    gender: string;
-                    emailVerified: boolean;
-                    phoneVerified: boolean;
-                    loginsCount: number;
-                    lastLogin: string | null;
-                    lastIp: string | null;
-                    passwordLastSetAt?: string;
-                    resetPasswordOnNextLogin: boolean;
-                    userSourceType: string;
-                    statusChangedAt?: string;
-                    name?: string;
-                    nickname?: string;
-                    photo?: string;
-                    phoneCountryCode?: string;
-                    birthdate?: string;
-                    country?: string;
-                    province?: string;
-                    city?: string;
-                    address?: string;
-                    streetAddress?: string;
-                    postalCode?: string;
-                    company?: string;
-                    browser?: string;
-                    device?: string;
-                    givenName?: string;
-                    familyName?: string;
-                    middleName?: string;
-                    profile?: string;
-                    preferredUsername?: string;
-                    website?: string;
-                    zoneinfo?: string;
-                    locale?: string;
-                    formatted?: string;
-                    region?: string;
-                    identityNumber?: string;
-                    customData?: unknown;
-                    identities?: {
-                        identityId: string;
-                        extIdpId: string;
-                        provider: string;
-                        type: string;
-                        userIdInIdp: string;
-                        userInfoInIdp: unknown;
-                        originConnIds: string[];
-                      }[];
-                    departmentIds?: string[];
-                    postIdList?: string[];
-                    [key: string]: unknown;
-                  })[];
+                list: components["schemas"]["User"][];
                 totalCount: number;
               };
             };
@@ -3034,65 +2273,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    userId: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    status: string;
-                    workStatus: string;
-                    externalId?: string;
-                    email?: string;
-                    phone?: string;
-                    username?: string;
-                    gender: string;
-                    emailVerified: boolean;
-                    phoneVerified: boolean;
-                    loginsCount: number;
-                    lastLogin: string | null;
-                    lastIp: string | null;
-                    passwordLastSetAt?: string;
-                    resetPasswordOnNextLogin: boolean;
-                    userSourceType: string;
-                    statusChangedAt?: string;
-                    name?: string;
-                    nickname?: string;
-                    photo?: string;
-                    phoneCountryCode?: string;
-                    birthdate?: string;
-                    country?: string;
-                    province?: string;
-                    city?: string;
-                    address?: string;
-                    streetAddress?: string;
-                    postalCode?: string;
-                    company?: string;
-                    browser?: string;
-                    device?: string;
-                    givenName?: string;
-                    familyName?: string;
-                    middleName?: string;
-                    profile?: string;
-                    preferredUsername?: string;
-                    website?: string;
-                    zoneinfo?: string;
-                    locale?: string;
-                    formatted?: string;
-                    region?: string;
-                    identityNumber?: string;
-                    customData?: unknown;
-                    identities?: {
-                        identityId: string;
-                        extIdpId: string;
-                        provider: string;
-                        type: string;
-                        userIdInIdp: string;
-                        userInfoInIdp: unknown;
-                        originConnIds: string[];
-                      }[];
-                    departmentIds?: string[];
-                    postIdList?: string[];
-                    [key: string]: unknown;
-                  })[];
+                list: components["schemas"]["User"][];
                 totalCount: number;
               };
             };
@@ -3193,25 +2374,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: {
-                    organizationCode: string;
-                    departmentId: string;
-                    isRoot: boolean;
-                    createdAt: string;
-                    name: string;
-                    description: string;
-                    openDepartmentId?: string;
-                    isLeader: boolean;
-                    code: string;
-                    isMainDepartment: boolean;
-                    joinedAt: string;
-                    isVirtualNode: boolean;
-                    i18n?: unknown;
-                    customData?: unknown;
-                    departmentIdPath?: string[];
-                    departmentCodePath?: string[];
-                    departmentNamePath?: string[];
-                  }[];
+                list: components["schemas"]["UserDepartment"][];
                 totalCount: number;
               };
             };
@@ -3248,9 +2411,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -3278,26 +2439,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                organizationCode: string;
-                departmentId: string;
-                createdAt: string;
-                updatedAt: string;
-                openDepartmentId?: string;
-                name: string;
-                leaderUserIds: string[];
-                description?: string;
-                parentDepartmentId: string;
-                code?: string;
-                parentDepartmentCode: string;
-                membersCount: number;
-                hasChildren: boolean;
-                isVirtualNode: boolean;
-                i18n?: unknown;
-                customData?: unknown;
-                status: boolean;
-                [key: string]: unknown;
-              };
+              data?: components["schemas"]["Department"];
             };
           };
         };
@@ -3325,26 +2467,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                organizationCode: string;
-                departmentId: string;
-                createdAt: string;
-                updatedAt: string;
-                openDepartmentId?: string;
-                name: string;
-                leaderUserIds: string[];
-                description?: string;
-                parentDepartmentId: string;
-                code?: string;
-                parentDepartmentCode: string;
-                membersCount: number;
-                hasChildren: boolean;
-                isVirtualNode: boolean;
-                i18n?: unknown;
-                customData?: unknown;
-                status: boolean;
-                [key: string]: unknown;
-              };
+              data?: components["schemas"]["Department"];
             };
           };
         };
@@ -3373,9 +2496,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -3426,26 +2547,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                  organizationCode: string;
-                  departmentId: string;
-                  createdAt: string;
-                  updatedAt: string;
-                  openDepartmentId?: string;
-                  name: string;
-                  leaderUserIds: string[];
-                  description?: string;
-                  parentDepartmentId: string;
-                  code?: string;
-                  parentDepartmentCode: string;
-                  membersCount: number;
-                  hasChildren: boolean;
-                  isVirtualNode: boolean;
-                  i18n?: unknown;
-                  customData?: unknown;
-                  status: boolean;
-                  [key: string]: unknown;
-                }[];
+              data?: components["schemas"]["Department"][];
             };
           };
         };
@@ -3561,9 +2663,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -3694,9 +2794,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -3726,9 +2824,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -3810,9 +2906,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -3838,9 +2932,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -4057,9 +3149,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -4085,9 +3175,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -4183,17 +3271,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                id: string;
-                code: string;
-                name: string;
-                description: string;
-                namespace: string;
-                namespaceName: string;
-                status: string;
-                disableTime?: number;
-                enablePermissionApply: boolean;
-              };
+              data?: components["schemas"]["Role"];
             };
           };
         };
@@ -4225,9 +3303,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -4252,17 +3328,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                id: string;
-                code: string;
-                name: string;
-                description: string;
-                namespace: string;
-                namespaceName: string;
-                status: string;
-                disableTime?: number;
-                enablePermissionApply: boolean;
-              };
+              data?: components["schemas"]["Role"];
             };
           };
         };
@@ -4290,17 +3356,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: {
-                    id: string;
-                    code: string;
-                    name: string;
-                    description: string;
-                    namespace: string;
-                    namespaceName: string;
-                    status: string;
-                    disableTime?: number;
-                    enablePermissionApply: boolean;
-                  }[];
+                list: components["schemas"]["Role"][];
                 totalCount: number;
               };
             };
@@ -4335,9 +3391,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -4364,9 +3418,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -4399,9 +3451,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -4434,9 +3484,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -4467,9 +3515,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -4502,9 +3548,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -4535,65 +3579,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    userId: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    status: string;
-                    workStatus: string;
-                    externalId?: string;
-                    email?: string;
-                    phone?: string;
-                    username?: string;
-                    gender: string;
-                    emailVerified: boolean;
-                    phoneVerified: boolean;
-                    loginsCount: number;
-                    lastLogin: string | null;
-                    lastIp: string | null;
-                    passwordLastSetAt?: string;
-                    resetPasswordOnNextLogin: boolean;
-                    userSourceType: string;
-                    statusChangedAt?: string;
-                    name?: string;
-                    nickname?: string;
-                    photo?: string;
-                    phoneCountryCode?: string;
-                    birthdate?: string;
-                    country?: string;
-                    province?: string;
-                    city?: string;
-                    address?: string;
-                    streetAddress?: string;
-                    postalCode?: string;
-                    company?: string;
-                    browser?: string;
-                    device?: string;
-                    givenName?: string;
-                    familyName?: string;
-                    middleName?: string;
-                    profile?: string;
-                    preferredUsername?: string;
-                    website?: string;
-                    zoneinfo?: string;
-                    locale?: string;
-                    formatted?: string;
-                    region?: string;
-                    identityNumber?: string;
-                    customData?: unknown;
-                    identities?: {
-                        identityId: string;
-                        extIdpId: string;
-                        provider: string;
-                        type: string;
-                        userIdInIdp: string;
-                        userInfoInIdp: unknown;
-                        originConnIds: string[];
-                      }[];
-                    departmentIds?: string[];
-                    postIdList?: string[];
-                    [key: string]: unknown;
-                  })[];
+                list: components["schemas"]["User"][];
                 totalCount: number;
               };
             };
@@ -4658,17 +3644,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: {
-                    id: string;
-                    code: string;
-                    name: string;
-                    description: string;
-                    namespace: string;
-                    namespaceName: string;
-                    status: string;
-                    disableTime?: number;
-                    enablePermissionApply: boolean;
-                  }[];
+                list: components["schemas"]["Role"][];
                 totalCount: number;
               };
             };
@@ -4772,9 +3748,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -4886,77 +3860,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                id: string;
-                code: string;
-                name: string;
-                description: string;
-                type: string;
-                metadataSource: string[];
-                members: ({
-                    userId: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    status: string;
-                    workStatus: string;
-                    externalId?: string;
-                    email?: string;
-                    phone?: string;
-                    username?: string;
-                    gender: string;
-                    emailVerified: boolean;
-                    phoneVerified: boolean;
-                    loginsCount: number;
-                    lastLogin: string | null;
-                    lastIp: string | null;
-                    passwordLastSetAt?: string;
-                    resetPasswordOnNextLogin: boolean;
-                    userSourceType: string;
-                    statusChangedAt?: string;
-                    name?: string;
-                    nickname?: string;
-                    photo?: string;
-                    phoneCountryCode?: string;
-                    birthdate?: string;
-                    country?: string;
-                    province?: string;
-                    city?: string;
-                    address?: string;
-                    streetAddress?: string;
-                    postalCode?: string;
-                    company?: string;
-                    browser?: string;
-                    device?: string;
-                    givenName?: string;
-                    familyName?: string;
-                    middleName?: string;
-                    profile?: string;
-                    preferredUsername?: string;
-                    website?: string;
-                    zoneinfo?: string;
-                    locale?: string;
-                    formatted?: string;
-                    region?: string;
-                    identityNumber?: string;
-                    customData?: unknown;
-                    identities?: {
-                        identityId: string;
-                        extIdpId: string;
-                        provider: string;
-                        type: string;
-                        userIdInIdp: string;
-                        userInfoInIdp: unknown;
-                        originConnIds: string[];
-                      }[];
-                    departmentIds?: string[];
-                    postIdList?: string[];
-                    [key: string]: unknown;
-                  })[];
-                customData?: {
-                  [key: string]: unknown;
-                };
-                [key: string]: unknown;
-              };
+              data?: components["schemas"]["Group"];
             };
           };
         };
@@ -4988,77 +3892,7 @@ export interface paths {
               requestId: string;
               data?: {
                 created: boolean;
-                data: {
-                  id: string;
-                  code: string;
-                  name: string;
-                  description: string;
-                  type: string;
-                  metadataSource: string[];
-                  members: ({
-                      userId: string;
-                      createdAt: string;
-                      updatedAt: string;
-                      status: string;
-                      workStatus: string;
-                      externalId?: string;
-                      email?: string;
-                      phone?: string;
-                      username?: string;
-                      gender: string;
-                      emailVerified: boolean;
-                      phoneVerified: boolean;
-                      loginsCount: number;
-                      lastLogin: string | null;
-                      lastIp: string | null;
-                      passwordLastSetAt?: string;
-                      resetPasswordOnNextLogin: boolean;
-                      userSourceType: string;
-                      statusChangedAt?: string;
-                      name?: string;
-                      nickname?: string;
-                      photo?: string;
-                      phoneCountryCode?: string;
-                      birthdate?: string;
-                      country?: string;
-                      province?: string;
-                      city?: string;
-                      address?: string;
-                      streetAddress?: string;
-                      postalCode?: string;
-                      company?: string;
-                      browser?: string;
-                      device?: string;
-                      givenName?: string;
-                      familyName?: string;
-                      middleName?: string;
-                      profile?: string;
-                      preferredUsername?: string;
-                      website?: string;
-                      zoneinfo?: string;
-                      locale?: string;
-                      formatted?: string;
-                      region?: string;
-                      identityNumber?: string;
-                      customData?: unknown;
-                      identities?: {
-                          identityId: string;
-                          extIdpId: string;
-                          provider: string;
-                          type: string;
-                          userIdInIdp: string;
-                          userInfoInIdp: unknown;
-                          originConnIds: string[];
-                        }[];
-                      departmentIds?: string[];
-                      postIdList?: string[];
-                      [key: string]: unknown;
-                    })[];
-                  customData?: {
-                    [key: string]: unknown;
-                  };
-                  [key: string]: unknown;
-                };
+                data: components["schemas"]["Group"];
               };
             };
           };
@@ -5091,77 +3925,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: ({
-                  id: string;
-                  code: string;
-                  name: string;
-                  description: string;
-                  type: string;
-                  metadataSource: string[];
-                  members: ({
-                      userId: string;
-                      createdAt: string;
-                      updatedAt: string;
-                      status: string;
-                      workStatus: string;
-                      externalId?: string;
-                      email?: string;
-                      phone?: string;
-                      username?: string;
-                      gender: string;
-                      emailVerified: boolean;
-                      phoneVerified: boolean;
-                      loginsCount: number;
-                      lastLogin: string | null;
-                      lastIp: string | null;
-                      passwordLastSetAt?: string;
-                      resetPasswordOnNextLogin: boolean;
-                      userSourceType: string;
-                      statusChangedAt?: string;
-                      name?: string;
-                      nickname?: string;
-                      photo?: string;
-                      phoneCountryCode?: string;
-                      birthdate?: string;
-                      country?: string;
-                      province?: string;
-                      city?: string;
-                      address?: string;
-                      streetAddress?: string;
-                      postalCode?: string;
-                      company?: string;
-                      browser?: string;
-                      device?: string;
-                      givenName?: string;
-                      familyName?: string;
-                      middleName?: string;
-                      profile?: string;
-                      preferredUsername?: string;
-                      website?: string;
-                      zoneinfo?: string;
-                      locale?: string;
-                      formatted?: string;
-                      region?: string;
-                      identityNumber?: string;
-                      customData?: unknown;
-                      identities?: {
-                          identityId: string;
-                          extIdpId: string;
-                          provider: string;
-                          type: string;
-                          userIdInIdp: string;
-                          userInfoInIdp: unknown;
-                          originConnIds: string[];
-                        }[];
-                      departmentIds?: string[];
-                      postIdList?: string[];
-                      [key: string]: unknown;
-                    })[];
-                  customData?: {
-                    [key: string]: unknown;
-                  };
-                  [key: string]: unknown;
-                })[];
+              data?: components["schemas"]["Group"][];
             };
           };
         };
@@ -5186,77 +3950,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                id: string;
-                code: string;
-                name: string;
-                description: string;
-                type: string;
-                metadataSource: string[];
-                members: ({
-                    userId: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    status: string;
-                    workStatus: string;
-                    externalId?: string;
-                    email?: string;
-                    phone?: string;
-                    username?: string;
-                    gender: string;
-                    emailVerified: boolean;
-                    phoneVerified: boolean;
-                    loginsCount: number;
-                    lastLogin: string | null;
-                    lastIp: string | null;
-                    passwordLastSetAt?: string;
-                    resetPasswordOnNextLogin: boolean;
-                    userSourceType: string;
-                    statusChangedAt?: string;
-                    name?: string;
-                    nickname?: string;
-                    photo?: string;
-                    phoneCountryCode?: string;
-                    birthdate?: string;
-                    country?: string;
-                    province?: string;
-                    city?: string;
-                    address?: string;
-                    streetAddress?: string;
-                    postalCode?: string;
-                    company?: string;
-                    browser?: string;
-                    device?: string;
-                    givenName?: string;
-                    familyName?: string;
-                    middleName?: string;
-                    profile?: string;
-                    preferredUsername?: string;
-                    website?: string;
-                    zoneinfo?: string;
-                    locale?: string;
-                    formatted?: string;
-                    region?: string;
-                    identityNumber?: string;
-                    customData?: unknown;
-                    identities?: {
-                        identityId: string;
-                        extIdpId: string;
-                        provider: string;
-                        type: string;
-                        userIdInIdp: string;
-                        userInfoInIdp: unknown;
-                        originConnIds: string[];
-                      }[];
-                    departmentIds?: string[];
-                    postIdList?: string[];
-                    [key: string]: unknown;
-                  })[];
-                customData?: {
-                  [key: string]: unknown;
-                };
-                [key: string]: unknown;
-              };
+              data?: components["schemas"]["Group"];
             };
           };
         };
@@ -5286,77 +3980,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    id: string;
-                    code: string;
-                    name: string;
-                    description: string;
-                    type: string;
-                    metadataSource: string[];
-                    members: ({
-                        userId: string;
-                        createdAt: string;
-                        updatedAt: string;
-                        status: string;
-                        workStatus: string;
-                        externalId?: string;
-                        email?: string;
-                        phone?: string;
-                        username?: string;
-                        gender: string;
-                        emailVerified: boolean;
-                        phoneVerified: boolean;
-                        loginsCount: number;
-                        lastLogin: string | null;
-                        lastIp: string | null;
-                        passwordLastSetAt?: string;
-                        resetPasswordOnNextLogin: boolean;
-                        userSourceType: string;
-                        statusChangedAt?: string;
-                        name?: string;
-                        nickname?: string;
-                        photo?: string;
-                        phoneCountryCode?: string;
-                        birthdate?: string;
-                        country?: string;
-                        province?: string;
-                        city?: string;
-                        address?: string;
-                        streetAddress?: string;
-                        postalCode?: string;
-                        company?: string;
-                        browser?: string;
-                        device?: string;
-                        givenName?: string;
-                        familyName?: string;
-                        middleName?: string;
-                        profile?: string;
-                        preferredUsername?: string;
-                        website?: string;
-                        zoneinfo?: string;
-                        locale?: string;
-                        formatted?: string;
-                        region?: string;
-                        identityNumber?: string;
-                        customData?: unknown;
-                        identities?: {
-                            identityId: string;
-                            extIdpId: string;
-                            provider: string;
-                            type: string;
-                            userIdInIdp: string;
-                            userInfoInIdp: unknown;
-                            originConnIds: string[];
-                          }[];
-                        departmentIds?: string[];
-                        postIdList?: string[];
-                        [key: string]: unknown;
-                      })[];
-                    customData?: {
-                      [key: string]: unknown;
-                    };
-                    [key: string]: unknown;
-                  })[];
+                list: components["schemas"]["Group"][];
                 totalCount: number;
               };
             };
@@ -5383,77 +4007,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: ({
-                  id: string;
-                  code: string;
-                  name: string;
-                  description: string;
-                  type: string;
-                  metadataSource: string[];
-                  members: ({
-                      userId: string;
-                      createdAt: string;
-                      updatedAt: string;
-                      status: string;
-                      workStatus: string;
-                      externalId?: string;
-                      email?: string;
-                      phone?: string;
-                      username?: string;
-                      gender: string;
-                      emailVerified: boolean;
-                      phoneVerified: boolean;
-                      loginsCount: number;
-                      lastLogin: string | null;
-                      lastIp: string | null;
-                      passwordLastSetAt?: string;
-                      resetPasswordOnNextLogin: boolean;
-                      userSourceType: string;
-                      statusChangedAt?: string;
-                      name?: string;
-                      nickname?: string;
-                      photo?: string;
-                      phoneCountryCode?: string;
-                      birthdate?: string;
-                      country?: string;
-                      province?: string;
-                      city?: string;
-                      address?: string;
-                      streetAddress?: string;
-                      postalCode?: string;
-                      company?: string;
-                      browser?: string;
-                      device?: string;
-                      givenName?: string;
-                      familyName?: string;
-                      middleName?: string;
-                      profile?: string;
-                      preferredUsername?: string;
-                      website?: string;
-                      zoneinfo?: string;
-                      locale?: string;
-                      formatted?: string;
-                      region?: string;
-                      identityNumber?: string;
-                      customData?: unknown;
-                      identities?: {
-                          identityId: string;
-                          extIdpId: string;
-                          provider: string;
-                          type: string;
-                          userIdInIdp: string;
-                          userInfoInIdp: unknown;
-                          originConnIds: string[];
-                        }[];
-                      departmentIds?: string[];
-                      postIdList?: string[];
-                      [key: string]: unknown;
-                    })[];
-                  customData?: {
-                    [key: string]: unknown;
-                  };
-                  [key: string]: unknown;
-                })[];
+              data?: components["schemas"]["Group"][];
             };
           };
         };
@@ -5483,77 +4037,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                id: string;
-                code: string;
-                name: string;
-                description: string;
-                type: string;
-                metadataSource: string[];
-                members: ({
-                    userId: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    status: string;
-                    workStatus: string;
-                    externalId?: string;
-                    email?: string;
-                    phone?: string;
-                    username?: string;
-                    gender: string;
-                    emailVerified: boolean;
-                    phoneVerified: boolean;
-                    loginsCount: number;
-                    lastLogin: string | null;
-                    lastIp: string | null;
-                    passwordLastSetAt?: string;
-                    resetPasswordOnNextLogin: boolean;
-                    userSourceType: string;
-                    statusChangedAt?: string;
-                    name?: string;
-                    nickname?: string;
-                    photo?: string;
-                    phoneCountryCode?: string;
-                    birthdate?: string;
-                    country?: string;
-                    province?: string;
-                    city?: string;
-                    address?: string;
-                    streetAddress?: string;
-                    postalCode?: string;
-                    company?: string;
-                    browser?: string;
-                    device?: string;
-                    givenName?: string;
-                    familyName?: string;
-                    middleName?: string;
-                    profile?: string;
-                    preferredUsername?: string;
-                    website?: string;
-                    zoneinfo?: string;
-                    locale?: string;
-                    formatted?: string;
-                    region?: string;
-                    identityNumber?: string;
-                    customData?: unknown;
-                    identities?: {
-                        identityId: string;
-                        extIdpId: string;
-                        provider: string;
-                        type: string;
-                        userIdInIdp: string;
-                        userInfoInIdp: unknown;
-                        originConnIds: string[];
-                      }[];
-                    departmentIds?: string[];
-                    postIdList?: string[];
-                    [key: string]: unknown;
-                  })[];
-                customData?: {
-                  [key: string]: unknown;
-                };
-                [key: string]: unknown;
-              };
+              data?: components["schemas"]["Group"];
             };
           };
         };
@@ -5579,9 +4063,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -5608,9 +4090,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -5637,9 +4117,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -5670,65 +4148,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    userId: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    status: string;
-                    workStatus: string;
-                    externalId?: string;
-                    email?: string;
-                    phone?: string;
-                    username?: string;
-                    gender: string;
-                    emailVerified: boolean;
-                    phoneVerified: boolean;
-                    loginsCount: number;
-                    lastLogin: string | null;
-                    lastIp: string | null;
-                    passwordLastSetAt?: string;
-                    resetPasswordOnNextLogin: boolean;
-                    userSourceType: string;
-                    statusChangedAt?: string;
-                    name?: string;
-                    nickname?: string;
-                    photo?: string;
-                    phoneCountryCode?: string;
-                    birthdate?: string;
-                    country?: string;
-                    province?: string;
-                    city?: string;
-                    address?: string;
-                    streetAddress?: string;
-                    postalCode?: string;
-                    company?: string;
-                    browser?: string;
-                    device?: string;
-                    givenName?: string;
-                    familyName?: string;
-                    middleName?: string;
-                    profile?: string;
-                    preferredUsername?: string;
-                    website?: string;
-                    zoneinfo?: string;
-                    locale?: string;
-                    formatted?: string;
-                    region?: string;
-                    identityNumber?: string;
-                    customData?: unknown;
-                    identities?: {
-                        identityId: string;
-                        extIdpId: string;
-                        provider: string;
-                        type: string;
-                        userIdInIdp: string;
-                        userInfoInIdp: unknown;
-                        originConnIds: string[];
-                      }[];
-                    departmentIds?: string[];
-                    postIdList?: string[];
-                    [key: string]: unknown;
-                  })[];
+                list: components["schemas"]["User"][];
                 totalCount: number;
               };
             };
@@ -5757,77 +4177,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    id: string;
-                    code: string;
-                    name: string;
-                    description: string;
-                    type: string;
-                    metadataSource: string[];
-                    members: ({
-                        userId: string;
-                        createdAt: string;
-                        updatedAt: string;
-                        status: string;
-                        workStatus: string;
-                        externalId?: string;
-                        email?: string;
-                        phone?: string;
-                        username?: string;
-                        gender: string;
-                        emailVerified: boolean;
-                        phoneVerified: boolean;
-                        loginsCount: number;
-                        lastLogin: string | null;
-                        lastIp: string | null;
-                        passwordLastSetAt?: string;
-                        resetPasswordOnNextLogin: boolean;
-                        userSourceType: string;
-                        statusChangedAt?: string;
-                        name?: string;
-                        nickname?: string;
-                        photo?: string;
-                        phoneCountryCode?: string;
-                        birthdate?: string;
-                        country?: string;
-                        province?: string;
-                        city?: string;
-                        address?: string;
-                        streetAddress?: string;
-                        postalCode?: string;
-                        company?: string;
-                        browser?: string;
-                        device?: string;
-                        givenName?: string;
-                        familyName?: string;
-                        middleName?: string;
-                        profile?: string;
-                        preferredUsername?: string;
-                        website?: string;
-                        zoneinfo?: string;
-                        locale?: string;
-                        formatted?: string;
-                        region?: string;
-                        identityNumber?: string;
-                        customData?: unknown;
-                        identities?: {
-                            identityId: string;
-                            extIdpId: string;
-                            provider: string;
-                            type: string;
-                            userIdInIdp: string;
-                            userInfoInIdp: unknown;
-                            originConnIds: string[];
-                          }[];
-                        departmentIds?: string[];
-                        postIdList?: string[];
-                        [key: string]: unknown;
-                      })[];
-                    customData?: {
-                      [key: string]: unknown;
-                    };
-                    [key: string]: unknown;
-                  })[];
+                list: components["schemas"]["Group"][];
                 totalCount: number;
               };
             };
@@ -5859,13 +4209,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                id: string;
-                code: string;
-                name: string;
-                description?: string;
-                departmentIdList: string[];
-              };
+              data?: components["schemas"]["Post"];
             };
           };
         };
@@ -5890,13 +4234,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                id: string;
-                code: string;
-                name: string;
-                description?: string;
-                departmentIdList: string[];
-              };
+              data?: components["schemas"]["Post"];
             };
           };
         };
@@ -5923,13 +4261,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                  id: string;
-                  code: string;
-                  name: string;
-                  description?: string;
-                  departmentIdList: string[];
-                }[];
+              data?: components["schemas"]["Post"][];
             };
           };
         };
@@ -5966,16 +4298,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: {
-                    id: string;
-                    code: string;
-                    name: string;
-                    description?: string;
-                    departmentIdList: string[];
-                    userCount?: number;
-                    departmentCount?: number;
-                    metadataSource: string[];
-                  }[];
+                list: components["schemas"]["PostItem"][];
                 totalCount: number;
               };
             };
@@ -6017,16 +4340,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: {
-                    id: string;
-                    code: string;
-                    name: string;
-                    description?: string;
-                    departmentIdList: string[];
-                    userCount?: number;
-                    departmentCount?: number;
-                    metadataSource: string[];
-                  }[];
+                list: components["schemas"]["PostItem"][];
                 totalCount: number;
               };
             };
@@ -6058,13 +4372,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                id: string;
-                code: string;
-                name: string;
-                description?: string;
-                departmentIdList: string[];
-              };
+              data?: components["schemas"]["Post"];
             };
           };
         };
@@ -6090,9 +4398,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -6121,9 +4427,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -6152,9 +4456,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -6181,13 +4483,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                  id: string;
-                  code: string;
-                  name: string;
-                  description?: string;
-                  departmentIdList: string[];
-                }[];
+              data?: components["schemas"]["Post"][];
             };
           };
         };
@@ -6214,13 +4510,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                id: string;
-                code: string;
-                name: string;
-                description?: string;
-                departmentIdList: string[];
-              };
+              data?: components["schemas"]["Post"];
             };
           };
         };
@@ -6247,65 +4537,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    userId: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    status: string;
-                    workStatus: string;
-                    externalId?: string;
-                    email?: string;
-                    phone?: string;
-                    username?: string;
-                    gender: string;
-                    emailVerified: boolean;
-                    phoneVerified: boolean;
-                    loginsCount: number;
-                    lastLogin: string | null;
-                    lastIp: string | null;
-                    passwordLastSetAt?: string;
-                    resetPasswordOnNextLogin: boolean;
-                    userSourceType: string;
-                    statusChangedAt?: string;
-                    name?: string;
-                    nickname?: string;
-                    photo?: string;
-                    phoneCountryCode?: string;
-                    birthdate?: string;
-                    country?: string;
-                    province?: string;
-                    city?: string;
-                    address?: string;
-                    streetAddress?: string;
-                    postalCode?: string;
-                    company?: string;
-                    browser?: string;
-                    device?: string;
-                    givenName?: string;
-                    familyName?: string;
-                    middleName?: string;
-                    profile?: string;
-                    preferredUsername?: string;
-                    website?: string;
-                    zoneinfo?: string;
-                    locale?: string;
-                    formatted?: string;
-                    region?: string;
-                    identityNumber?: string;
-                    customData?: unknown;
-                    identities?: {
-                        identityId: string;
-                        extIdpId: string;
-                        provider: string;
-                        type: string;
-                        userIdInIdp: string;
-                        userInfoInIdp: unknown;
-                        originConnIds: string[];
-                      }[];
-                    departmentIds?: string[];
-                    postIdList?: string[];
-                    [key: string]: unknown;
-                  })[];
+                list: components["schemas"]["User"][];
                 totalCount: number;
               };
             };
@@ -6344,21 +4576,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                id: string;
-                code: string;
-                /** @enum {string} */
-                type: "DATA" | "API" | "MENU" | "BUTTON" | "UI";
-                name?: string;
-                description?: string;
-                actions: {
-                    name: string;
-                    description: string;
-                  }[];
-                apiIdentifier?: string;
-                namespace: string;
-                linkedToTenant: boolean;
-              };
+              data?: components["schemas"]["Resource"];
             };
           };
         };
@@ -6397,9 +4615,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -6425,21 +4641,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                id: string;
-                code: string;
-                /** @enum {string} */
-                type: "DATA" | "API" | "MENU" | "BUTTON" | "UI";
-                name?: string;
-                description?: string;
-                actions: {
-                    name: string;
-                    description: string;
-                  }[];
-                apiIdentifier?: string;
-                namespace: string;
-                linkedToTenant: boolean;
-              };
+              data?: components["schemas"]["Resource"];
             };
           };
         };
@@ -6466,21 +4668,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: ({
-                  id: string;
-                  code: string;
-                  /** @enum {string} */
-                  type: "DATA" | "API" | "MENU" | "BUTTON" | "UI";
-                  name?: string;
-                  description?: string;
-                  actions: {
-                      name: string;
-                      description: string;
-                    }[];
-                  apiIdentifier?: string;
-                  namespace: string;
-                  linkedToTenant: boolean;
-                })[];
+              data?: components["schemas"]["Resource"][];
             };
           };
         };
@@ -6509,21 +4697,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    id: string;
-                    code: string;
-                    /** @enum {string} */
-                    type: "DATA" | "API" | "MENU" | "BUTTON" | "UI";
-                    name?: string;
-                    description?: string;
-                    actions: {
-                        name: string;
-                        description: string;
-                      }[];
-                    apiIdentifier?: string;
-                    namespace: string;
-                    linkedToTenant: boolean;
-                  })[];
+                list: components["schemas"]["Resource"][];
                 totalCount: number;
               };
             };
@@ -6562,21 +4736,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                id: string;
-                code: string;
-                /** @enum {string} */
-                type: "DATA" | "API" | "MENU" | "BUTTON" | "UI";
-                name?: string;
-                description?: string;
-                actions: {
-                    name: string;
-                    description: string;
-                  }[];
-                apiIdentifier?: string;
-                namespace: string;
-                linkedToTenant: boolean;
-              };
+              data?: components["schemas"]["Resource"];
             };
           };
         };
@@ -6604,9 +4764,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -6635,9 +4793,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -6681,9 +4837,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -6713,23 +4867,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    resourceCode: string;
-                    /** @enum {string} */
-                    resourceType: "DATA" | "API" | "MENU" | "BUTTON" | "UI";
-                    description?: string;
-                    apiIdentifier: string;
-                    actions: string[];
-                    /** @enum {string} */
-                    effect: "ALLOW" | "DENY";
-                    source?: {
-                      /** @enum {string} */
-                      targetType: "USER" | "ROLE" | "GROUP" | "DEPARTMENT";
-                      targetIdentifier: string;
-                      /** @description ROLE: the department that holds the role; DEPARTMENT: the user's own department below the granted one */
-                      viaDepartmentId?: string;
-                    };
-                  })[];
+                list: components["schemas"]["AuthorizedResource"][];
                 totalCount: number;
               };
             };
@@ -6762,23 +4900,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    resourceCode: string;
-                    /** @enum {string} */
-                    resourceType: "DATA" | "API" | "MENU" | "BUTTON" | "UI";
-                    description?: string;
-                    apiIdentifier: string;
-                    actions: string[];
-                    /** @enum {string} */
-                    effect: "ALLOW" | "DENY";
-                    source?: {
-                      /** @enum {string} */
-                      targetType: "USER" | "ROLE" | "GROUP" | "DEPARTMENT";
-                      targetIdentifier: string;
-                      /** @description ROLE: the department that holds the role; DEPARTMENT: the user's own department below the granted one */
-                      viaDepartmentId?: string;
-                    };
-                  })[];
+                list: components["schemas"]["AuthorizedResource"][];
                 totalCount: number;
               };
             };
@@ -6922,23 +5044,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    resourceCode: string;
-                    /** @enum {string} */
-                    resourceType: "DATA" | "API" | "MENU" | "BUTTON" | "UI";
-                    description?: string;
-                    apiIdentifier: string;
-                    actions: string[];
-                    /** @enum {string} */
-                    effect: "ALLOW" | "DENY";
-                    source?: {
-                      /** @enum {string} */
-                      targetType: "USER" | "ROLE" | "GROUP" | "DEPARTMENT";
-                      targetIdentifier: string;
-                      /** @description ROLE: the department that holds the role; DEPARTMENT: the user's own department below the granted one */
-                      viaDepartmentId?: string;
-                    };
-                  })[];
+                list: components["schemas"]["AuthorizedResource"][];
                 totalCount: number;
               };
             };
@@ -6967,23 +5073,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: ({
-                  resourceCode: string;
-                  /** @enum {string} */
-                  resourceType: "DATA" | "API" | "MENU" | "BUTTON" | "UI";
-                  description?: string;
-                  apiIdentifier: string;
-                  actions: string[];
-                  /** @enum {string} */
-                  effect: "ALLOW" | "DENY";
-                  source?: {
-                    /** @enum {string} */
-                    targetType: "USER" | "ROLE" | "GROUP" | "DEPARTMENT";
-                    targetIdentifier: string;
-                    /** @description ROLE: the department that holds the role; DEPARTMENT: the user's own department below the granted one */
-                    viaDepartmentId?: string;
-                  };
-                })[];
+              data?: components["schemas"]["AuthorizedResource"][];
             };
           };
         };
@@ -7156,9 +5246,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -7214,16 +5302,7 @@ export interface paths {
               [key: string]: unknown;
             };
             metadataSource?: unknown;
-            identities?: {
-                extIdpId: string;
-                provider?: string;
-                type?: string;
-                userIdInIdp: string;
-                userInfoInIdp?: unknown;
-                accessToken?: string;
-                refreshToken?: string;
-                originConnIds?: string[];
-              }[];
+            identities?: components["schemas"]["IdentityInput"][];
             departmentIds?: string[];
             options?: {
               keepPassword?: boolean;
@@ -7249,65 +5328,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                userId: string;
-                createdAt: string;
-                updatedAt: string;
-                status: string;
-                workStatus: string;
-                externalId?: string;
-                email?: string;
-                phone?: string;
-                username?: string;
-                gender: string;
-                emailVerified: boolean;
-                phoneVerified: boolean;
-                loginsCount: number;
-                lastLogin: string | null;
-                lastIp: string | null;
-                passwordLastSetAt?: string;
-                resetPasswordOnNextLogin: boolean;
-                userSourceType: string;
-                statusChangedAt?: string;
-                name?: string;
-                nickname?: string;
-                photo?: string;
-                phoneCountryCode?: string;
-                birthdate?: string;
-                country?: string;
-                province?: string;
-                city?: string;
-                address?: string;
-                streetAddress?: string;
-                postalCode?: string;
-                company?: string;
-                browser?: string;
-                device?: string;
-                givenName?: string;
-                familyName?: string;
-                middleName?: string;
-                profile?: string;
-                preferredUsername?: string;
-                website?: string;
-                zoneinfo?: string;
-                locale?: string;
-                formatted?: string;
-                region?: string;
-                identityNumber?: string;
-                customData?: unknown;
-                identities?: {
-                    identityId: string;
-                    extIdpId: string;
-                    provider: string;
-                    type: string;
-                    userIdInIdp: string;
-                    userInfoInIdp: unknown;
-                    originConnIds: string[];
-                  }[];
-                departmentIds?: string[];
-                postIdList?: string[];
-                [key: string]: unknown;
-              };
+              data?: components["schemas"]["User"];
             };
           };
         };
@@ -7364,16 +5385,7 @@ export interface paths {
                   [key: string]: unknown;
                 };
                 metadataSource?: unknown;
-                identities?: {
-                    extIdpId: string;
-                    provider?: string;
-                    type?: string;
-                    userIdInIdp: string;
-                    userInfoInIdp?: unknown;
-                    accessToken?: string;
-                    refreshToken?: string;
-                    originConnIds?: string[];
-                  }[];
+                identities?: components["schemas"]["IdentityInput"][];
                 departmentIds?: string[];
               })[];
             options?: {
@@ -7400,65 +5412,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: ({
-                  userId: string;
-                  createdAt: string;
-                  updatedAt: string;
-                  status: string;
-                  workStatus: string;
-                  externalId?: string;
-                  email?: string;
-                  phone?: string;
-                  username?: string;
-                  gender: string;
-                  emailVerified: boolean;
-                  phoneVerified: boolean;
-                  loginsCount: number;
-                  lastLogin: string | null;
-                  lastIp: string | null;
-                  passwordLastSetAt?: string;
-                  resetPasswordOnNextLogin: boolean;
-                  userSourceType: string;
-                  statusChangedAt?: string;
-                  name?: string;
-                  nickname?: string;
-                  photo?: string;
-                  phoneCountryCode?: string;
-                  birthdate?: string;
-                  country?: string;
-                  province?: string;
-                  city?: string;
-                  address?: string;
-                  streetAddress?: string;
-                  postalCode?: string;
-                  company?: string;
-                  browser?: string;
-                  device?: string;
-                  givenName?: string;
-                  familyName?: string;
-                  middleName?: string;
-                  profile?: string;
-                  preferredUsername?: string;
-                  website?: string;
-                  zoneinfo?: string;
-                  locale?: string;
-                  formatted?: string;
-                  region?: string;
-                  identityNumber?: string;
-                  customData?: unknown;
-                  identities?: {
-                      identityId: string;
-                      extIdpId: string;
-                      provider: string;
-                      type: string;
-                      userIdInIdp: string;
-                      userInfoInIdp: unknown;
-                      originConnIds: string[];
-                    }[];
-                  departmentIds?: string[];
-                  postIdList?: string[];
-                  [key: string]: unknown;
-                })[];
+              data?: components["schemas"]["User"][];
             };
           };
         };
@@ -7489,65 +5443,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                userId: string;
-                createdAt: string;
-                updatedAt: string;
-                status: string;
-                workStatus: string;
-                externalId?: string;
-                email?: string;
-                phone?: string;
-                username?: string;
-                gender: string;
-                emailVerified: boolean;
-                phoneVerified: boolean;
-                loginsCount: number;
-                lastLogin: string | null;
-                lastIp: string | null;
-                passwordLastSetAt?: string;
-                resetPasswordOnNextLogin: boolean;
-                userSourceType: string;
-                statusChangedAt?: string;
-                name?: string;
-                nickname?: string;
-                photo?: string;
-                phoneCountryCode?: string;
-                birthdate?: string;
-                country?: string;
-                province?: string;
-                city?: string;
-                address?: string;
-                streetAddress?: string;
-                postalCode?: string;
-                company?: string;
-                browser?: string;
-                device?: string;
-                givenName?: string;
-                familyName?: string;
-                middleName?: string;
-                profile?: string;
-                preferredUsername?: string;
-                website?: string;
-                zoneinfo?: string;
-                locale?: string;
-                formatted?: string;
-                region?: string;
-                identityNumber?: string;
-                customData?: unknown;
-                identities?: {
-                    identityId: string;
-                    extIdpId: string;
-                    provider: string;
-                    type: string;
-                    userIdInIdp: string;
-                    userInfoInIdp: unknown;
-                    originConnIds: string[];
-                  }[];
-                departmentIds?: string[];
-                postIdList?: string[];
-                [key: string]: unknown;
-              };
+              data?: components["schemas"]["User"];
             };
           };
         };
@@ -7578,65 +5474,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: ({
-                  userId: string;
-                  createdAt: string;
-                  updatedAt: string;
-                  status: string;
-                  workStatus: string;
-                  externalId?: string;
-                  email?: string;
-                  phone?: string;
-                  username?: string;
-                  gender: string;
-                  emailVerified: boolean;
-                  phoneVerified: boolean;
-                  loginsCount: number;
-                  lastLogin: string | null;
-                  lastIp: string | null;
-                  passwordLastSetAt?: string;
-                  resetPasswordOnNextLogin: boolean;
-                  userSourceType: string;
-                  statusChangedAt?: string;
-                  name?: string;
-                  nickname?: string;
-                  photo?: string;
-                  phoneCountryCode?: string;
-                  birthdate?: string;
-                  country?: string;
-                  province?: string;
-                  city?: string;
-                  address?: string;
-                  streetAddress?: string;
-                  postalCode?: string;
-                  company?: string;
-                  browser?: string;
-                  device?: string;
-                  givenName?: string;
-                  familyName?: string;
-                  middleName?: string;
-                  profile?: string;
-                  preferredUsername?: string;
-                  website?: string;
-                  zoneinfo?: string;
-                  locale?: string;
-                  formatted?: string;
-                  region?: string;
-                  identityNumber?: string;
-                  customData?: unknown;
-                  identities?: {
-                      identityId: string;
-                      extIdpId: string;
-                      provider: string;
-                      type: string;
-                      userIdInIdp: string;
-                      userInfoInIdp: unknown;
-                      originConnIds: string[];
-                    }[];
-                  departmentIds?: string[];
-                  postIdList?: string[];
-                  [key: string]: unknown;
-                })[];
+              data?: components["schemas"]["User"][];
             };
           };
         };
@@ -7687,65 +5525,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    userId: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    status: string;
-                    workStatus: string;
-                    externalId?: string;
-                    email?: string;
-                    phone?: string;
-                    username?: string;
-                    gender: string;
-                    emailVerified: boolean;
-                    phoneVerified: boolean;
-                    loginsCount: number;
-                    lastLogin: string | null;
-                    lastIp: string | null;
-                    passwordLastSetAt?: string;
-                    resetPasswordOnNextLogin: boolean;
-                    userSourceType: string;
-                    statusChangedAt?: string;
-                    name?: string;
-                    nickname?: string;
-                    photo?: string;
-                    phoneCountryCode?: string;
-                    birthdate?: string;
-                    country?: string;
-                    province?: string;
-                    city?: string;
-                    address?: string;
-                    streetAddress?: string;
-                    postalCode?: string;
-                    company?: string;
-                    browser?: string;
-                    device?: string;
-                    givenName?: string;
-                    familyName?: string;
-                    middleName?: string;
-                    profile?: string;
-                    preferredUsername?: string;
-                    website?: string;
-                    zoneinfo?: string;
-                    locale?: string;
-                    formatted?: string;
-                    region?: string;
-                    identityNumber?: string;
-                    customData?: unknown;
-                    identities?: {
-                        identityId: string;
-                        extIdpId: string;
-                        provider: string;
-                        type: string;
-                        userIdInIdp: string;
-                        userInfoInIdp: unknown;
-                        originConnIds: string[];
-                      }[];
-                    departmentIds?: string[];
-                    postIdList?: string[];
-                    [key: string]: unknown;
-                  })[];
+                list: components["schemas"]["User"][];
                 totalCount: number;
               };
             };
@@ -7804,16 +5584,7 @@ export interface paths {
               [key: string]: unknown;
             };
             metadataSource?: unknown;
-            identities?: {
-                extIdpId: string;
-                provider?: string;
-                type?: string;
-                userIdInIdp: string;
-                userInfoInIdp?: unknown;
-                accessToken?: string;
-                refreshToken?: string;
-                originConnIds?: string[];
-              }[];
+            identities?: components["schemas"]["IdentityInput"][];
             departmentIds?: string[];
             metadata?: unknown;
             options?: {
@@ -7838,65 +5609,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                userId: string;
-                createdAt: string;
-                updatedAt: string;
-                status: string;
-                workStatus: string;
-                externalId?: string;
-                email?: string;
-                phone?: string;
-                username?: string;
-                gender: string;
-                emailVerified: boolean;
-                phoneVerified: boolean;
-                loginsCount: number;
-                lastLogin: string | null;
-                lastIp: string | null;
-                passwordLastSetAt?: string;
-                resetPasswordOnNextLogin: boolean;
-                userSourceType: string;
-                statusChangedAt?: string;
-                name?: string;
-                nickname?: string;
-                photo?: string;
-                phoneCountryCode?: string;
-                birthdate?: string;
-                country?: string;
-                province?: string;
-                city?: string;
-                address?: string;
-                streetAddress?: string;
-                postalCode?: string;
-                company?: string;
-                browser?: string;
-                device?: string;
-                givenName?: string;
-                familyName?: string;
-                middleName?: string;
-                profile?: string;
-                preferredUsername?: string;
-                website?: string;
-                zoneinfo?: string;
-                locale?: string;
-                formatted?: string;
-                region?: string;
-                identityNumber?: string;
-                customData?: unknown;
-                identities?: {
-                    identityId: string;
-                    extIdpId: string;
-                    provider: string;
-                    type: string;
-                    userIdInIdp: string;
-                    userInfoInIdp: unknown;
-                    originConnIds: string[];
-                  }[];
-                departmentIds?: string[];
-                postIdList?: string[];
-                [key: string]: unknown;
-              };
+              data?: components["schemas"]["User"];
             };
           };
         };
@@ -7954,16 +5667,7 @@ export interface paths {
                   [key: string]: unknown;
                 };
                 metadataSource?: unknown;
-                identities?: {
-                    extIdpId: string;
-                    provider?: string;
-                    type?: string;
-                    userIdInIdp: string;
-                    userInfoInIdp?: unknown;
-                    accessToken?: string;
-                    refreshToken?: string;
-                    originConnIds?: string[];
-                  }[];
+                identities?: components["schemas"]["IdentityInput"][];
                 departmentIds?: string[];
                 metadata?: unknown;
               })[];
@@ -7987,65 +5691,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: ({
-                  userId: string;
-                  createdAt: string;
-                  updatedAt: string;
-                  status: string;
-                  workStatus: string;
-                  externalId?: string;
-                  email?: string;
-                  phone?: string;
-                  username?: string;
-                  gender: string;
-                  emailVerified: boolean;
-                  phoneVerified: boolean;
-                  loginsCount: number;
-                  lastLogin: string | null;
-                  lastIp: string | null;
-                  passwordLastSetAt?: string;
-                  resetPasswordOnNextLogin: boolean;
-                  userSourceType: string;
-                  statusChangedAt?: string;
-                  name?: string;
-                  nickname?: string;
-                  photo?: string;
-                  phoneCountryCode?: string;
-                  birthdate?: string;
-                  country?: string;
-                  province?: string;
-                  city?: string;
-                  address?: string;
-                  streetAddress?: string;
-                  postalCode?: string;
-                  company?: string;
-                  browser?: string;
-                  device?: string;
-                  givenName?: string;
-                  familyName?: string;
-                  middleName?: string;
-                  profile?: string;
-                  preferredUsername?: string;
-                  website?: string;
-                  zoneinfo?: string;
-                  locale?: string;
-                  formatted?: string;
-                  region?: string;
-                  identityNumber?: string;
-                  customData?: unknown;
-                  identities?: {
-                      identityId: string;
-                      extIdpId: string;
-                      provider: string;
-                      type: string;
-                      userIdInIdp: string;
-                      userInfoInIdp: unknown;
-                      originConnIds: string[];
-                    }[];
-                  departmentIds?: string[];
-                  postIdList?: string[];
-                  [key: string]: unknown;
-                })[];
+              data?: components["schemas"]["User"][];
             };
           };
         };
@@ -8075,9 +5721,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -8103,9 +5747,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -8132,9 +5774,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -8161,9 +5801,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -8190,9 +5828,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -8220,65 +5856,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    userId: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    status: string;
-                    workStatus: string;
-                    externalId?: string;
-                    email?: string;
-                    phone?: string;
-                    username?: string;
-                    gender: string;
-                    emailVerified: boolean;
-                    phoneVerified: boolean;
-                    loginsCount: number;
-                    lastLogin: string | null;
-                    lastIp: string | null;
-                    passwordLastSetAt?: string;
-                    resetPasswordOnNextLogin: boolean;
-                    userSourceType: string;
-                    statusChangedAt?: string;
-                    name?: string;
-                    nickname?: string;
-                    photo?: string;
-                    phoneCountryCode?: string;
-                    birthdate?: string;
-                    country?: string;
-                    province?: string;
-                    city?: string;
-                    address?: string;
-                    streetAddress?: string;
-                    postalCode?: string;
-                    company?: string;
-                    browser?: string;
-                    device?: string;
-                    givenName?: string;
-                    familyName?: string;
-                    middleName?: string;
-                    profile?: string;
-                    preferredUsername?: string;
-                    website?: string;
-                    zoneinfo?: string;
-                    locale?: string;
-                    formatted?: string;
-                    region?: string;
-                    identityNumber?: string;
-                    customData?: unknown;
-                    identities?: {
-                        identityId: string;
-                        extIdpId: string;
-                        provider: string;
-                        type: string;
-                        userIdInIdp: string;
-                        userInfoInIdp: unknown;
-                        originConnIds: string[];
-                      }[];
-                    departmentIds?: string[];
-                    postIdList?: string[];
-                    [key: string]: unknown;
-                  })[];
+                list: components["schemas"]["User"][];
                 totalCount: number;
               };
             };
@@ -8308,65 +5886,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    userId: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    status: string;
-                    workStatus: string;
-                    externalId?: string;
-                    email?: string;
-                    phone?: string;
-                    username?: string;
-                    gender: string;
-                    emailVerified: boolean;
-                    phoneVerified: boolean;
-                    loginsCount: number;
-                    lastLogin: string | null;
-                    lastIp: string | null;
-                    passwordLastSetAt?: string;
-                    resetPasswordOnNextLogin: boolean;
-                    userSourceType: string;
-                    statusChangedAt?: string;
-                    name?: string;
-                    nickname?: string;
-                    photo?: string;
-                    phoneCountryCode?: string;
-                    birthdate?: string;
-                    country?: string;
-                    province?: string;
-                    city?: string;
-                    address?: string;
-                    streetAddress?: string;
-                    postalCode?: string;
-                    company?: string;
-                    browser?: string;
-                    device?: string;
-                    givenName?: string;
-                    familyName?: string;
-                    middleName?: string;
-                    profile?: string;
-                    preferredUsername?: string;
-                    website?: string;
-                    zoneinfo?: string;
-                    locale?: string;
-                    formatted?: string;
-                    region?: string;
-                    identityNumber?: string;
-                    customData?: unknown;
-                    identities?: {
-                        identityId: string;
-                        extIdpId: string;
-                        provider: string;
-                        type: string;
-                        userIdInIdp: string;
-                        userInfoInIdp: unknown;
-                        originConnIds: string[];
-                      }[];
-                    departmentIds?: string[];
-                    postIdList?: string[];
-                    [key: string]: unknown;
-                  })[];
+                list: components["schemas"]["User"][];
                 totalCount: number;
               };
             };
@@ -8396,17 +5916,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: {
-                    id: string;
-                    code: string;
-                    name: string;
-                    description: string;
-                    namespace: string;
-                    namespaceName: string;
-                    status: string;
-                    disableTime?: number;
-                    enablePermissionApply: boolean;
-                  }[];
+                list: components["schemas"]["Role"][];
                 totalCount: number;
               };
             };
@@ -8435,77 +5945,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    id: string;
-                    code: string;
-                    name: string;
-                    description: string;
-                    type: string;
-                    metadataSource: string[];
-                    members: ({
-                        userId: string;
-                        createdAt: string;
-                        updatedAt: string;
-                        status: string;
-                        workStatus: string;
-                        externalId?: string;
-                        email?: string;
-                        phone?: string;
-                        username?: string;
-                        gender: string;
-                        emailVerified: boolean;
-                        phoneVerified: boolean;
-                        loginsCount: number;
-                        lastLogin: string | null;
-                        lastIp: string | null;
-                        passwordLastSetAt?: string;
-                        resetPasswordOnNextLogin: boolean;
-                        userSourceType: string;
-                        statusChangedAt?: string;
-                        name?: string;
-                        nickname?: string;
-                        photo?: string;
-                        phoneCountryCode?: string;
-                        birthdate?: string;
-                        country?: string;
-                        province?: string;
-                        city?: string;
-                        address?: string;
-                        streetAddress?: string;
-                        postalCode?: string;
-                        company?: string;
-                        browser?: string;
-                        device?: string;
-                        givenName?: string;
-                        familyName?: string;
-                        middleName?: string;
-                        profile?: string;
-                        preferredUsername?: string;
-                        website?: string;
-                        zoneinfo?: string;
-                        locale?: string;
-                        formatted?: string;
-                        region?: string;
-                        identityNumber?: string;
-                        customData?: unknown;
-                        identities?: {
-                            identityId: string;
-                            extIdpId: string;
-                            provider: string;
-                            type: string;
-                            userIdInIdp: string;
-                            userInfoInIdp: unknown;
-                            originConnIds: string[];
-                          }[];
-                        departmentIds?: string[];
-                        postIdList?: string[];
-                        [key: string]: unknown;
-                      })[];
-                    customData?: {
-                      [key: string]: unknown;
-                    };
-                    [key: string]: unknown;
-                  })[];
+                list: components["schemas"]["Group"][];
                 totalCount: number;
               };
             };
@@ -8542,25 +5982,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: {
-                    organizationCode: string;
-                    departmentId: string;
-                    isRoot: boolean;
-                    createdAt: string;
-                    name: string;
-                    description: string;
-                    openDepartmentId?: string;
-                    isLeader: boolean;
-                    code: string;
-                    isMainDepartment: boolean;
-                    joinedAt: string;
-                    isVirtualNode: boolean;
-                    i18n?: unknown;
-                    customData?: unknown;
-                    departmentIdPath?: string[];
-                    departmentCodePath?: string[];
-                    departmentNamePath?: string[];
-                  }[];
+                list: components["schemas"]["UserDepartment"][];
                 totalCount: number;
               };
             };
@@ -8597,9 +6019,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -8625,13 +6045,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                id: string;
-                code: string;
-                name: string;
-                description?: string;
-                departmentIdList: string[];
-              };
+              data?: components["schemas"]["Post"];
             };
           };
         };
@@ -8660,9 +6074,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -8691,9 +6103,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -8720,9 +6130,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -8749,9 +6157,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -8779,65 +6185,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    userId: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    status: string;
-                    workStatus: string;
-                    externalId?: string;
-                    email?: string;
-                    phone?: string;
-                    username?: string;
-                    gender: string;
-                    emailVerified: boolean;
-                    phoneVerified: boolean;
-                    loginsCount: number;
-                    lastLogin: string | null;
-                    lastIp: string | null;
-                    passwordLastSetAt?: string;
-                    resetPasswordOnNextLogin: boolean;
-                    userSourceType: string;
-                    statusChangedAt?: string;
-                    name?: string;
-                    nickname?: string;
-                    photo?: string;
-                    phoneCountryCode?: string;
-                    birthdate?: string;
-                    country?: string;
-                    province?: string;
-                    city?: string;
-                    address?: string;
-                    streetAddress?: string;
-                    postalCode?: string;
-                    company?: string;
-                    browser?: string;
-                    device?: string;
-                    givenName?: string;
-                    familyName?: string;
-                    middleName?: string;
-                    profile?: string;
-                    preferredUsername?: string;
-                    website?: string;
-                    zoneinfo?: string;
-                    locale?: string;
-                    formatted?: string;
-                    region?: string;
-                    identityNumber?: string;
-                    customData?: unknown;
-                    identities?: {
-                        identityId: string;
-                        extIdpId: string;
-                        provider: string;
-                        type: string;
-                        userIdInIdp: string;
-                        userInfoInIdp: unknown;
-                        originConnIds: string[];
-                      }[];
-                    departmentIds?: string[];
-                    postIdList?: string[];
-                    [key: string]: unknown;
-                  })[];
+                list: components["schemas"]["User"][];
                 totalCount: number;
               };
             };
@@ -8867,65 +6215,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    userId: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    status: string;
-                    workStatus: string;
-                    externalId?: string;
-                    email?: string;
-                    phone?: string;
-                    username?: string;
-                    gender: string;
-                    emailVerified: boolean;
-                    phoneVerified: boolean;
-                    loginsCount: number;
-                    lastLogin: string | null;
-                    lastIp: string | null;
-                    passwordLastSetAt?: string;
-                    resetPasswordOnNextLogin: boolean;
-                    userSourceType: string;
-                    statusChangedAt?: string;
-                    name?: string;
-                    nickname?: string;
-                    photo?: string;
-                    phoneCountryCode?: string;
-                    birthdate?: string;
-                    country?: string;
-                    province?: string;
-                    city?: string;
-                    address?: string;
-                    streetAddress?: string;
-                    postalCode?: string;
-                    company?: string;
-                    browser?: string;
-                    device?: string;
-                    givenName?: string;
-                    familyName?: string;
-                    middleName?: string;
-                    profile?: string;
-                    preferredUsername?: string;
-                    website?: string;
-                    zoneinfo?: string;
-                    locale?: string;
-                    formatted?: string;
-                    region?: string;
-                    identityNumber?: string;
-                    customData?: unknown;
-                    identities?: {
-                        identityId: string;
-                        extIdpId: string;
-                        provider: string;
-                        type: string;
-                        userIdInIdp: string;
-                        userInfoInIdp: unknown;
-                        originConnIds: string[];
-                      }[];
-                    departmentIds?: string[];
-                    postIdList?: string[];
-                    [key: string]: unknown;
-                  })[];
+                list: components["schemas"]["User"][];
                 totalCount: number;
               };
             };
@@ -8955,65 +6245,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    userId: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    status: string;
-                    workStatus: string;
-                    externalId?: string;
-                    email?: string;
-                    phone?: string;
-                    username?: string;
-                    gender: string;
-                    emailVerified: boolean;
-                    phoneVerified: boolean;
-                    loginsCount: number;
-                    lastLogin: string | null;
-                    lastIp: string | null;
-                    passwordLastSetAt?: string;
-                    resetPasswordOnNextLogin: boolean;
-                    userSourceType: string;
-                    statusChangedAt?: string;
-                    name?: string;
-                    nickname?: string;
-                    photo?: string;
-                    phoneCountryCode?: string;
-                    birthdate?: string;
-                    country?: string;
-                    province?: string;
-                    city?: string;
-                    address?: string;
-                    streetAddress?: string;
-                    postalCode?: string;
-                    company?: string;
-                    browser?: string;
-                    device?: string;
-                    givenName?: string;
-                    familyName?: string;
-                    middleName?: string;
-                    profile?: string;
-                    preferredUsername?: string;
-                    website?: string;
-                    zoneinfo?: string;
-                    locale?: string;
-                    formatted?: string;
-                    region?: string;
-                    identityNumber?: string;
-                    customData?: unknown;
-                    identities?: {
-                        identityId: string;
-                        extIdpId: string;
-                        provider: string;
-                        type: string;
-                        userIdInIdp: string;
-                        userInfoInIdp: unknown;
-                        originConnIds: string[];
-                      }[];
-                    departmentIds?: string[];
-                    postIdList?: string[];
-                    [key: string]: unknown;
-                  })[];
+                list: components["schemas"]["User"][];
                 totalCount: number;
               };
             };
@@ -9043,65 +6275,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    userId: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    status: string;
-                    workStatus: string;
-                    externalId?: string;
-                    email?: string;
-                    phone?: string;
-                    username?: string;
-                    gender: string;
-                    emailVerified: boolean;
-                    phoneVerified: boolean;
-                    loginsCount: number;
-                    lastLogin: string | null;
-                    lastIp: string | null;
-                    passwordLastSetAt?: string;
-                    resetPasswordOnNextLogin: boolean;
-                    userSourceType: string;
-                    statusChangedAt?: string;
-                    name?: string;
-                    nickname?: string;
-                    photo?: string;
-                    phoneCountryCode?: string;
-                    birthdate?: string;
-                    country?: string;
-                    province?: string;
-                    city?: string;
-                    address?: string;
-                    streetAddress?: string;
-                    postalCode?: string;
-                    company?: string;
-                    browser?: string;
-                    device?: string;
-                    givenName?: string;
-                    familyName?: string;
-                    middleName?: string;
-                    profile?: string;
-                    preferredUsername?: string;
-                    website?: string;
-                    zoneinfo?: string;
-                    locale?: string;
-                    formatted?: string;
-                    region?: string;
-                    identityNumber?: string;
-                    customData?: unknown;
-                    identities?: {
-                        identityId: string;
-                        extIdpId: string;
-                        provider: string;
-                        type: string;
-                        userIdInIdp: string;
-                        userInfoInIdp: unknown;
-                        originConnIds: string[];
-                      }[];
-                    departmentIds?: string[];
-                    postIdList?: string[];
-                    [key: string]: unknown;
-                  })[];
+                list: components["schemas"]["User"][];
                 totalCount: number;
               };
             };
@@ -9179,51 +6353,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                appId: string;
-                appIdentifier: string;
-                appName: string;
-                appLogo: string;
-                appDescription?: string;
-                appType: string;
-                userPoolId: string;
-                isIntegrateApp: boolean;
-                defaultProtocol: string;
-                redirectUris: string[];
-                logoutRedirectUris: string[];
-                initLoginUri: string;
-                ssoEnabled: boolean;
-                ssoEnabledAt?: string;
-                loginConfig: {
-                  [key: string]: unknown;
-                };
-                registerConfig: {
-                  [key: string]: unknown;
-                };
-                brandingConfig: {
-                  [key: string]: unknown;
-                };
-                oidcConfig: {
-                  [key: string]: unknown;
-                };
-                samlProviderEnabled: boolean;
-                samlConfig?: {
-                  [key: string]: unknown;
-                };
-                oauthProviderEnabled: boolean;
-                oauthConfig?: {
-                  [key: string]: unknown;
-                };
-                casProviderEnabled: boolean;
-                casConfig?: {
-                  [key: string]: unknown;
-                };
-                customBrandingEnabled: boolean;
-                customSecurityEnabled: boolean;
-                template?: string;
-                createdAt: string;
-                updatedAt: string;
-              };
+              data?: components["schemas"]["Application"];
             };
           };
         };
@@ -9247,51 +6377,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                appId: string;
-                appIdentifier: string;
-                appName: string;
-                appLogo: string;
-                appDescription?: string;
-                appType: string;
-                userPoolId: string;
-                isIntegrateApp: boolean;
-                defaultProtocol: string;
-                redirectUris: string[];
-                logoutRedirectUris: string[];
-                initLoginUri: string;
-                ssoEnabled: boolean;
-                ssoEnabledAt?: string;
-                loginConfig: {
-                  [key: string]: unknown;
-                };
-                registerConfig: {
-                  [key: string]: unknown;
-                };
-                brandingConfig: {
-                  [key: string]: unknown;
-                };
-                oidcConfig: {
-                  [key: string]: unknown;
-                };
-                samlProviderEnabled: boolean;
-                samlConfig?: {
-                  [key: string]: unknown;
-                };
-                oauthProviderEnabled: boolean;
-                oauthConfig?: {
-                  [key: string]: unknown;
-                };
-                casProviderEnabled: boolean;
-                casConfig?: {
-                  [key: string]: unknown;
-                };
-                customBrandingEnabled: boolean;
-                customSecurityEnabled: boolean;
-                template?: string;
-                createdAt: string;
-                updatedAt: string;
-              };
+              data?: components["schemas"]["Application"];
             };
           };
         };
@@ -9395,51 +6481,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: {
-                    appId: string;
-                    appIdentifier: string;
-                    appName: string;
-                    appLogo: string;
-                    appDescription?: string;
-                    appType: string;
-                    userPoolId: string;
-                    isIntegrateApp: boolean;
-                    defaultProtocol: string;
-                    redirectUris: string[];
-                    logoutRedirectUris: string[];
-                    initLoginUri: string;
-                    ssoEnabled: boolean;
-                    ssoEnabledAt?: string;
-                    loginConfig: {
-                      [key: string]: unknown;
-                    };
-                    registerConfig: {
-                      [key: string]: unknown;
-                    };
-                    brandingConfig: {
-                      [key: string]: unknown;
-                    };
-                    oidcConfig: {
-                      [key: string]: unknown;
-                    };
-                    samlProviderEnabled: boolean;
-                    samlConfig?: {
-                      [key: string]: unknown;
-                    };
-                    oauthProviderEnabled: boolean;
-                    oauthConfig?: {
-                      [key: string]: unknown;
-                    };
-                    casProviderEnabled: boolean;
-                    casConfig?: {
-                      [key: string]: unknown;
-                    };
-                    customBrandingEnabled: boolean;
-                    customSecurityEnabled: boolean;
-                    template?: string;
-                    createdAt: string;
-                    updatedAt: string;
-                  }[];
+                list: components["schemas"]["Application"][];
                 totalCount: number;
               };
             };
@@ -9515,9 +6557,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -9543,9 +6583,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -9654,9 +6692,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -9694,9 +6730,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -9730,9 +6764,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -9898,65 +6930,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    userId: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    status: string;
-                    workStatus: string;
-                    externalId?: string;
-                    email?: string;
-                    phone?: string;
-                    username?: string;
-                    gender: string;
-                    emailVerified: boolean;
-                    phoneVerified: boolean;
-                    loginsCount: number;
-                    lastLogin: string | null;
-                    lastIp: string | null;
-                    passwordLastSetAt?: string;
-                    resetPasswordOnNextLogin: boolean;
-                    userSourceType: string;
-                    statusChangedAt?: string;
-                    name?: string;
-                    nickname?: string;
-                    photo?: string;
-                    phoneCountryCode?: string;
-                    birthdate?: string;
-                    country?: string;
-                    province?: string;
-                    city?: string;
-                    address?: string;
-                    streetAddress?: string;
-                    postalCode?: string;
-                    company?: string;
-                    browser?: string;
-                    device?: string;
-                    givenName?: string;
-                    familyName?: string;
-                    middleName?: string;
-                    profile?: string;
-                    preferredUsername?: string;
-                    website?: string;
-                    zoneinfo?: string;
-                    locale?: string;
-                    formatted?: string;
-                    region?: string;
-                    identityNumber?: string;
-                    customData?: unknown;
-                    identities?: {
-                        identityId: string;
-                        extIdpId: string;
-                        provider: string;
-                        type: string;
-                        userIdInIdp: string;
-                        userInfoInIdp: unknown;
-                        originConnIds: string[];
-                      }[];
-                    departmentIds?: string[];
-                    postIdList?: string[];
-                    [key: string]: unknown;
-                  })[];
+                list: components["schemas"]["User"][];
                 totalCount: number;
               };
             };
@@ -10051,9 +7025,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -10120,13 +7092,7 @@ export interface paths {
             events: string[];
             enabled?: boolean;
             secret?: string;
-            retryConfig?: {
-              enabled: boolean;
-              count?: number;
-              delay?: number;
-              /** @enum {string} */
-              delayUnit?: "Second" | "Minute" | "Hour" | "Day";
-            };
+            retryConfig?: components["schemas"]["WebhookRetryConfig"];
           };
         };
       };
@@ -10139,25 +7105,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                webhookId: string;
-                createdAt: string;
-                updatedAt: string;
-                name: string;
-                url: string;
-                /** @enum {string} */
-                contentType: "application/json" | "application/x-www-form-urlencoded";
-                enabled: boolean;
-                events: string[];
-                secret?: string;
-                retryConfig: {
-                  enabled: boolean;
-                  count?: number;
-                  delay?: number;
-                  /** @enum {string} */
-                  delayUnit?: "Second" | "Minute" | "Hour" | "Day";
-                };
-              };
+              data?: components["schemas"]["Webhook"];
             };
           };
         };
@@ -10178,13 +7126,7 @@ export interface paths {
             events?: string[];
             enabled?: boolean;
             secret?: string;
-            retryConfig?: {
-              enabled: boolean;
-              count?: number;
-              delay?: number;
-              /** @enum {string} */
-              delayUnit?: "Second" | "Minute" | "Hour" | "Day";
-            };
+            retryConfig?: components["schemas"]["WebhookRetryConfig"];
           };
         };
       };
@@ -10197,25 +7139,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                webhookId: string;
-                createdAt: string;
-                updatedAt: string;
-                name: string;
-                url: string;
-                /** @enum {string} */
-                contentType: "application/json" | "application/x-www-form-urlencoded";
-                enabled: boolean;
-                events: string[];
-                secret?: string;
-                retryConfig: {
-                  enabled: boolean;
-                  count?: number;
-                  delay?: number;
-                  /** @enum {string} */
-                  delayUnit?: "Second" | "Minute" | "Hour" | "Day";
-                };
-              };
+              data?: components["schemas"]["Webhook"];
             };
           };
         };
@@ -10241,9 +7165,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -10267,25 +7189,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                webhookId: string;
-                createdAt: string;
-                updatedAt: string;
-                name: string;
-                url: string;
-                /** @enum {string} */
-                contentType: "application/json" | "application/x-www-form-urlencoded";
-                enabled: boolean;
-                events: string[];
-                secret?: string;
-                retryConfig: {
-                  enabled: boolean;
-                  count?: number;
-                  delay?: number;
-                  /** @enum {string} */
-                  delayUnit?: "Second" | "Minute" | "Hour" | "Day";
-                };
-              };
+              data?: components["schemas"]["Webhook"];
             };
           };
         };
@@ -10311,25 +7215,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    webhookId: string;
-                    createdAt: string;
-                    updatedAt: string;
-                    name: string;
-                    url: string;
-                    /** @enum {string} */
-                    contentType: "application/json" | "application/x-www-form-urlencoded";
-                    enabled: boolean;
-                    events: string[];
-                    secret?: string;
-                    retryConfig: {
-                      enabled: boolean;
-                      count?: number;
-                      delay?: number;
-                      /** @enum {string} */
-                      delayUnit?: "Second" | "Minute" | "Hour" | "Day";
-                    };
-                  })[];
+                list: components["schemas"]["Webhook"][];
                 totalCount: number;
               };
             };
@@ -10362,19 +7248,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: {
-                    webhookId: string;
-                    eventName: string;
-                    deliveryId: string;
-                    requestBody: unknown;
-                    requestHeaders: unknown;
-                    responseStatusCode: number;
-                    responseHeaders: unknown;
-                    responseBody: unknown;
-                    timestamp: string;
-                    success: boolean;
-                    errorMessage?: string;
-                  }[];
+                list: components["schemas"]["WebhookLog"][];
                 totalCount: number;
               };
             };
@@ -10474,19 +7348,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: ({
-                  accessKeyId: string;
-                  /** @description only in the answer of create-access-key: it is shown once */
-                  accessKeySecret?: string;
-                  userId: string | null;
-                  type: string | null;
-                  /** @enum {string} */
-                  status: "activated" | "revoked";
-                  enable: boolean;
-                  createdAt: string;
-                  lastDate: string | null;
-                  userPoolId: string;
-                })[];
+              data?: components["schemas"]["AccessKey"][];
             };
           };
         };
@@ -10513,19 +7375,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: ({
-                  accessKeyId: string;
-                  /** @description only in the answer of create-access-key: it is shown once */
-                  accessKeySecret?: string;
-                  userId: string | null;
-                  type: string | null;
-                  /** @enum {string} */
-                  status: "activated" | "revoked";
-                  enable: boolean;
-                  createdAt: string;
-                  lastDate: string | null;
-                  userPoolId: string;
-                })[];
+              data?: components["schemas"]["AccessKey"][];
             };
           };
         };
@@ -10550,19 +7400,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: ({
-                  accessKeyId: string;
-                  /** @description only in the answer of create-access-key: it is shown once */
-                  accessKeySecret?: string;
-                  userId: string | null;
-                  type: string | null;
-                  /** @enum {string} */
-                  status: "activated" | "revoked";
-                  enable: boolean;
-                  createdAt: string;
-                  lastDate: string | null;
-                  userPoolId: string;
-                })[];
+              data?: components["schemas"]["AccessKey"][];
             };
           };
         };
@@ -10589,9 +7427,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -10617,9 +7453,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -10645,65 +7479,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                userId: string;
-                createdAt: string;
-                updatedAt: string;
-                status: string;
-                workStatus: string;
-                externalId?: string;
-                email?: string;
-                phone?: string;
-                username?: string;
-                gender: string;
-                emailVerified: boolean;
-                phoneVerified: boolean;
-                loginsCount: number;
-                lastLogin: string | null;
-                lastIp: string | null;
-                passwordLastSetAt?: string;
-                resetPasswordOnNextLogin: boolean;
-                userSourceType: string;
-                statusChangedAt?: string;
-                name?: string;
-                nickname?: string;
-                photo?: string;
-                phoneCountryCode?: string;
-                birthdate?: string;
-                country?: string;
-                province?: string;
-                city?: string;
-                address?: string;
-                streetAddress?: string;
-                postalCode?: string;
-                company?: string;
-                browser?: string;
-                device?: string;
-                givenName?: string;
-                familyName?: string;
-                middleName?: string;
-                profile?: string;
-                preferredUsername?: string;
-                website?: string;
-                zoneinfo?: string;
-                locale?: string;
-                formatted?: string;
-                region?: string;
-                identityNumber?: string;
-                customData?: unknown;
-                identities?: {
-                    identityId: string;
-                    extIdpId: string;
-                    provider: string;
-                    type: string;
-                    userIdInIdp: string;
-                    userInfoInIdp: unknown;
-                    originConnIds: string[];
-                  }[];
-                departmentIds?: string[];
-                postIdList?: string[];
-                [key: string]: unknown;
-              };
+              data?: components["schemas"]["User"];
             };
           };
         };
@@ -10761,65 +7537,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                userId: string;
-                createdAt: string;
-                updatedAt: string;
-                status: string;
-                workStatus: string;
-                externalId?: string;
-                email?: string;
-                phone?: string;
-                username?: string;
-                gender: string;
-                emailVerified: boolean;
-                phoneVerified: boolean;
-                loginsCount: number;
-                lastLogin: string | null;
-                lastIp: string | null;
-                passwordLastSetAt?: string;
-                resetPasswordOnNextLogin: boolean;
-                userSourceType: string;
-                statusChangedAt?: string;
-                name?: string;
-                nickname?: string;
-                photo?: string;
-                phoneCountryCode?: string;
-                birthdate?: string;
-                country?: string;
-                province?: string;
-                city?: string;
-                address?: string;
-                streetAddress?: string;
-                postalCode?: string;
-                company?: string;
-                browser?: string;
-                device?: string;
-                givenName?: string;
-                familyName?: string;
-                middleName?: string;
-                profile?: string;
-                preferredUsername?: string;
-                website?: string;
-                zoneinfo?: string;
-                locale?: string;
-                formatted?: string;
-                region?: string;
-                identityNumber?: string;
-                customData?: unknown;
-                identities?: {
-                    identityId: string;
-                    extIdpId: string;
-                    provider: string;
-                    type: string;
-                    userIdInIdp: string;
-                    userInfoInIdp: unknown;
-                    originConnIds: string[];
-                  }[];
-                departmentIds?: string[];
-                postIdList?: string[];
-                [key: string]: unknown;
-              };
+              data?: components["schemas"]["User"];
             };
           };
         };
@@ -10852,9 +7570,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -10904,17 +7620,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                  id: string;
-                  code: string;
-                  name: string;
-                  description: string;
-                  namespace: string;
-                  namespaceName: string;
-                  status: string;
-                  disableTime?: number;
-                  enablePermissionApply: boolean;
-                }[];
+              data?: components["schemas"]["Role"][];
             };
           };
         };
@@ -10933,77 +7639,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: ({
-                  id: string;
-                  code: string;
-                  name: string;
-                  description: string;
-                  type: string;
-                  metadataSource: string[];
-                  members: ({
-                      userId: string;
-                      createdAt: string;
-                      updatedAt: string;
-                      status: string;
-                      workStatus: string;
-                      externalId?: string;
-                      email?: string;
-                      phone?: string;
-                      username?: string;
-                      gender: string;
-                      emailVerified: boolean;
-                      phoneVerified: boolean;
-                      loginsCount: number;
-                      lastLogin: string | null;
-                      lastIp: string | null;
-                      passwordLastSetAt?: string;
-                      resetPasswordOnNextLogin: boolean;
-                      userSourceType: string;
-                      statusChangedAt?: string;
-                      name?: string;
-                      nickname?: string;
-                      photo?: string;
-                      phoneCountryCode?: string;
-                      birthdate?: string;
-                      country?: string;
-                      province?: string;
-                      city?: string;
-                      address?: string;
-                      streetAddress?: string;
-                      postalCode?: string;
-                      company?: string;
-                      browser?: string;
-                      device?: string;
-                      givenName?: string;
-                      familyName?: string;
-                      middleName?: string;
-                      profile?: string;
-                      preferredUsername?: string;
-                      website?: string;
-                      zoneinfo?: string;
-                      locale?: string;
-                      formatted?: string;
-                      region?: string;
-                      identityNumber?: string;
-                      customData?: unknown;
-                      identities?: {
-                          identityId: string;
-                          extIdpId: string;
-                          provider: string;
-                          type: string;
-                          userIdInIdp: string;
-                          userInfoInIdp: unknown;
-                          originConnIds: string[];
-                        }[];
-                      departmentIds?: string[];
-                      postIdList?: string[];
-                      [key: string]: unknown;
-                    })[];
-                  customData?: {
-                    [key: string]: unknown;
-                  };
-                  [key: string]: unknown;
-                })[];
+              data?: components["schemas"]["Group"][];
             };
           };
         };
@@ -11032,25 +7668,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: {
-                    organizationCode: string;
-                    departmentId: string;
-                    isRoot: boolean;
-                    createdAt: string;
-                    name: string;
-                    description: string;
-                    openDepartmentId?: string;
-                    isLeader: boolean;
-                    code: string;
-                    isMainDepartment: boolean;
-                    joinedAt: string;
-                    isVirtualNode: boolean;
-                    i18n?: unknown;
-                    customData?: unknown;
-                    departmentIdPath?: string[];
-                    departmentCodePath?: string[];
-                    departmentNamePath?: string[];
-                  }[];
+                list: components["schemas"]["UserDepartment"][];
                 totalCount: number;
               };
             };
@@ -11078,23 +7696,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    resourceCode: string;
-                    /** @enum {string} */
-                    resourceType: "DATA" | "API" | "MENU" | "BUTTON" | "UI";
-                    description?: string;
-                    apiIdentifier: string;
-                    actions: string[];
-                    /** @enum {string} */
-                    effect: "ALLOW" | "DENY";
-                    source?: {
-                      /** @enum {string} */
-                      targetType: "USER" | "ROLE" | "GROUP" | "DEPARTMENT";
-                      targetIdentifier: string;
-                      /** @description ROLE: the department that holds the role; DEPARTMENT: the user's own department below the granted one */
-                      viaDepartmentId?: string;
-                    };
-                  })[];
+                list: components["schemas"]["AuthorizedResource"][];
                 totalCount: number;
               };
             };
@@ -11220,15 +7822,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                  identityId: string;
-                  extIdpId: string;
-                  provider: string;
-                  type: string;
-                  userIdInIdp: string;
-                  userInfoInIdp: unknown;
-                  originConnIds: string[];
-                }[];
+              data?: components["schemas"]["Identity"][];
             };
           };
         };
@@ -11308,65 +7902,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                userId: string;
-                createdAt: string;
-                updatedAt: string;
-                status: string;
-                workStatus: string;
-                externalId?: string;
-                email?: string;
-                phone?: string;
-                username?: string;
-                gender: string;
-                emailVerified: boolean;
-                phoneVerified: boolean;
-                loginsCount: number;
-                lastLogin: string | null;
-                lastIp: string | null;
-                passwordLastSetAt?: string;
-                resetPasswordOnNextLogin: boolean;
-                userSourceType: string;
-                statusChangedAt?: string;
-                name?: string;
-                nickname?: string;
-                photo?: string;
-                phoneCountryCode?: string;
-                birthdate?: string;
-                country?: string;
-                province?: string;
-                city?: string;
-                address?: string;
-                streetAddress?: string;
-                postalCode?: string;
-                company?: string;
-                browser?: string;
-                device?: string;
-                givenName?: string;
-                familyName?: string;
-                middleName?: string;
-                profile?: string;
-                preferredUsername?: string;
-                website?: string;
-                zoneinfo?: string;
-                locale?: string;
-                formatted?: string;
-                region?: string;
-                identityNumber?: string;
-                customData?: unknown;
-                identities?: {
-                    identityId: string;
-                    extIdpId: string;
-                    provider: string;
-                    type: string;
-                    userIdInIdp: string;
-                    userInfoInIdp: unknown;
-                    originConnIds: string[];
-                  }[];
-                departmentIds?: string[];
-                postIdList?: string[];
-                [key: string]: unknown;
-              };
+              data?: components["schemas"]["User"];
             };
           };
         };
@@ -11699,30 +8235,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    scheduleId: string;
-                    userId: string;
-                    identifier: string;
-                    /** @enum {string} */
-                    userIdType: "user_id" | "phone" | "email" | "username" | "external_id" | "identity" | "sync_relation";
-                    /** @enum {string} */
-                    accountType: "user" | "public_account";
-                    resignAt: string;
-                    /** @description pending, done, cancelled, superseded (resigned earlier by another request) or failed */
-                    status: string;
-                    scheduledBy: {
-                      actorType: string;
-                      actor: string;
-                      actorName?: string;
-                    };
-                    requestId: string;
-                    /** @description the request id of the resignation: its receipts carry it */
-                    performedRequestId?: string;
-                    performedBy?: string;
-                    finishedAt?: string;
-                    error?: string;
-                    createdAt: string;
-                  })[];
+                list: components["schemas"]["ResignationSchedule"][];
               };
             };
           };
@@ -11755,30 +8268,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    scheduleId: string;
-                    userId: string;
-                    identifier: string;
-                    /** @enum {string} */
-                    userIdType: "user_id" | "phone" | "email" | "username" | "external_id" | "identity" | "sync_relation";
-                    /** @enum {string} */
-                    accountType: "user" | "public_account";
-                    resignAt: string;
-                    /** @description pending, done, cancelled, superseded (resigned earlier by another request) or failed */
-                    status: string;
-                    scheduledBy: {
-                      actorType: string;
-                      actor: string;
-                      actorName?: string;
-                    };
-                    requestId: string;
-                    /** @description the request id of the resignation: its receipts carry it */
-                    performedRequestId?: string;
-                    performedBy?: string;
-                    finishedAt?: string;
-                    error?: string;
-                    createdAt: string;
-                  })[];
+                list: components["schemas"]["ResignationSchedule"][];
                 totalCount: number;
               };
             };
@@ -11807,30 +8297,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    scheduleId: string;
-                    userId: string;
-                    identifier: string;
-                    /** @enum {string} */
-                    userIdType: "user_id" | "phone" | "email" | "username" | "external_id" | "identity" | "sync_relation";
-                    /** @enum {string} */
-                    accountType: "user" | "public_account";
-                    resignAt: string;
-                    /** @description pending, done, cancelled, superseded (resigned earlier by another request) or failed */
-                    status: string;
-                    scheduledBy: {
-                      actorType: string;
-                      actor: string;
-                      actorName?: string;
-                    };
-                    requestId: string;
-                    /** @description the request id of the resignation: its receipts carry it */
-                    performedRequestId?: string;
-                    performedBy?: string;
-                    finishedAt?: string;
-                    error?: string;
-                    createdAt: string;
-                  })[];
+                list: components["schemas"]["ResignationSchedule"][];
               };
             };
           };
@@ -11883,26 +8350,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: ({
-                  /** @enum {string} */
-                  targetType: "USER" | "ROLE" | "GROUP" | "DEPARTMENT";
-                  /** @enum {string} */
-                  dataType: "STRING" | "NUMBER" | "DATETIME" | "BOOLEAN" | "ENUM";
-                  key: string;
-                  label: string;
-                  description?: string;
-                  encrypted: boolean;
-                  isUnique: boolean;
-                  userEditable: boolean;
-                  visibleInAdminConsole: boolean;
-                  visibleInUserCenter: boolean;
-                  options?: {
-                      value: string;
-                      label: string;
-                    }[];
-                  i18n?: unknown;
-                  createdAt?: string;
-                })[];
+              data?: components["schemas"]["CustomField"][];
             };
           };
         };
@@ -11927,26 +8375,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: ({
-                  /** @enum {string} */
-                  targetType: "USER" | "ROLE" | "GROUP" | "DEPARTMENT";
-                  /** @enum {string} */
-                  dataType: "STRING" | "NUMBER" | "DATETIME" | "BOOLEAN" | "ENUM";
-                  key: string;
-                  label: string;
-                  description?: string;
-                  encrypted: boolean;
-                  isUnique: boolean;
-                  userEditable: boolean;
-                  visibleInAdminConsole: boolean;
-                  visibleInUserCenter: boolean;
-                  options?: {
-                      value: string;
-                      label: string;
-                    }[];
-                  i18n?: unknown;
-                  createdAt?: string;
-                })[];
+              data?: components["schemas"]["CustomField"][];
             };
           };
         };
@@ -11980,26 +8409,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    /** @enum {string} */
-                    targetType: "USER" | "ROLE" | "GROUP" | "DEPARTMENT";
-                    /** @enum {string} */
-                    dataType: "STRING" | "NUMBER" | "DATETIME" | "BOOLEAN" | "ENUM";
-                    key: string;
-                    label: string;
-                    description?: string;
-                    encrypted: boolean;
-                    isUnique: boolean;
-                    userEditable: boolean;
-                    visibleInAdminConsole: boolean;
-                    visibleInUserCenter: boolean;
-                    options?: {
-                        value: string;
-                        label: string;
-                      }[];
-                    i18n?: unknown;
-                    createdAt?: string;
-                  })[];
+                list: components["schemas"]["CustomField"][];
                 totalCount: number;
               };
             };
@@ -12032,9 +8442,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -12071,9 +8479,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: {
-                success: boolean;
-              };
+              data?: components["schemas"]["Success"];
             };
           };
         };
@@ -12543,6 +8949,343 @@ export type webhooks = Record<string, never>;
 
 export interface components {
   schemas: {
+    Success: {
+      success: boolean;
+    };
+    User: {
+      userId: string;
+      createdAt: string;
+      updatedAt: string;
+      status: string;
+      workStatus: string;
+      externalId?: string;
+      email?: string;
+      phone?: string;
+      username?: string;
+      gender: string;
+      emailVerified: boolean;
+      phoneVerified: boolean;
+      loginsCount: number;
+      lastLogin: string | null;
+      lastIp: string | null;
+      passwordLastSetAt?: string;
+      resetPasswordOnNextLogin: boolean;
+      userSourceType: string;
+      statusChangedAt?: string;
+      name?: string;
+      nickname?: string;
+      photo?: string;
+      phoneCountryCode?: string;
+      birthdate?: string;
+      country?: string;
+      province?: string;
+      city?: string;
+      address?: string;
+      streetAddress?: string;
+      postalCode?: string;
+      company?: string;
+      browser?: string;
+      device?: string;
+      givenName?: string;
+      familyName?: string;
+      middleName?: string;
+      profile?: string;
+      preferredUsername?: string;
+      website?: string;
+      zoneinfo?: string;
+      locale?: string;
+      formatted?: string;
+      region?: string;
+      identityNumber?: string;
+      customData?: unknown;
+      identities?: components["schemas"]["Identity"][];
+      departmentIds?: string[];
+      postIdList?: string[];
+      [key: string]: unknown;
+    };
+    Identity: {
+      identityId: string;
+      extIdpId: string;
+      provider: string;
+      type: string;
+      userIdInIdp: string;
+      userInfoInIdp: unknown;
+      originConnIds: string[];
+    };
+    IdentityInput: {
+      extIdpId: string;
+      provider?: string;
+      type?: string;
+      userIdInIdp: string;
+      userInfoInIdp?: unknown;
+      accessToken?: string;
+      refreshToken?: string;
+      originConnIds?: string[];
+    };
+    Group: {
+      id: string;
+      code: string;
+      name: string;
+      description: string;
+      type: string;
+      metadataSource: string[];
+      members: components["schemas"]["User"][];
+      customData?: {
+        [key: string]: unknown;
+      };
+      [key: string]: unknown;
+    };
+    Organization: {
+      organizationCode: string;
+      organizationName: string;
+      description?: string;
+      createdAt: string;
+      updatedAt: string;
+      departmentId: string;
+      openDepartmentId?: string;
+      hasChildren: boolean;
+      leaderUserIds: string[];
+      membersCount: number;
+      isVirtualNode: boolean;
+      i18n?: unknown;
+      customData?: unknown;
+      /** @description false once update-organization-status disabled it */
+      status: boolean;
+    };
+    Department: {
+      organizationCode: string;
+      departmentId: string;
+      createdAt: string;
+      updatedAt: string;
+      openDepartmentId?: string;
+      name: string;
+      leaderUserIds: string[];
+      description?: string;
+      parentDepartmentId: string;
+      code?: string;
+      parentDepartmentCode: string;
+      membersCount: number;
+      hasChildren: boolean;
+      isVirtualNode: boolean;
+      i18n?: unknown;
+      customData?: unknown;
+      status: boolean;
+      [key: string]: unknown;
+    };
+    UserDepartment: {
+      organizationCode: string;
+      departmentId: string;
+      isRoot: boolean;
+      createdAt: string;
+      name: string;
+      description: string;
+      openDepartmentId?: string;
+      isLeader: boolean;
+      code: string;
+      isMainDepartment: boolean;
+      joinedAt: string;
+      isVirtualNode: boolean;
+      i18n?: unknown;
+      customData?: unknown;
+      departmentIdPath?: string[];
+      departmentCodePath?: string[];
+      departmentNamePath?: string[];
+    };
+    Role: {
+      id: string;
+      code: string;
+      name: string;
+      description: string;
+      namespace: string;
+      namespaceName: string;
+      status: string;
+      disableTime?: number;
+      enablePermissionApply: boolean;
+    };
+    Post: {
+      id: string;
+      code: string;
+      name: string;
+      description?: string;
+      departmentIdList: string[];
+    };
+    PostItem: {
+      id: string;
+      code: string;
+      name: string;
+      description?: string;
+      departmentIdList: string[];
+      userCount?: number;
+      departmentCount?: number;
+      metadataSource: string[];
+    };
+    Resource: {
+      id: string;
+      code: string;
+      /** @enum {string} */
+      type: "DATA" | "API" | "MENU" | "BUTTON" | "UI";
+      name?: string;
+      description?: string;
+      actions: {
+          name: string;
+          description: string;
+        }[];
+      apiIdentifier?: string;
+      namespace: string;
+      linkedToTenant: boolean;
+    };
+    AuthorizedResource: {
+      resourceCode: string;
+      /** @enum {string} */
+      resourceType: "DATA" | "API" | "MENU" | "BUTTON" | "UI";
+      description?: string;
+      apiIdentifier: string;
+      actions: string[];
+      /** @enum {string} */
+      effect: "ALLOW" | "DENY";
+      source?: {
+        /** @enum {string} */
+        targetType: "USER" | "ROLE" | "GROUP" | "DEPARTMENT";
+        targetIdentifier: string;
+        /** @description ROLE: the department that holds the role; DEPARTMENT: the user's own department below the granted one */
+        viaDepartmentId?: string;
+      };
+    };
+    Application: {
+      appId: string;
+      appIdentifier: string;
+      appName: string;
+      appLogo: string;
+      appDescription?: string;
+      appType: string;
+      userPoolId: string;
+      isIntegrateApp: boolean;
+      defaultProtocol: string;
+      redirectUris: string[];
+      logoutRedirectUris: string[];
+      initLoginUri: string;
+      ssoEnabled: boolean;
+      ssoEnabledAt?: string;
+      loginConfig: {
+        [key: string]: unknown;
+      };
+      registerConfig: {
+        [key: string]: unknown;
+      };
+      brandingConfig: {
+        [key: string]: unknown;
+      };
+      oidcConfig: {
+        [key: string]: unknown;
+      };
+      samlProviderEnabled: boolean;
+      samlConfig?: {
+        [key: string]: unknown;
+      };
+      oauthProviderEnabled: boolean;
+      oauthConfig?: {
+        [key: string]: unknown;
+      };
+      casProviderEnabled: boolean;
+      casConfig?: {
+        [key: string]: unknown;
+      };
+      customBrandingEnabled: boolean;
+      customSecurityEnabled: boolean;
+      template?: string;
+      createdAt: string;
+      updatedAt: string;
+    };
+    AccessKey: {
+      accessKeyId: string;
+      /** @description only in the answer of create-access-key: it is shown once */
+      accessKeySecret?: string;
+      userId: string | null;
+      type: string | null;
+      /** @enum {string} */
+      status: "activated" | "revoked";
+      enable: boolean;
+      createdAt: string;
+      lastDate: string | null;
+      userPoolId: string;
+    };
+    CustomField: {
+      /** @enum {string} */
+      targetType: "USER" | "ROLE" | "GROUP" | "DEPARTMENT";
+      /** @enum {string} */
+      dataType: "STRING" | "NUMBER" | "DATETIME" | "BOOLEAN" | "ENUM";
+      key: string;
+      label: string;
+      description?: string;
+      encrypted: boolean;
+      isUnique: boolean;
+      userEditable: boolean;
+      visibleInAdminConsole: boolean;
+      visibleInUserCenter: boolean;
+      options?: {
+          value: string;
+          label: string;
+        }[];
+      i18n?: unknown;
+      createdAt?: string;
+    };
+    Webhook: {
+      webhookId: string;
+      createdAt: string;
+      updatedAt: string;
+      name: string;
+      url: string;
+      /** @enum {string} */
+      contentType: "application/json" | "application/x-www-form-urlencoded";
+      enabled: boolean;
+      events: string[];
+      secret?: string;
+      retryConfig: components["schemas"]["WebhookRetryConfig"];
+    };
+    WebhookRetryConfig: {
+      enabled: boolean;
+      count?: number;
+      delay?: number;
+      /** @enum {string} */
+      delayUnit?: "Second" | "Minute" | "Hour" | "Day";
+    };
+    WebhookLog: {
+      webhookId: string;
+      eventName: string;
+      deliveryId: string;
+      requestBody: unknown;
+      requestHeaders: unknown;
+      responseStatusCode: number;
+      responseHeaders: unknown;
+      responseBody: unknown;
+      timestamp: string;
+      success: boolean;
+      errorMessage?: string;
+    };
+    ResignationSchedule: {
+      scheduleId: string;
+      userId: string;
+      identifier: string;
+      /** @enum {string} */
+      userIdType: "user_id" | "phone" | "email" | "username" | "external_id" | "identity" | "sync_relation";
+      /** @enum {string} */
+      accountType: "user" | "public_account";
+      resignAt: string;
+      /** @description pending, done, cancelled, superseded (resigned earlier by another request) or failed */
+      status: string;
+      scheduledBy: {
+        actorType: string;
+        actor: string;
+        actorName?: string;
+      };
+      requestId: string;
+      /** @description the request id of the resignation: its receipts carry it */
+      performedRequestId?: string;
+      performedBy?: string;
+      finishedAt?: string;
+      error?: string;
+      createdAt: string;
+    };
   };
   responses: never;
   parameters: never;

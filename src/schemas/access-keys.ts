@@ -11,7 +11,7 @@ export const AccessKey = Type.Object({
   createdAt: Type.String(),
   lastDate: Type.Union([Type.String(), Type.Null()]),
   userPoolId: Type.String(),
-});
+}, { $id: 'AccessKey' });
 
 export const CreateAccessKeyBody = Type.Object({
   type: Type.String({ minLength: 1, maxLength: 64 }),

@@ -116,7 +116,7 @@ export const Application = Type.Object({
   template: Type.Optional(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String(),
-});
+}, { $id: 'Application' });
 export type ApplicationView = Static<typeof Application>;
 
 export const ApplicationSecret = Type.Object({ secret: Type.String() });

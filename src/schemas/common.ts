@@ -12,7 +12,7 @@ export const StringEnum = <T extends readonly string[]>(values: T, options: Reco
 export const UserIdType = Type.Optional(Type.String({ description: `one of ${USER_ID_TYPES.join(', ')}; default user_id` }));
 export const UserStatus = StringEnum(USER_STATUSES);
 export const Id = Type.String({ minLength: 1, maxLength: 512 });
-export const Success = Type.Object({ success: Type.Boolean() });
+export const Success = Type.Object({ success: Type.Boolean() }, { $id: 'Success' });
 /**
  * The highest page number any list takes: far past the end of any real table, yet low enough
  * that `(page - 1) * limit` stays an exact integer both databases take as an OFFSET.

@@ -26,7 +26,7 @@ export const CustomField = Type.Object({
   options: Type.Optional(Type.Array(Option)),
   i18n: Type.Optional(Type.Any()),
   createdAt: Type.Optional(Type.String()),
-});
+}, { $id: 'CustomField' });
 
 /** A built-in user field with this pool's settings: a custom field whose type is the built-in one. */
 export const BaseField = Type.Object({ ...CustomField.properties, dataType: Type.String() });

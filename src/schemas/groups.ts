@@ -20,7 +20,7 @@ export const Group = Type.Object(
     customData: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   },
   // flatCustomData puts custom keys beside the group's own.
-  { additionalProperties: true },
+  { $id: 'Group', additionalProperties: true },
 );
 
 const GroupFields = {

@@ -85,7 +85,7 @@ export const Schedule = Type.Object({
   finishedAt: Type.Optional(Type.String()),
   error: Type.Optional(Type.String()),
   createdAt: Type.String(),
-});
+}, { $id: 'ResignationSchedule' });
 
 export const ListSchedulesBody = Type.Object({
   status: Type.Optional(Type.Array(Type.String(), { maxItems: 5 })),

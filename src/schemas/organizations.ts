@@ -30,7 +30,7 @@ export const Organization = Type.Object({
   i18n: Type.Optional(Type.Any()),
   customData: Type.Optional(Type.Any()),
   status: Type.Boolean({ description: 'false once update-organization-status disabled it' }),
-});
+}, { $id: 'Organization' });
 
 export const Department = Type.Object(
   {
@@ -53,7 +53,7 @@ export const Department = Type.Object(
     status: Type.Boolean(),
   },
   // flatCustomData spreads the custom fields onto the department itself.
-  { additionalProperties: true },
+  { $id: 'Department', additionalProperties: true },
 );
 
 export const UserDepartment = Type.Object({
@@ -74,7 +74,7 @@ export const UserDepartment = Type.Object({
   departmentIdPath: Type.Optional(Type.Array(Type.String())),
   departmentCodePath: Type.Optional(Type.Array(Type.String())),
   departmentNamePath: Type.Optional(Type.Array(Type.String())),
-});
+}, { $id: 'UserDepartment' });
 
 // ---- organizations ----
 

@@ -19,7 +19,7 @@ export const Post = Type.Object({
   name: Type.String(),
   description: Type.Optional(Type.String()),
   departmentIdList: Type.Array(Type.String()),
-});
+}, { $id: 'Post' });
 
 export const PostItem = Type.Object({
   id: Type.String(),
@@ -30,7 +30,7 @@ export const PostItem = Type.Object({
   userCount: Type.Optional(Type.Integer()),
   departmentCount: Type.Optional(Type.Integer()),
   metadataSource: Type.Array(Type.String()),
-});
+}, { $id: 'PostItem' });
 
 const listFields = {
   keywords: Type.Optional(Type.String({ maxLength: 128 })),

@@ -36,7 +36,7 @@ export const Resource = Type.Object({
   apiIdentifier: Type.Optional(Type.String()),
   namespace: Type.String(),
   linkedToTenant: Type.Boolean(),
-});
+}, { $id: 'Resource' });
 
 export const GetResourceQuery = Type.Object({ code: Code, namespace: Namespace });
 export const GetResourcesBatchQuery = Type.Object({
@@ -85,7 +85,7 @@ export const AuthorizedResource = Type.Object({
   actions: Type.Array(Type.String()),
   effect: StringEnum(['ALLOW', 'DENY'] as const),
   source: Type.Optional(AuthorizedSource),
-});
+}, { $id: 'AuthorizedResource' });
 export type AuthorizedResourceView = Static<typeof AuthorizedResource>;
 
 export const UserAuthorizedResourcesQuery = Type.Object({

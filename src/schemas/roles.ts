@@ -45,7 +45,7 @@ export const Role = Type.Object({
   status: Type.String(),
   disableTime: Type.Optional(Type.Number()),
   enablePermissionApply: Type.Boolean(),
-});
+}, { $id: 'Role' });
 
 const Millis = Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Number()]));
 const RoleFields = {

@@ -15,7 +15,7 @@ export const IdentityInput = Type.Object({
   accessToken: Type.Optional(Type.String()),
   refreshToken: Type.Optional(Type.String()),
   originConnIds: Type.Optional(Type.Array(Type.String())),
-});
+}, { $id: 'IdentityInput' });
 
 export const Identity = Type.Object({
   identityId: Type.String(),
@@ -25,7 +25,7 @@ export const Identity = Type.Object({
   userIdInIdp: Type.String(),
   userInfoInIdp: Type.Any(),
   originConnIds: Type.Array(Type.String()),
-});
+}, { $id: 'Identity' });
 
 const userFields = {
   ...profile,
@@ -177,7 +177,7 @@ export const User = Type.Object(
     departmentIds: Type.Optional(Type.Array(Type.String())),
     postIdList: Type.Optional(Type.Array(Type.String())),
   },
-  { additionalProperties: true },
+  { $id: 'User', additionalProperties: true },
 );
 
 export const ListArchivedUsersQuery = Type.Object({

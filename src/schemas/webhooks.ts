@@ -10,7 +10,7 @@ export const RetryConfig = Type.Object({
   count: Type.Optional(Type.Integer()),
   delay: Type.Optional(Type.Integer()),
   delayUnit: Type.Optional(StringEnum(DELAY_UNITS)),
-});
+}, { $id: 'WebhookRetryConfig' });
 
 // url and events are plain strings here so that the service answers with the reason (not an
 // absolute http(s) URL; not in get-webhook-event-list) instead of a bare pattern failure.
@@ -62,7 +62,7 @@ export const Webhook = Type.Object({
   events: Type.Array(Type.String()),
   secret: Type.Optional(Type.String()),
   retryConfig: RetryConfig,
-});
+}, { $id: 'Webhook' });
 export type WebhookView = Static<typeof Webhook>;
 
 export const WebhookLog = Type.Object({
@@ -78,7 +78,7 @@ export const WebhookLog = Type.Object({
   timestamp: Type.String(),
   success: Type.Boolean(),
   errorMessage: Type.Optional(Type.String()),
-});
+}, { $id: 'WebhookLog' });
 export type WebhookLogView = Static<typeof WebhookLog>;
 
 export const WebhookEventList = Type.Object({

@@ -22,6 +22,8 @@ import { registerRateLimitStore } from './rate-limit.js';
 import { registerSigninThrottle, DEFAULT_THROTTLE, type ThrottleSettings } from './signin-throttle.js';
 import { registerSignupThrottle, DEFAULT_SIGNUP_THROTTLE, type SignupThrottleSettings } from './signup-throttle.js';
 import type { Redis } from 'ioredis';
+import { componentName, registerSchemaComponents } from './schema-components.js';
+import { COMPONENTS } from '../schemas/components.js';
 
 export interface AppOptions {
   deps: Deps;
@@ -74,7 +76,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: true, useDefaults: true } },
   });
 
+  // Before any route: the routes' schemas reference these components instead of inlining them.
+  registerSchemaComponents(app, COMPONENTS);
   await app.register(swagger, {
+    refResolver: { buildLocalReference: componentName },
     openapi: {
       info: { title: 'Userpool', description: 'GenAuth (Authing) V3 compatible identity directory and lifecycle API', version: '0.1.0' },
       components: {

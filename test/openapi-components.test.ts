@@ -1,0 +1,98 @@
+import Fastify from 'fastify';
+import Type from 'typebox';
+import { describe, expect, it } from 'vitest';
+import { registerSchemaComponents } from '../src/server/schema-components.js';
+import { useTestServer } from './helpers/server.js';
+
+const t = useTestServer();
+
+interface Document {
+  openapi: string;
+  paths: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
+  components: { schemas?: Record<string, unknown> };
+}
+
+const SCHEMAS = '#/components/schemas/';
+
+/** Every `$ref` anywhere in the document. */
+function refs(node: unknown, found: string[] = []): string[] {
+  if (Array.isArray(node)) for (const item of node) refs(item, found);
+  else if (node !== null && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string') found.push(value);
+      else refs(value, found);
+    }
+  }
+  return found;
+}
+
+/** The references that do not name an entry of `components.schemas`. */
+function dangling(document: Document): string[] {
+  const schemas = document.components.schemas ?? {};
+  return refs(document).filter((ref) => !ref.startsWith(SCHEMAS) || !Object.hasOwn(schemas, ref.slice(SCHEMAS.length)));
+}
+
+const served = async () => (await (await fetch(`${t.url}/openapi.json`)).json()) as Document;
+
+describe('the schemas shared by routes in the OpenAPI document', () => {
+  it('are each referenced by a $ref that names an entry of components.schemas', async () => {
+    const document = await served();
+    expect(refs(document).length).toBeGreaterThan(100);
+    expect(dangling(document)).toEqual([]);
+    // The check itself sees a component that is missing.
+    const { User: _user, ...others } = document.components.schemas ?? {};
+    expect(dangling({ ...document, components: { schemas: others } })).toContain(`${SCHEMAS}User`);
+  });
+
+  it('are named after what they hold, and listed only when a route uses them', async () => {
+    const document = await served();
+    const names = Object.keys(document.components.schemas ?? {});
+    expect(names).toEqual(expect.arrayContaining(['User', 'Identity', 'Group', 'Organization', 'Department', 'Role', 'Post', 'Resource', 'Application', 'AccessKey', 'Webhook', 'Success']));
+    expect(names.filter((name) => !/^[A-Z][A-Za-z]+$/.test(name))).toEqual([]);
+    const used = new Set(refs(document).map((ref) => ref.slice(SCHEMAS.length)));
+    expect(names.filter((name) => !used.has(name))).toEqual([]);
+  });
+
+  it('keep the document OpenAPI 3: no $id left, every operation answering 200 with a schema', async () => {
+    const document = await served();
+    expect(document.openapi).toMatch(/^3\./);
+    expect(JSON.stringify(document)).not.toContain('"$id"');
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(item)) expect(operation.responses?.['200'], `${method} ${path}`).toBeDefined();
+    }
+  });
+
+  it('describe a user once, and every endpoint that answers users points there', async () => {
+    const document = await served();
+    const data = (path: string, method: string) =>
+      (document.paths[path][method].responses!['200'] as { content: Record<string, { schema: { properties: { data: unknown } } }> }).content['application/json'].schema.properties.data;
+    expect(data('/api/v3/get-user', 'get')).toEqual({ $ref: `${SCHEMAS}User` });
+    expect(data('/api/v3/get-public-account', 'get')).toEqual({ $ref: `${SCHEMAS}User` });
+    expect(data('/api/v3/list-users', 'post')).toMatchObject({ properties: { list: { items: { $ref: `${SCHEMAS}User` } } } });
+    expect(JSON.stringify(document).match(/"userSourceType":\{/g)).toHaveLength(1);
+  });
+});
+
+describe('registering the shared schemas', () => {
+  const Named = Type.Object({ name: Type.String({ minLength: 2 }) }, { $id: 'Named' });
+
+  it('validates a route through the reference exactly as it did inline', async () => {
+    const app = Fastify({ ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: true } } });
+    registerSchemaComponents(app, [Named]);
+    app.post('/echo', { schema: { body: Type.Object({ item: Named }), response: { 200: Type.Object({ item: Named }) } } }, async (request) => request.body);
+    const good = await app.inject({ method: 'POST', url: '/echo', payload: { item: { name: 'ok', extra: 1 } } });
+    expect(good.json()).toEqual({ item: { name: 'ok' } });
+    const bad = await app.inject({ method: 'POST', url: '/echo', payload: { item: { name: 'x' } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toContain('/item/name');
+    await app.close();
+  });
+
+  it('refuses a schema that carries a component name but differs from it', () => {
+    const app = Fastify();
+    registerSchemaComponents(app, [Named]);
+    const impostor = Type.Object({ name: Type.String() }, { $id: 'Named' });
+    expect(() => app.post('/x', { schema: { body: impostor } }, async () => ({}))).toThrow(/differs from the component/);
+    expect(() => app.post('/y', { schema: { body: Type.Object({}, { $id: 'Unlisted' }) } }, async () => ({}))).toThrow(/not a registered component/);
+  });
+});

@@ -1,10 +1,13 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'csv-parse/sync';
+import { loadConfig } from '../src/config.js';
+import { importUsers } from '../src/cli/import-users.js';
+import { openDatabase } from '../src/store/database.js';
 import { useTestServer } from './helpers/server.js';
 import { runCli } from './helpers/cli.js';
 import { ok } from './helpers/fixtures.js';
@@ -165,5 +168,60 @@ describe('userpool import', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('"shoeSize"');
     expect((await t.management.getUser({ userId: `odd_${s}`, userIdType: 'username' })).statusCode).toBe(404);
+  });
+});
+
+// Whichever database the suite runs on: this is about how the CLI keeps a SQLite file.
+describe("userpool import on an embedded (SQLite) database's write-ahead log", () => {
+  // Ten users make about 250 pages of log, below SQLite's own checkpoint threshold (1000 pages):
+  // only a checkpointing thread moves them into the database file before the command closes it.
+  async function fileWithPool() {
+    const file = join(dir, `embedded-${uniq()}.db`);
+    const fileEnv = { DATABASE_URL: `sqlite:${file}`, USERPOOL_MASTER_KEY: env.USERPOOL_MASTER_KEY };
+    // A one-shot command: it makes the default pool and closes the file, log and all.
+    expect((await runCli(['keys', 'create'], fileEnv)).code).toBe(0);
+    const csv = join(dir, `embedded-${uniq()}.csv`);
+    writeFileSync(csv, ['username,password', ...Array.from({ length: 10 }, (_, i) => `wal_${i},Correct-horse-1`)].join('\n') + '\n');
+    return { file, fileEnv, csv, pages: () => statSync(file).size / 4096 };
+  }
+
+  it("is copied into the database file while the import runs, by the command's checkpointing thread", async () => {
+    const { fileEnv, csv, pages } = await fileWithPool();
+    const before = pages();
+    // The report goes to a named pipe, whose opening waits for a reader: the command stops there,
+    // after its last commit and before it closes the database, until the test opens the pipe.
+    const report = join(dir, `embedded-${uniq()}.report`);
+    execFileSync('mkfifo', [report]);
+    const running = runCli(['import', csv, '--report', report], fileEnv);
+    let exited = false;
+    void running.then(() => (exited = true));
+    const deadline = Date.now() + 30_000;
+    while (pages() === before && !exited && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const whileRunning = pages();
+    // Opening without waiting for a writer lets the command write its (small) report and finish.
+    const reader = openSync(report, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const result = await running;
+      expect({ code: result.code, stdout: result.stdout }).toMatchObject({ code: 0, stdout: expect.stringContaining('imported 10, rejected 0') });
+    } finally {
+      closeSync(reader);
+    }
+    expect(whileRunning).toBeGreaterThan(before);
+  });
+
+  it('stays in the log after the same import without the thread (the control: the growth above comes from the thread)', async () => {
+    const { file, fileEnv, csv, pages } = await fileWithPool();
+    const before = pages();
+    const handle = openDatabase(fileEnv.DATABASE_URL, { checkpointThread: false });
+    try {
+      const deps = { db: handle.db, dialect: handle.dialect, masterKey: Buffer.from(fileEnv.USERPOOL_MASTER_KEY, 'base64'), policy: loadConfig(fileEnv).policy };
+      const done = await importUsers(deps, { csv, progress: false });
+      expect(done.imported).toBe(10);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(pages()).toBe(before);
+      expect(statSync(`${file}-wal`).size).toBeGreaterThan(100 * 4096);
+    } finally {
+      await handle.close();
+    }
   });
 });

@@ -164,9 +164,9 @@ describe("an embedded (SQLite) database's write-ahead log", () => {
   };
   const settled = () => new Promise((resolve) => setTimeout(resolve, 1500));
 
-  it("is copied into the database file by the server's checkpointing thread, not in the writer's commits", async () => {
+  it("is copied into the database file by the checkpointing thread a file gets by default, not in the writer's commits", async () => {
     const file = join(root, `checkpointed-${keyId()}.db`);
-    const handle = openDatabase(`sqlite:${file}`, { checkpointThread: true });
+    const handle = openDatabase(`sqlite:${file}`);
     try {
       await writeRows(handle);
       await settled();
@@ -179,7 +179,7 @@ describe("an embedded (SQLite) database's write-ahead log", () => {
 
   it('stays in the log without the thread (the control: the size above comes from the thread)', async () => {
     const file = join(root, `unchecked-${keyId()}.db`);
-    const handle = openDatabase(`sqlite:${file}`);
+    const handle = openDatabase(`sqlite:${file}`, { checkpointThread: false });
     try {
       await writeRows(handle);
       await settled();

@@ -33,11 +33,25 @@ async function masterKeyOf(cfg: Config): Promise<Buffer> {
   }
 }
 
-/** Runs `work` against a migrated database, then closes it. */
-async function withDatabase<T>(work: (deps: Deps) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` against a migrated database, then closes it.
+ *
+ * Which commands checkpoint a SQLite file from a thread of their own (store/sqlite-checkpoints.ts)
+ * is decided per command. `serve`, `import` and `resign --csv` commit for as long as there are
+ * rows: without the thread, each commit that takes the log past 1000 pages stops to copy it into
+ * the database file and sync it; with it, that copy runs beside the next rows' work. The other
+ * commands make a handful of commits, or statement-sized ones a thread could not split (`prune`,
+ * `migrate`, `deliveries resend`), or only read (`resign --dry-run`): starting and stopping the
+ * thread (about 0.1 s, mostly its start-up when the command is over at once) would cost more than
+ * it could save. What they write is copied when the last connection to the file closes, or by a
+ * running server's thread.
+ */
+async function withDatabase<T>(work: (deps: Deps) => Promise<T>, use: DatabaseUse = {}): Promise<T> {
   const cfg = config();
-  return withMigratedDatabase(cfg, ({ handle, masterKey }) => work({ db: handle.db, dialect: handle.dialect, masterKey, policy: cfg.policy }));
+  return withMigratedDatabase(cfg, ({ handle, masterKey }) => work({ db: handle.db, dialect: handle.dialect, masterKey, policy: cfg.policy }), use);
 }
+
+type DatabaseUse = { longWrites?: boolean };
 
 /**
  * Opens the database and brings its schema up to date, runs `work` (told which migrations ran),
@@ -48,10 +62,12 @@ async function withDatabase<T>(work: (deps: Deps) => Promise<T>): Promise<T> {
 async function withMigratedDatabase<T>(
   cfg: Config,
   work: (migrated: { handle: import('../store/database.js').DatabaseHandle; masterKey: Buffer; ran: string[] }) => Promise<T>,
+  use: DatabaseUse = {},
 ): Promise<T> {
   const [{ openDatabase }, { migrateToLatest }] = await store();
   const masterKey = await masterKeyOf(cfg);
-  const handle = openDatabase(cfg.databaseUrl);
+  // Closing below stops the checkpoint thread, if the command has one, before the connection.
+  const handle = openDatabase(cfg.databaseUrl, { checkpointThread: use.longWrites === true });
   let announcing: Announcing | undefined;
   try {
     const ran = await migrateToLatest(handle, masterKey);
@@ -399,7 +415,7 @@ program
         console.error(`userpool: ${error.message}`);
         process.exitCode = 2;
       }
-    });
+    }, { longWrites: !options.dryRun });
   });
 
 program
@@ -421,7 +437,7 @@ program
         console.error(`userpool: ${error.message}`);
         process.exitCode = 2;
       }
-    });
+    }, { longWrites: true });
   });
 
 program

@@ -38,7 +38,20 @@ pg.types.setTypeParser(1184, (v) => new Date(v).toISOString()); // timestamptz
 pg.types.setTypeParser(20, (v) => Number(v)); // int8 (count(*))
 pg.types.setTypeParser(3802, (v) => v); // jsonb stays text, as in SQLite
 
-export function openDatabase(url: string, options: { poolSize?: number; watch?: ConnectionWatch; checkpointThread?: boolean } = {}): DatabaseHandle {
+export interface OpenOptions {
+  poolSize?: number;
+  watch?: ConnectionWatch;
+  /**
+   * SQLite: checkpoint the write-ahead log from a thread with its own connection (on unless turned
+   * off; see sqlite-checkpoints.ts). It is for a process that writes for long (the server, a bulk
+   * import): starting and stopping the thread costs about a tenth of a second, more than a process
+   * that makes a handful of commits can gain, so one-shot commands turn it off. A database in
+   * memory never has it (there is no file for another connection to open).
+   */
+  checkpointThread?: boolean;
+}
+
+export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHandle {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     if (file !== ':memory:') createOwnerOnly(resolve(file));
@@ -52,8 +65,10 @@ export function openDatabase(url: string, options: { poolSize?: number; watch?: 
     const db = new Kysely<Database>({ dialect: watchCommits(new ImmediateSqliteDialect({ database: sqlite }), listeners) });
     const version = sqlite.prepare('pragma data_version').pluck();
     const dataVersion = () => (sqlite.inTransaction ? undefined : (version.get() as number));
-    // A long-running writer (the server) checkpoints from a thread of its own; see sqlite-checkpoints.ts.
-    const checkpoints = options.checkpointThread && file !== ':memory:' ? checkpointInBackground(sqlite, file) : undefined;
+    const checkpoints = options.checkpointThread !== false && !sqlite.memory ? checkpointInBackground(sqlite, file) : undefined;
+    // Every way a process closes its database stops the thread first (and waits for it). A process
+    // that exits without closing (process.exit, a second Ctrl-C) ends the thread with it: Node
+    // stops its threads at exit, and better-sqlite3 closes a thread's connections as it goes.
     const close = async () => {
       await checkpoints?.stop();
       await db.destroy();

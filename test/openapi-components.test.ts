@@ -71,6 +71,14 @@ describe('the schemas shared by routes in the OpenAPI document', () => {
     expect(data('/api/v3/list-users', 'post')).toMatchObject({ properties: { list: { items: { $ref: `${SCHEMAS}User` } } } });
     expect(JSON.stringify(document).match(/"userSourceType":\{/g)).toHaveLength(1);
   });
+
+  it('describe a body once when a public-account endpoint takes what its user endpoint takes', async () => {
+    const document = await served();
+    const body = (path: string) => (document.paths[path].post as { requestBody: { content: Record<string, { schema: unknown }> } }).requestBody.content['application/json'].schema;
+    expect(body('/api/v3/create-user')).toEqual({ $ref: `${SCHEMAS}CreateUserBody` });
+    expect(body('/api/v3/create-public-account')).toEqual({ $ref: `${SCHEMAS}CreateUserBody` });
+    expect(body('/api/v3/update-public-account-batch')).toMatchObject({ properties: { list: { items: { $ref: `${SCHEMAS}UserChanges` } } } });
+  });
 });
 
 describe('registering the shared schemas', () => {

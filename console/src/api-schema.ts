@@ -547,65 +547,7 @@ export interface paths {
     post: {
       requestBody: {
         content: {
-          "application/json": {
-            name?: string;
-            nickname?: string;
-            photo?: string;
-            phoneCountryCode?: string;
-            birthdate?: string;
-            country?: string;
-            province?: string;
-            city?: string;
-            address?: string;
-            streetAddress?: string;
-            postalCode?: string;
-            company?: string;
-            browser?: string;
-            device?: string;
-            givenName?: string;
-            familyName?: string;
-            middleName?: string;
-            profile?: string;
-            preferredUsername?: string;
-            website?: string;
-            zoneinfo?: string;
-            locale?: string;
-            formatted?: string;
-            region?: string;
-            identityNumber?: string;
-            /** @enum {string} */
-            status?: "Activated" | "Suspended" | "Deactivated" | "Resigned" | "Archived";
-            /** Format: email */
-            email?: string;
-            phone?: string;
-            username?: string;
-            externalId?: string;
-            /** @enum {string} */
-            gender?: "M" | "F" | "U";
-            emailVerified?: boolean;
-            phoneVerified?: boolean;
-            password?: string;
-            salt?: string;
-            tenantIds?: string[];
-            customData?: {
-              [key: string]: unknown;
-            };
-            metadataSource?: unknown;
-            identities?: components["schemas"]["IdentityInput"][];
-            departmentIds?: string[];
-            options?: {
-              keepPassword?: boolean;
-              autoGeneratePassword?: boolean;
-              resetPasswordOnFirstLogin?: boolean;
-              departmentIdType?: string;
-              sendNotification?: unknown;
-              /**
-               * @description only plain passwords (none) are accepted
-               * @enum {string}
-               */
-              passwordEncryptType?: "none";
-            };
-          };
+          "application/json": components["schemas"]["CreateUserBody"];
         };
       };
       responses: {
@@ -629,67 +571,7 @@ export interface paths {
     post: {
       requestBody: {
         content: {
-          "application/json": {
-            list: ({
-                name?: string;
-                nickname?: string;
-                photo?: string;
-                phoneCountryCode?: string;
-                birthdate?: string;
-                country?: string;
-                province?: string;
-                city?: string;
-                address?: string;
-                streetAddress?: string;
-                postalCode?: string;
-                company?: string;
-                browser?: string;
-                device?: string;
-                givenName?: string;
-                familyName?: string;
-                middleName?: string;
-                profile?: string;
-                preferredUsername?: string;
-                website?: string;
-                zoneinfo?: string;
-                locale?: string;
-                formatted?: string;
-                region?: string;
-                identityNumber?: string;
-                /** @enum {string} */
-                status?: "Activated" | "Suspended" | "Deactivated" | "Resigned" | "Archived";
-                /** Format: email */
-                email?: string;
-                phone?: string;
-                username?: string;
-                externalId?: string;
-                /** @enum {string} */
-                gender?: "M" | "F" | "U";
-                emailVerified?: boolean;
-                phoneVerified?: boolean;
-                password?: string;
-                salt?: string;
-                tenantIds?: string[];
-                customData?: {
-                  [key: string]: unknown;
-                };
-                metadataSource?: unknown;
-                identities?: components["schemas"]["IdentityInput"][];
-                departmentIds?: string[];
-              })[];
-            options?: {
-              keepPassword?: boolean;
-              autoGeneratePassword?: boolean;
-              resetPasswordOnFirstLogin?: boolean;
-              departmentIdType?: string;
-              sendNotification?: unknown;
-              /**
-               * @description only plain passwords (none) are accepted
-               * @enum {string}
-               */
-              passwordEncryptType?: "none";
-            };
-          };
+          "application/json": components["schemas"]["CreateUsersBatchBody"];
         };
       };
       responses: {
@@ -775,33 +657,7 @@ export interface paths {
     post: {
       requestBody: {
         content: {
-          "application/json": {
-            keywords?: string;
-            advancedFilter?: ({
-                field: string;
-                /** @enum {string} */
-                operator: "EQUAL" | "NOT_EQUAL" | "CONTAINS" | "NOT_CONTAINS" | "IS_NULL" | "NOT_NULL" | "IN" | "GREATER" | "LESSER" | "BETWEEN";
-                value?: unknown;
-              })[];
-            searchQuery?: unknown;
-            options?: {
-              pagination?: {
-                page?: number;
-                limit?: number;
-              };
-              sort?: ({
-                  field: string;
-                  /** @enum {string} */
-                  order: "asc" | "desc";
-                })[];
-              fuzzySearchOn?: string[];
-              withCustomData?: boolean;
-              withIdentities?: boolean;
-              withDepartmentIds?: boolean;
-              withPost?: boolean;
-              flatCustomData?: boolean;
-            };
-          };
+          "application/json": components["schemas"]["ListUsersBody"];
         };
       };
       responses: {
@@ -828,65 +684,7 @@ export interface paths {
     post: {
       requestBody: {
         content: {
-          "application/json": {
-            userId: string;
-            name?: string;
-            nickname?: string;
-            photo?: string;
-            phoneCountryCode?: string;
-            birthdate?: string;
-            country?: string;
-            province?: string;
-            city?: string;
-            address?: string;
-            streetAddress?: string;
-            postalCode?: string;
-            company?: string;
-            browser?: string;
-            device?: string;
-            givenName?: string;
-            familyName?: string;
-            middleName?: string;
-            profile?: string;
-            preferredUsername?: string;
-            website?: string;
-            zoneinfo?: string;
-            locale?: string;
-            formatted?: string;
-            region?: string;
-            identityNumber?: string;
-            /** @enum {string} */
-            status?: "Activated" | "Suspended" | "Deactivated" | "Resigned" | "Archived";
-            /** Format: email */
-            email?: string;
-            phone?: string;
-            username?: string;
-            externalId?: string;
-            /** @enum {string} */
-            gender?: "M" | "F" | "U";
-            emailVerified?: boolean;
-            phoneVerified?: boolean;
-            password?: string;
-            salt?: string;
-            tenantIds?: string[];
-            customData?: {
-              [key: string]: unknown;
-            };
-            metadataSource?: unknown;
-            identities?: components["schemas"]["IdentityInput"][];
-            departmentIds?: string[];
-            metadata?: unknown;
-            options?: {
-              /** @description one of user_id, phone, email, username, external_id, identity, sync_relation; default user_id */
-              userIdType?: string;
-              resetPasswordOnFirstLogin?: boolean;
-              resetPasswordOnNextLogin?: boolean;
-              /** @enum {string} */
-              passwordEncryptType?: "none";
-              autoGeneratePassword?: boolean;
-              sendPasswordResetedNotification?: unknown;
-            };
-          };
+          "application/json": components["schemas"]["UpdateUserBody"];
         };
       };
       responses: {
@@ -911,55 +709,7 @@ export interface paths {
       requestBody: {
         content: {
           "application/json": {
-            list: ({
-                userId: string;
-                name?: string;
-                nickname?: string;
-                photo?: string;
-                phoneCountryCode?: string;
-                birthdate?: string;
-                country?: string;
-                province?: string;
-                city?: string;
-                address?: string;
-                streetAddress?: string;
-                postalCode?: string;
-                company?: string;
-                browser?: string;
-                device?: string;
-                givenName?: string;
-                familyName?: string;
-                middleName?: string;
-                profile?: string;
-                preferredUsername?: string;
-                website?: string;
-                zoneinfo?: string;
-                locale?: string;
-                formatted?: string;
-                region?: string;
-                identityNumber?: string;
-                /** @enum {string} */
-                status?: "Activated" | "Suspended" | "Deactivated" | "Resigned" | "Archived";
-                /** Format: email */
-                email?: string;
-                phone?: string;
-                username?: string;
-                externalId?: string;
-                /** @enum {string} */
-                gender?: "M" | "F" | "U";
-                emailVerified?: boolean;
-                phoneVerified?: boolean;
-                password?: string;
-                salt?: string;
-                tenantIds?: string[];
-                customData?: {
-                  [key: string]: unknown;
-                };
-                metadataSource?: unknown;
-                identities?: components["schemas"]["IdentityInput"][];
-                departmentIds?: string[];
-                metadata?: unknown;
-              })[];
+            list: components["schemas"]["UserChanges"][];
             options?: {
               resetPasswordOnNextLogin?: boolean;
               /** @enum {string} */
@@ -5258,65 +5008,7 @@ export interface paths {
     post: {
       requestBody: {
         content: {
-          "application/json": {
-            name?: string;
-            nickname?: string;
-            photo?: string;
-            phoneCountryCode?: string;
-            birthdate?: string;
-            country?: string;
-            province?: string;
-            city?: string;
-            address?: string;
-            streetAddress?: string;
-            postalCode?: string;
-            company?: string;
-            browser?: string;
-            device?: string;
-            givenName?: string;
-            familyName?: string;
-            middleName?: string;
-            profile?: string;
-            preferredUsername?: string;
-            website?: string;
-            zoneinfo?: string;
-            locale?: string;
-            formatted?: string;
-            region?: string;
-            identityNumber?: string;
-            /** @enum {string} */
-            status?: "Activated" | "Suspended" | "Deactivated" | "Resigned" | "Archived";
-            /** Format: email */
-            email?: string;
-            phone?: string;
-            username?: string;
-            externalId?: string;
-            /** @enum {string} */
-            gender?: "M" | "F" | "U";
-            emailVerified?: boolean;
-            phoneVerified?: boolean;
-            password?: string;
-            salt?: string;
-            tenantIds?: string[];
-            customData?: {
-              [key: string]: unknown;
-            };
-            metadataSource?: unknown;
-            identities?: components["schemas"]["IdentityInput"][];
-            departmentIds?: string[];
-            options?: {
-              keepPassword?: boolean;
-              autoGeneratePassword?: boolean;
-              resetPasswordOnFirstLogin?: boolean;
-              departmentIdType?: string;
-              sendNotification?: unknown;
-              /**
-               * @description only plain passwords (none) are accepted
-               * @enum {string}
-               */
-              passwordEncryptType?: "none";
-            };
-          };
+          "application/json": components["schemas"]["CreateUserBody"];
         };
       };
       responses: {
@@ -5340,67 +5032,7 @@ export interface paths {
     post: {
       requestBody: {
         content: {
-          "application/json": {
-            list: ({
-                name?: string;
-                nickname?: string;
-                photo?: string;
-                phoneCountryCode?: string;
-                birthdate?: string;
-                country?: string;
-                province?: string;
-                city?: string;
-                address?: string;
-                streetAddress?: string;
-                postalCode?: string;
-                company?: string;
-                browser?: string;
-                device?: string;
-                givenName?: string;
-                familyName?: string;
-                middleName?: string;
-                profile?: string;
-                preferredUsername?: string;
-                website?: string;
-                zoneinfo?: string;
-                locale?: string;
-                formatted?: string;
-                region?: string;
-                identityNumber?: string;
-                /** @enum {string} */
-                status?: "Activated" | "Suspended" | "Deactivated" | "Resigned" | "Archived";
-                /** Format: email */
-                email?: string;
-                phone?: string;
-                username?: string;
-                externalId?: string;
-                /** @enum {string} */
-                gender?: "M" | "F" | "U";
-                emailVerified?: boolean;
-                phoneVerified?: boolean;
-                password?: string;
-                salt?: string;
-                tenantIds?: string[];
-                customData?: {
-                  [key: string]: unknown;
-                };
-                metadataSource?: unknown;
-                identities?: components["schemas"]["IdentityInput"][];
-                departmentIds?: string[];
-              })[];
-            options?: {
-              keepPassword?: boolean;
-              autoGeneratePassword?: boolean;
-              resetPasswordOnFirstLogin?: boolean;
-              departmentIdType?: string;
-              sendNotification?: unknown;
-              /**
-               * @description only plain passwords (none) are accepted
-               * @enum {string}
-               */
-              passwordEncryptType?: "none";
-            };
-          };
+          "application/json": components["schemas"]["CreateUsersBatchBody"];
         };
       };
       responses: {
@@ -5486,33 +5118,7 @@ export interface paths {
     post: {
       requestBody: {
         content: {
-          "application/json": {
-            keywords?: string;
-            advancedFilter?: ({
-                field: string;
-                /** @enum {string} */
-                operator: "EQUAL" | "NOT_EQUAL" | "CONTAINS" | "NOT_CONTAINS" | "IS_NULL" | "NOT_NULL" | "IN" | "GREATER" | "LESSER" | "BETWEEN";
-                value?: unknown;
-              })[];
-            searchQuery?: unknown;
-            options?: {
-              pagination?: {
-                page?: number;
-                limit?: number;
-              };
-              sort?: ({
-                  field: string;
-                  /** @enum {string} */
-                  order: "asc" | "desc";
-                })[];
-              fuzzySearchOn?: string[];
-              withCustomData?: boolean;
-              withIdentities?: boolean;
-              withDepartmentIds?: boolean;
-              withPost?: boolean;
-              flatCustomData?: boolean;
-            };
-          };
+          "application/json": components["schemas"]["ListUsersBody"];
         };
       };
       responses: {
@@ -5539,65 +5145,7 @@ export interface paths {
     post: {
       requestBody: {
         content: {
-          "application/json": {
-            userId: string;
-            name?: string;
-            nickname?: string;
-            photo?: string;
-            phoneCountryCode?: string;
-            birthdate?: string;
-            country?: string;
-            province?: string;
-            city?: string;
-            address?: string;
-            streetAddress?: string;
-            postalCode?: string;
-            company?: string;
-            browser?: string;
-            device?: string;
-            givenName?: string;
-            familyName?: string;
-            middleName?: string;
-            profile?: string;
-            preferredUsername?: string;
-            website?: string;
-            zoneinfo?: string;
-            locale?: string;
-            formatted?: string;
-            region?: string;
-            identityNumber?: string;
-            /** @enum {string} */
-            status?: "Activated" | "Suspended" | "Deactivated" | "Resigned" | "Archived";
-            /** Format: email */
-            email?: string;
-            phone?: string;
-            username?: string;
-            externalId?: string;
-            /** @enum {string} */
-            gender?: "M" | "F" | "U";
-            emailVerified?: boolean;
-            phoneVerified?: boolean;
-            password?: string;
-            salt?: string;
-            tenantIds?: string[];
-            customData?: {
-              [key: string]: unknown;
-            };
-            metadataSource?: unknown;
-            identities?: components["schemas"]["IdentityInput"][];
-            departmentIds?: string[];
-            metadata?: unknown;
-            options?: {
-              /** @description one of user_id, phone, email, username, external_id, identity, sync_relation; default user_id */
-              userIdType?: string;
-              resetPasswordOnFirstLogin?: boolean;
-              resetPasswordOnNextLogin?: boolean;
-              /** @enum {string} */
-              passwordEncryptType?: "none";
-              autoGeneratePassword?: boolean;
-              sendPasswordResetedNotification?: unknown;
-            };
-          };
+          "application/json": components["schemas"]["UpdateUserBody"];
         };
       };
       responses: {
@@ -5622,55 +5170,7 @@ export interface paths {
       requestBody: {
         content: {
           "application/json": {
-            list: ({
-                userId: string;
-                name?: string;
-                nickname?: string;
-                photo?: string;
-                phoneCountryCode?: string;
-                birthdate?: string;
-                country?: string;
-                province?: string;
-                city?: string;
-                address?: string;
-                streetAddress?: string;
-                postalCode?: string;
-                company?: string;
-                browser?: string;
-                device?: string;
-                givenName?: string;
-                familyName?: string;
-                middleName?: string;
-                profile?: string;
-                preferredUsername?: string;
-                website?: string;
-                zoneinfo?: string;
-                locale?: string;
-                formatted?: string;
-                region?: string;
-                identityNumber?: string;
-                /** @enum {string} */
-                status?: "Activated" | "Suspended" | "Deactivated" | "Resigned" | "Archived";
-                /** Format: email */
-                email?: string;
-                phone?: string;
-                username?: string;
-                externalId?: string;
-                /** @enum {string} */
-                gender?: "M" | "F" | "U";
-                emailVerified?: boolean;
-                phoneVerified?: boolean;
-                password?: string;
-                salt?: string;
-                tenantIds?: string[];
-                customData?: {
-                  [key: string]: unknown;
-                };
-                metadataSource?: unknown;
-                identities?: components["schemas"]["IdentityInput"][];
-                departmentIds?: string[];
-                metadata?: unknown;
-              })[];
+            list: components["schemas"]["UserChanges"][];
             options?: {
               /** @description one of user_id, phone, email, username, external_id, identity, sync_relation; default user_id */
               userIdType?: string;
@@ -8529,25 +8029,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: ({
-                  /** @enum {string} */
-                  targetType: "USER" | "ROLE" | "GROUP" | "DEPARTMENT";
-                  dataType: string;
-                  key: string;
-                  label: string;
-                  description?: string;
-                  encrypted: boolean;
-                  isUnique: boolean;
-                  userEditable: boolean;
-                  visibleInAdminConsole: boolean;
-                  visibleInUserCenter: boolean;
-                  options?: {
-                      value: string;
-                      label: string;
-                    }[];
-                  i18n?: unknown;
-                  createdAt?: string;
-                })[];
+              data?: components["schemas"]["BaseField"][];
             };
           };
         };
@@ -8581,25 +8063,7 @@ export interface paths {
               apiCode?: number;
               requestId: string;
               data?: {
-                list: ({
-                    /** @enum {string} */
-                    targetType: "USER" | "ROLE" | "GROUP" | "DEPARTMENT";
-                    dataType: string;
-                    key: string;
-                    label: string;
-                    description?: string;
-                    encrypted: boolean;
-                    isUnique: boolean;
-                    userEditable: boolean;
-                    visibleInAdminConsole: boolean;
-                    visibleInUserCenter: boolean;
-                    options?: {
-                        value: string;
-                        label: string;
-                      }[];
-                    i18n?: unknown;
-                    createdAt?: string;
-                  })[];
+                list: components["schemas"]["BaseField"][];
                 totalCount: number;
               };
             };
@@ -8639,25 +8103,7 @@ export interface paths {
               message: string;
               apiCode?: number;
               requestId: string;
-              data?: ({
-                  /** @enum {string} */
-                  targetType: "USER" | "ROLE" | "GROUP" | "DEPARTMENT";
-                  dataType: string;
-                  key: string;
-                  label: string;
-                  description?: string;
-                  encrypted: boolean;
-                  isUnique: boolean;
-                  userEditable: boolean;
-                  visibleInAdminConsole: boolean;
-                  visibleInUserCenter: boolean;
-                  options?: {
-                      value: string;
-                      label: string;
-                    }[];
-                  i18n?: unknown;
-                  createdAt?: string;
-                })[];
+              data?: components["schemas"]["BaseField"][];
             };
           };
         };
@@ -9022,6 +8468,251 @@ export interface components {
       refreshToken?: string;
       originConnIds?: string[];
     };
+    CreateUserOptions: {
+      keepPassword?: boolean;
+      autoGeneratePassword?: boolean;
+      resetPasswordOnFirstLogin?: boolean;
+      departmentIdType?: string;
+      sendNotification?: unknown;
+      /**
+       * @description only plain passwords (none) are accepted
+       * @enum {string}
+       */
+      passwordEncryptType?: "none";
+    };
+    CreateUserBody: {
+      name?: string;
+      nickname?: string;
+      photo?: string;
+      phoneCountryCode?: string;
+      birthdate?: string;
+      country?: string;
+      province?: string;
+      city?: string;
+      address?: string;
+      streetAddress?: string;
+      postalCode?: string;
+      company?: string;
+      browser?: string;
+      device?: string;
+      givenName?: string;
+      familyName?: string;
+      middleName?: string;
+      profile?: string;
+      preferredUsername?: string;
+      website?: string;
+      zoneinfo?: string;
+      locale?: string;
+      formatted?: string;
+      region?: string;
+      identityNumber?: string;
+      /** @enum {string} */
+      status?: "Activated" | "Suspended" | "Deactivated" | "Resigned" | "Archived";
+      /** Format: email */
+      email?: string;
+      phone?: string;
+      username?: string;
+      externalId?: string;
+      /** @enum {string} */
+      gender?: "M" | "F" | "U";
+      emailVerified?: boolean;
+      phoneVerified?: boolean;
+      password?: string;
+      salt?: string;
+      tenantIds?: string[];
+      customData?: {
+        [key: string]: unknown;
+      };
+      metadataSource?: unknown;
+      identities?: components["schemas"]["IdentityInput"][];
+      departmentIds?: string[];
+      options?: components["schemas"]["CreateUserOptions"];
+    };
+    CreateUsersBatchBody: {
+      list: ({
+          name?: string;
+          nickname?: string;
+          photo?: string;
+          phoneCountryCode?: string;
+          birthdate?: string;
+          country?: string;
+          province?: string;
+          city?: string;
+          address?: string;
+          streetAddress?: string;
+          postalCode?: string;
+          company?: string;
+          browser?: string;
+          device?: string;
+          givenName?: string;
+          familyName?: string;
+          middleName?: string;
+          profile?: string;
+          preferredUsername?: string;
+          website?: string;
+          zoneinfo?: string;
+          locale?: string;
+          formatted?: string;
+          region?: string;
+          identityNumber?: string;
+          /** @enum {string} */
+          status?: "Activated" | "Suspended" | "Deactivated" | "Resigned" | "Archived";
+          /** Format: email */
+          email?: string;
+          phone?: string;
+          username?: string;
+          externalId?: string;
+          /** @enum {string} */
+          gender?: "M" | "F" | "U";
+          emailVerified?: boolean;
+          phoneVerified?: boolean;
+          password?: string;
+          salt?: string;
+          tenantIds?: string[];
+          customData?: {
+            [key: string]: unknown;
+          };
+          metadataSource?: unknown;
+          identities?: components["schemas"]["IdentityInput"][];
+          departmentIds?: string[];
+        })[];
+      options?: components["schemas"]["CreateUserOptions"];
+    };
+    UpdateUserBody: {
+      userId: string;
+      name?: string;
+      nickname?: string;
+      photo?: string;
+      phoneCountryCode?: string;
+      birthdate?: string;
+      country?: string;
+      province?: string;
+      city?: string;
+      address?: string;
+      streetAddress?: string;
+      postalCode?: string;
+      company?: string;
+      browser?: string;
+      device?: string;
+      givenName?: string;
+      familyName?: string;
+      middleName?: string;
+      profile?: string;
+      preferredUsername?: string;
+      website?: string;
+      zoneinfo?: string;
+      locale?: string;
+      formatted?: string;
+      region?: string;
+      identityNumber?: string;
+      /** @enum {string} */
+      status?: "Activated" | "Suspended" | "Deactivated" | "Resigned" | "Archived";
+      /** Format: email */
+      email?: string;
+      phone?: string;
+      username?: string;
+      externalId?: string;
+      /** @enum {string} */
+      gender?: "M" | "F" | "U";
+      emailVerified?: boolean;
+      phoneVerified?: boolean;
+      password?: string;
+      salt?: string;
+      tenantIds?: string[];
+      customData?: {
+        [key: string]: unknown;
+      };
+      metadataSource?: unknown;
+      identities?: components["schemas"]["IdentityInput"][];
+      departmentIds?: string[];
+      metadata?: unknown;
+      options?: {
+        /** @description one of user_id, phone, email, username, external_id, identity, sync_relation; default user_id */
+        userIdType?: string;
+        resetPasswordOnFirstLogin?: boolean;
+        resetPasswordOnNextLogin?: boolean;
+        /** @enum {string} */
+        passwordEncryptType?: "none";
+        autoGeneratePassword?: boolean;
+        sendPasswordResetedNotification?: unknown;
+      };
+    };
+    UserChanges: {
+      userId: string;
+      name?: string;
+      nickname?: string;
+      photo?: string;
+      phoneCountryCode?: string;
+      birthdate?: string;
+      country?: string;
+      province?: string;
+      city?: string;
+      address?: string;
+      streetAddress?: string;
+      postalCode?: string;
+      company?: string;
+      browser?: string;
+      device?: string;
+      givenName?: string;
+      familyName?: string;
+      middleName?: string;
+      profile?: string;
+      preferredUsername?: string;
+      website?: string;
+      zoneinfo?: string;
+      locale?: string;
+      formatted?: string;
+      region?: string;
+      identityNumber?: string;
+      /** @enum {string} */
+      status?: "Activated" | "Suspended" | "Deactivated" | "Resigned" | "Archived";
+      /** Format: email */
+      email?: string;
+      phone?: string;
+      username?: string;
+      externalId?: string;
+      /** @enum {string} */
+      gender?: "M" | "F" | "U";
+      emailVerified?: boolean;
+      phoneVerified?: boolean;
+      password?: string;
+      salt?: string;
+      tenantIds?: string[];
+      customData?: {
+        [key: string]: unknown;
+      };
+      metadataSource?: unknown;
+      identities?: components["schemas"]["IdentityInput"][];
+      departmentIds?: string[];
+      metadata?: unknown;
+    };
+    ListUsersBody: {
+      keywords?: string;
+      advancedFilter?: ({
+          field: string;
+          /** @enum {string} */
+          operator: "EQUAL" | "NOT_EQUAL" | "CONTAINS" | "NOT_CONTAINS" | "IS_NULL" | "NOT_NULL" | "IN" | "GREATER" | "LESSER" | "BETWEEN";
+          value?: unknown;
+        })[];
+      searchQuery?: unknown;
+      options?: {
+        pagination?: {
+          page?: number;
+          limit?: number;
+        };
+        sort?: ({
+            field: string;
+            /** @enum {string} */
+            order: "asc" | "desc";
+          })[];
+        fuzzySearchOn?: string[];
+        withCustomData?: boolean;
+        withIdentities?: boolean;
+        withDepartmentIds?: boolean;
+        withPost?: boolean;
+        flatCustomData?: boolean;
+      };
+    };
     Group: {
       id: string;
       code: string;
@@ -9214,6 +8905,25 @@ export interface components {
       targetType: "USER" | "ROLE" | "GROUP" | "DEPARTMENT";
       /** @enum {string} */
       dataType: "STRING" | "NUMBER" | "DATETIME" | "BOOLEAN" | "ENUM";
+      key: string;
+      label: string;
+      description?: string;
+      encrypted: boolean;
+      isUnique: boolean;
+      userEditable: boolean;
+      visibleInAdminConsole: boolean;
+      visibleInUserCenter: boolean;
+      options?: {
+          value: string;
+          label: string;
+        }[];
+      i18n?: unknown;
+      createdAt?: string;
+    };
+    BaseField: {
+      /** @enum {string} */
+      targetType: "USER" | "ROLE" | "GROUP" | "DEPARTMENT";
+      dataType: string;
       key: string;
       label: string;
       description?: string;

@@ -1,6 +1,6 @@
 import type { TSchema } from 'typebox';
 import { Success } from './common.js';
-import { Identity, IdentityInput, User } from './users.js';
+import { CreateUserBody, CreateUserOptions, CreateUsersBatchBody, Identity, IdentityInput, ListUsersBody, UpdateUserBody, User, UserChanges } from './users.js';
 import { Group } from './groups.js';
 import { Department, Organization, UserDepartment } from './organizations.js';
 import { Role } from './roles.js';
@@ -8,7 +8,7 @@ import { Post, PostItem } from './posts.js';
 import { AuthorizedResource, Resource } from './resources.js';
 import { Application } from './applications.js';
 import { AccessKey } from './access-keys.js';
-import { CustomField } from './custom-fields.js';
+import { BaseField, CustomField } from './custom-fields.js';
 import { RetryConfig, Webhook, WebhookLog } from './webhooks.js';
 import { Schedule } from './offboarding.js';
 
@@ -22,6 +22,12 @@ export const COMPONENTS: readonly TSchema[] = [
   User,
   Identity,
   IdentityInput,
+  CreateUserOptions,
+  CreateUserBody,
+  CreateUsersBatchBody,
+  UpdateUserBody,
+  UserChanges,
+  ListUsersBody,
   Group,
   Organization,
   Department,
@@ -34,6 +40,7 @@ export const COMPONENTS: readonly TSchema[] = [
   Application,
   AccessKey,
   CustomField,
+  BaseField,
   Webhook,
   RetryConfig,
   WebhookLog,

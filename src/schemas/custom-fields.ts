@@ -29,7 +29,7 @@ export const CustomField = Type.Object({
 }, { $id: 'CustomField' });
 
 /** A built-in user field with this pool's settings: a custom field whose type is the built-in one. */
-export const BaseField = Type.Object({ ...CustomField.properties, dataType: Type.String() });
+export const BaseField = Type.Object({ ...CustomField.properties, dataType: Type.String() }, { $id: 'BaseField' });
 
 export const SetCustomFieldsBody = Type.Object({
   list: Type.Array(

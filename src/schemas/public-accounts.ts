@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { Id, MAX_PAGE, UserIdType } from './common.js';
-import { CreateUserBody, CreateUsersBatchBody, DeleteUsersBody, GetUserBatchQuery, GetUserQuery, ListUsersBody, UpdateUserBody, User } from './users.js';
+import { CreateUserBody, CreateUsersBatchBody, DeleteUsersBody, GetUserBatchQuery, GetUserQuery, ListUsersBody, UpdateUserBody, User, UserChanges } from './users.js';
 
 /** PublicAccountDto has the UserDto's fields: a public account is a user row shared by several people. */
 export const PublicAccount = User;
@@ -14,7 +14,7 @@ export const UpdatePublicAccountBody = UpdateUserBody;
 export const DeletePublicAccountsBody = DeleteUsersBody;
 
 export const UpdatePublicAccountBatchBody = Type.Object({
-  list: Type.Array(Type.Omit(UpdateUserBody, ['options']), { minItems: 1, maxItems: 50 }),
+  list: Type.Array(UserChanges, { minItems: 1, maxItems: 50 }),
   options: Type.Optional(
     Type.Object({
       userIdType: UserIdType,

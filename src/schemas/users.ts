@@ -54,14 +54,15 @@ export const CreateUserOptions = Type.Optional(
     departmentIdType: Type.Optional(Type.String()),
     sendNotification: Type.Optional(Type.Any()),
     passwordEncryptType: Type.Optional(StringEnum(['none'] as const, { description: 'only plain passwords (none) are accepted' })),
-  }),
+  }, { $id: 'CreateUserOptions' }),
 );
 
-export const CreateUserBody = Type.Object({ ...userFields, options: CreateUserOptions });
+// The bodies below are shared with the public-account routes (a public account is a user row).
+export const CreateUserBody = Type.Object({ ...userFields, options: CreateUserOptions }, { $id: 'CreateUserBody' });
 export const CreateUsersBatchBody = Type.Object({
   list: Type.Array(Type.Object(userFields), { minItems: 1, maxItems: 50 }),
   options: CreateUserOptions,
-});
+}, { $id: 'CreateUsersBatchBody' });
 
 export const UpdateUserBody = Type.Object({
   userId: Id,
@@ -77,10 +78,13 @@ export const UpdateUserBody = Type.Object({
       sendPasswordResetedNotification: Type.Optional(Type.Any()),
     }),
   ),
-});
+}, { $id: 'UpdateUserBody' });
+
+/** One user's changes in update-user-batch (and update-public-account-batch): update-user's body without its options. */
+export const UserChanges = Type.Omit(UpdateUserBody, ['options'], { $id: 'UserChanges' });
 
 export const UpdateUserBatchBody = Type.Object({
-  list: Type.Array(Type.Omit(UpdateUserBody, ['options']), { minItems: 1, maxItems: 50 }),
+  list: Type.Array(UserChanges, { minItems: 1, maxItems: 50 }),
   options: Type.Optional(
     Type.Object({
       resetPasswordOnNextLogin: Type.Optional(Type.Boolean()),
@@ -128,7 +132,7 @@ export const ListUsersBody = Type.Object({
       ...viewFlags,
     }),
   ),
-});
+}, { $id: 'ListUsersBody' });
 
 export const DeleteUsersBody = Type.Object({
   userIds: Type.Array(Id, { minItems: 1, maxItems: 50 }),

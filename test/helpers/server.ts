@@ -4,7 +4,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
 import { createKey, createPool } from '../../src/services/access-keys.js';
-import { freshDatabase, type TestDatabase } from './database.js';
+import { freshDatabase, TEST_DB, type TestDatabase } from './database.js';
 
 export interface TestServer {
   url: string;
@@ -32,15 +32,19 @@ export function managementClient(url: string, keyId: string, secret: string, lan
   return new ManagementClient({ accessKeyId: keyId, accessKeySecret: secret, host: url, timeout: 30000, lang: lang as never });
 }
 
-/** Starts the real server on a free port over a database of its own. */
 /**
- * For a second server started inside the test process on the first one's database: no delivery
- * worker, no resignation scheduler. On SQLite the two servers hold two connections in one thread;
- * a background transaction of one (which awaits between its statements) and a write of the other
- * (which waits for the lock synchronously, blocking the thread the transaction needs to finish)
- * would stall each other until the busy timeout. Separate processes, as in production, do not.
+ * For a second server started inside the test process on the first one's SQLite file: no delivery
+ * worker, no resignation scheduler. The two servers hold two connections in one thread; a
+ * background transaction of one (which holds the write lock from BEGIN and awaits between its
+ * statements) and a write of the other (which waits for the lock synchronously, blocking the thread
+ * the transaction needs to finish) would stall each other until the busy timeout ("database is
+ * locked"). Separate processes, as in production, do not; nor does PostgreSQL, whose lock waits
+ * leave the thread free, so there the second server runs its background work as any node does.
+ * The checkpoint threads change none of this: a checkpoint takes no write lock.
  */
-export const NO_BACKGROUND_WORK = { DELIVERY_POLL_MS: '0', SCHEDULE_POLL_MS: '0' } as const;
+export const NO_BACKGROUND_WORK: Record<string, string> = TEST_DB === 'sqlite' ? { DELIVERY_POLL_MS: '0', SCHEDULE_POLL_MS: '0' } : {};
+
+/** Starts the real server on a free port over a database of its own. */
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const database = await freshDatabase();

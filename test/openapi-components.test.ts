@@ -64,12 +64,21 @@ describe('the schemas shared by routes in the OpenAPI document', () => {
 
   it('describe a user once, and every endpoint that answers users points there', async () => {
     const document = await served();
-    const data = (path: string, method: string) =>
-      (document.paths[path][method].responses!['200'] as { content: Record<string, { schema: { properties: { data: unknown } } }> }).content['application/json'].schema.properties.data;
-    expect(data('/api/v3/get-user', 'get')).toEqual({ $ref: `${SCHEMAS}User` });
-    expect(data('/api/v3/get-public-account', 'get')).toEqual({ $ref: `${SCHEMAS}User` });
-    expect(data('/api/v3/list-users', 'post')).toMatchObject({ properties: { list: { items: { $ref: `${SCHEMAS}User` } } } });
+    const answer = (path: string, method: string) =>
+      (document.paths[path][method].responses!['200'] as { content: Record<string, { schema: unknown }> }).content['application/json'].schema;
+    expect(answer('/api/v3/get-user', 'get')).toEqual({ $ref: `${SCHEMAS}UserEnvelope` });
+    expect(answer('/api/v3/get-public-account', 'get')).toEqual({ $ref: `${SCHEMAS}UserEnvelope` });
+    expect(document.components.schemas?.UserEnvelope).toMatchObject({ properties: { data: { $ref: `${SCHEMAS}User` } } });
+    expect(answer('/api/v3/list-users', 'post')).toMatchObject({ properties: { data: { properties: { list: { items: { $ref: `${SCHEMAS}User` } } } } } });
     expect(JSON.stringify(document).match(/"userSourceType":\{/g)).toHaveLength(1);
+  });
+
+  it('describe once the envelope of an answer that several endpoints give whole', async () => {
+    const document = await served();
+    const answer = (path: string) => (document.paths[path].post.responses!['200'] as { content: Record<string, { schema: unknown }> }).content['application/json'].schema;
+    expect(answer('/api/v3/delete-users-batch')).toEqual({ $ref: `${SCHEMAS}SuccessEnvelope` });
+    expect(answer('/api/v3/create-user')).toEqual({ $ref: `${SCHEMAS}UserEnvelope` });
+    expect(document.components.schemas?.SuccessEnvelope).toMatchObject({ required: ['statusCode', 'message', 'requestId'], properties: { data: { $ref: `${SCHEMAS}Success` } } });
   });
 
   it('describe a body once when a public-account endpoint takes what its user endpoint takes', async () => {

@@ -554,13 +554,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["User"];
-            };
+            "application/json": components["schemas"]["UserEnvelope"];
           };
         };
       };
@@ -609,13 +603,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["User"];
-            };
+            "application/json": components["schemas"]["UserEnvelope"];
           };
         };
       };
@@ -691,13 +679,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["User"];
-            };
+            "application/json": components["schemas"]["UserEnvelope"];
           };
         };
       };
@@ -786,13 +768,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -918,13 +894,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -947,13 +917,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -976,13 +940,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -1071,13 +1029,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -1226,13 +1178,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -1255,13 +1201,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -1354,13 +1294,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -1389,13 +1323,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Organization"];
-            };
+            "application/json": components["schemas"]["OrganizationEnvelope"];
           };
         };
       };
@@ -1418,13 +1346,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Organization"];
-            };
+            "application/json": components["schemas"]["OrganizationEnvelope"];
           };
         };
       };
@@ -1553,13 +1475,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Organization"];
-            };
+            "application/json": components["schemas"]["OrganizationEnvelope"];
           };
         };
       };
@@ -1582,13 +1498,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -1627,13 +1537,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Department"];
-            };
+            "application/json": components["schemas"]["DepartmentEnvelope"];
           };
         };
       };
@@ -1660,13 +1564,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Department"];
-            };
+            "application/json": components["schemas"]["DepartmentEnvelope"];
           };
         };
       };
@@ -1706,13 +1604,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Department"];
-            };
+            "application/json": components["schemas"]["DepartmentEnvelope"];
           };
         };
       };
@@ -1738,13 +1630,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -1869,13 +1755,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Department"];
-            };
+            "application/json": components["schemas"]["DepartmentEnvelope"];
           };
         };
       };
@@ -1902,13 +1782,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -1935,13 +1809,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -2156,13 +2024,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -2184,13 +2046,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Department"];
-            };
+            "application/json": components["schemas"]["DepartmentEnvelope"];
           };
         };
       };
@@ -2212,13 +2068,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Department"];
-            };
+            "application/json": components["schemas"]["DepartmentEnvelope"];
           };
         };
       };
@@ -2241,13 +2091,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -2408,13 +2252,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -2539,13 +2377,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -2569,13 +2401,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -2651,13 +2477,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -2677,13 +2497,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -2894,13 +2708,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -2920,13 +2728,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -3016,13 +2818,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Role"];
-            };
+            "application/json": components["schemas"]["RoleEnvelope"];
           };
         };
       };
@@ -3048,13 +2844,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -3073,13 +2863,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Role"];
-            };
+            "application/json": components["schemas"]["RoleEnvelope"];
           };
         };
       };
@@ -3136,13 +2920,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -3163,13 +2941,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -3196,13 +2968,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -3229,13 +2995,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -3260,13 +3020,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -3293,13 +3047,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -3493,13 +3241,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -3605,13 +3347,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Group"];
-            };
+            "application/json": components["schemas"]["GroupEnvelope"];
           };
         };
       };
@@ -3695,13 +3431,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Group"];
-            };
+            "application/json": components["schemas"]["GroupEnvelope"];
           };
         };
       };
@@ -3782,13 +3512,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Group"];
-            };
+            "application/json": components["schemas"]["GroupEnvelope"];
           };
         };
       };
@@ -3808,13 +3532,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -3835,13 +3553,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -3862,13 +3574,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -3954,13 +3660,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Post"];
-            };
+            "application/json": components["schemas"]["PostEnvelope"];
           };
         };
       };
@@ -3979,13 +3679,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Post"];
-            };
+            "application/json": components["schemas"]["PostEnvelope"];
           };
         };
       };
@@ -4117,13 +3811,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Post"];
-            };
+            "application/json": components["schemas"]["PostEnvelope"];
           };
         };
       };
@@ -4143,13 +3831,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -4172,13 +3854,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -4201,13 +3877,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -4255,13 +3925,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Post"];
-            };
+            "application/json": components["schemas"]["PostEnvelope"];
           };
         };
       };
@@ -4321,13 +3985,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Resource"];
-            };
+            "application/json": components["schemas"]["ResourceEnvelope"];
           };
         };
       };
@@ -4360,13 +4018,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -4386,13 +4038,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Resource"];
-            };
+            "application/json": components["schemas"]["ResourceEnvelope"];
           };
         };
       };
@@ -4481,13 +4127,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Resource"];
-            };
+            "application/json": components["schemas"]["ResourceEnvelope"];
           };
         };
       };
@@ -4509,13 +4149,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -4538,13 +4172,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -4582,13 +4210,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -4991,13 +4613,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -5015,13 +4631,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["User"];
-            };
+            "application/json": components["schemas"]["UserEnvelope"];
           };
         };
       };
@@ -5070,13 +4680,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["User"];
-            };
+            "application/json": components["schemas"]["UserEnvelope"];
           };
         };
       };
@@ -5152,13 +4756,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["User"];
-            };
+            "application/json": components["schemas"]["UserEnvelope"];
           };
         };
       };
@@ -5216,13 +4814,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -5242,13 +4834,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -5269,13 +4855,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -5296,13 +4876,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -5323,13 +4897,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -5514,13 +5082,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -5540,13 +5102,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Post"];
-            };
+            "application/json": components["schemas"]["PostEnvelope"];
           };
         };
       };
@@ -5569,13 +5125,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -5598,13 +5148,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -5625,13 +5169,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -5652,13 +5190,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -5848,13 +5380,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Application"];
-            };
+            "application/json": components["schemas"]["ApplicationEnvelope"];
           };
         };
       };
@@ -5872,13 +5398,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Application"];
-            };
+            "application/json": components["schemas"]["ApplicationEnvelope"];
           };
         };
       };
@@ -6052,13 +5572,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -6078,13 +5592,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -6187,13 +5695,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -6225,13 +5727,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -6259,13 +5755,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -6520,13 +6010,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -6600,13 +6084,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Webhook"];
-            };
+            "application/json": components["schemas"]["WebhookEnvelope"];
           };
         };
       };
@@ -6634,13 +6112,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Webhook"];
-            };
+            "application/json": components["schemas"]["WebhookEnvelope"];
           };
         };
       };
@@ -6660,13 +6132,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -6684,13 +6150,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Webhook"];
-            };
+            "application/json": components["schemas"]["WebhookEnvelope"];
           };
         };
       };
@@ -6922,13 +6382,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -6948,13 +6402,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -6974,13 +6422,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["User"];
-            };
+            "application/json": components["schemas"]["UserEnvelope"];
           };
         };
       };
@@ -7032,13 +6474,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["User"];
-            };
+            "application/json": components["schemas"]["UserEnvelope"];
           };
         };
       };
@@ -7065,13 +6501,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -7397,13 +6827,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["User"];
-            };
+            "application/json": components["schemas"]["UserEnvelope"];
           };
         };
       };
@@ -7937,13 +7361,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -7974,13 +7392,7 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: {
-            "application/json": {
-              statusCode: number;
-              message: string;
-              apiCode?: number;
-              requestId: string;
-              data?: components["schemas"]["Success"];
-            };
+            "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
       };
@@ -8995,6 +8407,76 @@ export interface components {
       finishedAt?: string;
       error?: string;
       createdAt: string;
+    };
+    SuccessEnvelope: {
+      statusCode: number;
+      message: string;
+      apiCode?: number;
+      requestId: string;
+      data?: components["schemas"]["Success"];
+    };
+    UserEnvelope: {
+      statusCode: number;
+      message: string;
+      apiCode?: number;
+      requestId: string;
+      data?: components["schemas"]["User"];
+    };
+    OrganizationEnvelope: {
+      statusCode: number;
+      message: string;
+      apiCode?: number;
+      requestId: string;
+      data?: components["schemas"]["Organization"];
+    };
+    DepartmentEnvelope: {
+      statusCode: number;
+      message: string;
+      apiCode?: number;
+      requestId: string;
+      data?: components["schemas"]["Department"];
+    };
+    RoleEnvelope: {
+      statusCode: number;
+      message: string;
+      apiCode?: number;
+      requestId: string;
+      data?: components["schemas"]["Role"];
+    };
+    GroupEnvelope: {
+      statusCode: number;
+      message: string;
+      apiCode?: number;
+      requestId: string;
+      data?: components["schemas"]["Group"];
+    };
+    PostEnvelope: {
+      statusCode: number;
+      message: string;
+      apiCode?: number;
+      requestId: string;
+      data?: components["schemas"]["Post"];
+    };
+    ResourceEnvelope: {
+      statusCode: number;
+      message: string;
+      apiCode?: number;
+      requestId: string;
+      data?: components["schemas"]["Resource"];
+    };
+    ApplicationEnvelope: {
+      statusCode: number;
+      message: string;
+      apiCode?: number;
+      requestId: string;
+      data?: components["schemas"]["Application"];
+    };
+    WebhookEnvelope: {
+      statusCode: number;
+      message: string;
+      apiCode?: number;
+      requestId: string;
+      data?: components["schemas"]["Webhook"];
     };
   };
   responses: never;

@@ -46,3 +46,6 @@ export const COMPONENTS: readonly TSchema[] = [
   WebhookLog,
   Schedule,
 ];
+
+/** The components some route answers whole as its `data`: their envelopes are components too. */
+export const ANSWERED: readonly TSchema[] = [Success, User, Organization, Department, Role, Group, Post, Resource, Application, Webhook];

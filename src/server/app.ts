@@ -23,7 +23,8 @@ import { registerSigninThrottle, DEFAULT_THROTTLE, type ThrottleSettings } from 
 import { registerSignupThrottle, DEFAULT_SIGNUP_THROTTLE, type SignupThrottleSettings } from './signup-throttle.js';
 import type { Redis } from 'ioredis';
 import { componentName, registerSchemaComponents } from './schema-components.js';
-import { COMPONENTS } from '../schemas/components.js';
+import { ANSWERED, COMPONENTS } from '../schemas/components.js';
+import { Envelope } from './envelope.js';
 
 export interface AppOptions {
   deps: Deps;
@@ -77,7 +78,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   // Before any route: the routes' schemas reference these components instead of inlining them.
-  registerSchemaComponents(app, COMPONENTS);
+  registerSchemaComponents(app, [...COMPONENTS, ...ANSWERED.map(Envelope)]);
   await app.register(swagger, {
     refResolver: { buildLocalReference: componentName },
     openapi: {

@@ -1,14 +1,22 @@
 import Type, { type TSchema } from 'typebox';
 
-/** The answer every JSON route gives: `{ statusCode, message, apiCode?, requestId, data }`. */
+/**
+ * The answer every JSON route gives: `{ statusCode, message, apiCode?, requestId, data }`. The
+ * envelope of a named schema is named after it (`SuccessEnvelope`), so the routes that answer
+ * that schema whole share one component in the OpenAPI document.
+ */
 export function Envelope<T extends TSchema>(data: T) {
-  return Type.Object({
-    statusCode: Type.Integer(),
-    message: Type.String(),
-    apiCode: Type.Optional(Type.Integer()),
-    requestId: Type.String(),
-    data: Type.Optional(data),
-  });
+  const name = (data as { $id?: unknown }).$id;
+  return Type.Object(
+    {
+      statusCode: Type.Integer(),
+      message: Type.String(),
+      apiCode: Type.Optional(Type.Integer()),
+      requestId: Type.String(),
+      data: Type.Optional(data),
+    },
+    typeof name === 'string' ? { $id: `${name}Envelope` } : {},
+  );
 }
 
 /** GenAuth answers success with an empty message; the official SDK's specs check for exactly that. */

@@ -39,7 +39,7 @@ export function referencing(node: Json, components: Components, root = false): J
   const id = (node as { $id?: unknown }).$id;
   if (typeof id === 'string' && !root) {
     const component = components.get(id);
-    if (!component) throw new Error(`schema ${id} has an $id but is not a registered component`);
+    if (!component) throw new Error(`schema ${id} has an $id but is not a registered component (src/schemas/components.ts lists them)`);
     if (component !== node && JSON.stringify(component) !== JSON.stringify(node)) {
       throw new Error(`a schema named ${id} differs from the component of that name`);
     }

@@ -4,7 +4,7 @@ import { openDatabase, type DatabaseHandle, type Db } from '../src/store/databas
 import { sql } from 'kysely';
 import { TEST_DB } from './helpers/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
-import { precompiled } from '../src/store/precompiled.js';
+import { insertRows, precompiled } from '../src/store/precompiled.js';
 import { findPoolByName, insertPool } from '../src/store/pools.js';
 
 let database: TestDatabase;
@@ -58,5 +58,32 @@ describe('a precompiled query', () => {
     } finally {
       await single.close();
     }
+  });
+});
+
+describe('a multi-row insert compiled once per row count', () => {
+  const pools = (names: string[], at: string) => names.map((name, i) => ({ id: `${name}-id`, name, created_at: `${at}.${i}` }));
+  const stored = (names: string[]) =>
+    handle.db.selectFrom('user_pools').select(['id', 'name']).where('name', 'in', names).orderBy('name').execute();
+  const named = (rows: Array<{ id: string; name: string }>) => rows.map(({ id, name }) => ({ id, name }));
+
+  it('stores each call\'s own rows, whether the statement for that many rows is new or reused, in a transaction or not', async () => {
+    const calls = [['a1'], ['b1', 'b2', 'b3'], ['c1', 'c2', 'c3'], ['d1', 'd2']];
+    for (const [n, names] of calls.entries()) {
+      const rows = pools(names, `2026-01-0${n + 1}T00:00:00`);
+      if (n === 2) await handle.db.transaction().execute((trx) => insertRows(trx, handle.dialect, 'user_pools', rows));
+      else await insertRows(handle.db, handle.dialect, 'user_pools', rows);
+      expect(await stored(names)).toEqual(named(rows));
+    }
+  });
+
+  it('writes nothing for no rows, and nothing of a batch whose transaction rolled back', async () => {
+    await insertRows(handle.db, handle.dialect, 'user_pools', []);
+    const rows = pools(['e1', 'e2', 'e3'], '2026-02-01T00:00:00');
+    await expect(handle.db.transaction().execute(async (trx) => {
+      await insertRows(trx, handle.dialect, 'user_pools', rows);
+      throw new Error('the change failed');
+    })).rejects.toThrow('the change failed');
+    expect(await stored(['e1', 'e2', 'e3'])).toEqual([]);
   });
 });

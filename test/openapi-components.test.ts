@@ -9,7 +9,7 @@ const t = useTestServer();
 interface Document {
   openapi: string;
   paths: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
-  components: { schemas?: Record<string, unknown> };
+  components: { schemas?: Record<string, unknown>; responses?: Record<string, unknown> };
 }
 
 const SCHEMAS = '#/components/schemas/';
@@ -26,10 +26,13 @@ function refs(node: unknown, found: string[] = []): string[] {
   return found;
 }
 
-/** The references that do not name an entry of `components.schemas`. */
+/** The references that do not name an entry of `components.schemas` (or, for the shared error answers, `components.responses`). */
 function dangling(document: Document): string[] {
-  const schemas = document.components.schemas ?? {};
-  return refs(document).filter((ref) => !ref.startsWith(SCHEMAS) || !Object.hasOwn(schemas, ref.slice(SCHEMAS.length)));
+  return refs(document).filter((ref) => {
+    const [, kind, name] = /^#\/components\/(schemas|responses)\/([^/]+)$/.exec(ref) ?? [];
+    const entries = kind === 'schemas' ? document.components.schemas : kind === 'responses' ? document.components.responses : undefined;
+    return !entries || !Object.hasOwn(entries, name);
+  });
 }
 
 const served = async () => (await (await fetch(`${t.url}/openapi.json`)).json()) as Document;
@@ -41,7 +44,8 @@ describe('the schemas shared by routes in the OpenAPI document', () => {
     expect(dangling(document)).toEqual([]);
     // The check itself sees a component that is missing.
     const { User: _user, ...others } = document.components.schemas ?? {};
-    expect(dangling({ ...document, components: { schemas: others } })).toContain(`${SCHEMAS}User`);
+    expect(dangling({ ...document, components: { ...document.components, schemas: others } })).toContain(`${SCHEMAS}User`);
+    expect(dangling({ ...document, components: { schemas: document.components.schemas } })).toContain('#/components/responses/InternalError');
   });
 
   it('are named after what they hold, and listed only when a route uses them', async () => {

@@ -551,12 +551,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["UserEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -569,7 +575,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -581,6 +587,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -600,12 +612,15 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["UserEnvelope"];
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -625,7 +640,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -637,6 +652,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -649,7 +667,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -664,6 +682,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -676,12 +700,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["UserEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -703,7 +733,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -715,6 +745,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -731,7 +767,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -747,6 +783,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -765,12 +807,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -788,7 +836,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -802,6 +850,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -817,7 +871,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -835,6 +889,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -854,7 +911,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -875,6 +932,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -891,12 +951,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -914,12 +980,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -937,12 +1009,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -959,7 +1037,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -977,6 +1055,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -993,7 +1077,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -1011,6 +1095,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1026,12 +1116,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1045,7 +1141,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -1066,6 +1162,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1081,7 +1180,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -1099,6 +1198,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1113,7 +1215,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -1131,6 +1233,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1145,7 +1250,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -1157,6 +1262,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1175,12 +1283,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1198,12 +1312,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1222,7 +1342,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -1239,6 +1359,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1254,7 +1380,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -1274,6 +1400,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1291,12 +1420,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1320,12 +1455,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["OrganizationEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1343,12 +1484,15 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["OrganizationEnvelope"];
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1365,7 +1509,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -1377,6 +1521,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1398,7 +1545,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -1413,6 +1560,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1432,7 +1582,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -1447,6 +1597,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1472,12 +1625,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["OrganizationEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1495,12 +1654,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1534,12 +1699,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["DepartmentEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1561,12 +1732,15 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["DepartmentEnvelope"];
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1601,12 +1775,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["DepartmentEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1627,12 +1807,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1655,7 +1841,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -1670,6 +1856,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1687,7 +1876,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -1702,6 +1891,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1721,7 +1913,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -1733,6 +1925,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1752,12 +1950,15 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["DepartmentEnvelope"];
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1779,12 +1980,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1806,12 +2013,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1840,7 +2053,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -1855,6 +2068,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1882,7 +2098,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -1897,6 +2113,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1915,7 +2134,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -1927,6 +2146,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1947,7 +2169,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -1961,6 +2183,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -1983,7 +2208,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -1998,6 +2223,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2021,12 +2249,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2043,12 +2277,15 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["DepartmentEnvelope"];
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2065,12 +2302,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["DepartmentEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2088,12 +2331,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2133,7 +2382,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -2145,6 +2394,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2168,7 +2423,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -2187,6 +2442,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2206,7 +2467,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -2228,6 +2489,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2249,12 +2513,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2275,7 +2545,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -2292,6 +2562,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2308,7 +2584,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -2324,6 +2600,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2340,7 +2622,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -2356,6 +2638,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2374,12 +2662,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2398,12 +2692,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2416,7 +2716,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -2432,6 +2732,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2444,7 +2747,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -2460,6 +2763,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2474,12 +2780,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2494,12 +2806,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2512,7 +2830,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -2528,6 +2846,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2540,7 +2861,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -2556,6 +2877,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2570,7 +2894,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -2590,6 +2914,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2604,7 +2931,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -2624,6 +2951,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2641,7 +2971,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -2658,6 +2988,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2675,7 +3011,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -2691,6 +3027,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2705,12 +3047,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2725,12 +3073,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2746,7 +3100,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -2761,6 +3115,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2776,7 +3136,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -2797,6 +3157,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2815,12 +3178,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["RoleEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2841,12 +3210,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2860,12 +3235,15 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["RoleEnvelope"];
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2881,7 +3259,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -2896,6 +3274,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2917,12 +3298,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2938,12 +3325,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2965,12 +3358,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -2992,12 +3391,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3017,12 +3422,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3044,12 +3455,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3068,7 +3485,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -3083,6 +3500,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3098,7 +3518,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -3118,6 +3538,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3133,7 +3556,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -3148,6 +3571,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3170,7 +3596,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -3184,6 +3610,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3199,7 +3631,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -3221,6 +3653,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3238,12 +3673,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3263,7 +3704,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -3295,6 +3736,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3312,7 +3756,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -3326,6 +3770,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3344,12 +3794,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["GroupEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3368,7 +3824,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -3383,6 +3839,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3403,7 +3865,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -3415,6 +3877,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3428,12 +3896,15 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["GroupEnvelope"];
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3451,7 +3922,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -3466,6 +3937,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3479,7 +3953,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -3491,6 +3965,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3509,12 +3986,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["GroupEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3529,12 +4012,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3550,12 +4039,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3571,12 +4066,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3595,7 +4096,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -3610,6 +4111,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3624,7 +4128,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -3639,6 +4143,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3657,12 +4164,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["PostEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3676,12 +4189,15 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["PostEnvelope"];
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3697,7 +4213,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -3709,6 +4225,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3733,7 +4255,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -3748,6 +4270,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
     /** List posts, also by a list of codes */
@@ -3775,7 +4300,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -3790,6 +4315,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3808,12 +4339,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["PostEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3828,12 +4365,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3851,12 +4394,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3874,12 +4423,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3895,7 +4450,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -3907,6 +4462,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3922,12 +4480,15 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["PostEnvelope"];
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3942,7 +4503,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -3957,6 +4518,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -3982,12 +4546,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["ResourceEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4015,12 +4585,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4035,12 +4611,15 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["ResourceEnvelope"];
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4056,7 +4635,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -4068,6 +4647,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4084,7 +4666,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -4099,6 +4681,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4124,12 +4709,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["ResourceEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4146,12 +4737,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4169,12 +4766,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4207,12 +4810,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4230,7 +4839,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -4245,6 +4854,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4263,7 +4875,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -4278,6 +4890,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4298,7 +4913,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -4312,6 +4927,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4334,7 +4955,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -4356,6 +4977,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4372,7 +4999,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -4392,6 +5019,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4407,7 +5040,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -4422,6 +5055,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4437,7 +5073,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -4449,6 +5085,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4483,7 +5122,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -4532,6 +5171,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4560,7 +5205,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -4591,6 +5236,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4610,12 +5261,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4628,12 +5285,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["UserEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4646,7 +5309,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -4658,6 +5321,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4677,12 +5346,15 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["UserEnvelope"];
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4702,7 +5374,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -4714,6 +5386,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4726,7 +5401,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -4741,6 +5416,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4753,12 +5434,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["UserEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4781,7 +5468,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -4793,6 +5480,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4811,12 +5504,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4831,12 +5530,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4852,12 +5557,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4873,12 +5584,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4894,12 +5611,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4915,7 +5638,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -4930,6 +5653,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4945,7 +5671,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -4960,6 +5686,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -4975,7 +5704,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -4990,6 +5719,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5004,7 +5736,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -5019,6 +5751,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5041,7 +5776,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -5056,6 +5791,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5079,12 +5817,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5099,12 +5843,15 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["PostEnvelope"];
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5122,12 +5869,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5145,12 +5898,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5166,12 +5925,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5187,12 +5952,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5208,7 +5979,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -5223,6 +5994,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5238,7 +6012,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -5253,6 +6027,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5268,7 +6045,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -5283,6 +6060,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5298,7 +6078,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -5313,6 +6093,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5377,12 +6160,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["ApplicationEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5395,12 +6184,15 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["ApplicationEnvelope"];
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5413,7 +6205,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -5433,6 +6225,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5451,7 +6246,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -5474,6 +6269,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5492,7 +6290,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -5507,6 +6305,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5569,12 +6370,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5589,12 +6396,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5607,7 +6420,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -5621,6 +6434,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5635,7 +6451,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -5649,6 +6465,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5661,7 +6483,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -5676,6 +6498,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5692,12 +6517,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5724,12 +6555,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5752,12 +6589,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5772,7 +6615,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -5791,6 +6634,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5805,7 +6651,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -5824,6 +6670,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5838,7 +6687,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -5855,6 +6704,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5870,7 +6722,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -5884,6 +6736,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5911,7 +6769,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -5926,6 +6784,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -5968,7 +6832,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -5988,6 +6852,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        429: components["responses"]["Throttled"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6007,12 +6877,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6035,7 +6911,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -6060,6 +6936,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6081,12 +6960,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["WebhookEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6109,12 +6994,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["WebhookEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6129,12 +7020,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6147,12 +7044,15 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["WebhookEnvelope"];
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6166,7 +7066,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -6181,6 +7081,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6199,7 +7102,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -6214,6 +7117,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6232,7 +7141,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -6253,6 +7162,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6260,7 +7175,7 @@ export interface paths {
     /** The events a webhook can subscribe to */
     get: {
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -6284,6 +7199,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6300,7 +7218,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -6312,6 +7230,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6327,7 +7251,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -6339,6 +7263,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6352,7 +7279,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -6364,6 +7291,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6379,12 +7309,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6399,12 +7335,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6419,12 +7361,15 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["UserEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6471,12 +7416,17 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["UserEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6498,12 +7448,17 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6511,7 +7466,7 @@ export interface paths {
     /** The password's strength and the account's security score */
     get: {
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -6530,6 +7485,9 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6542,7 +7500,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -6554,6 +7512,9 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6561,7 +7522,7 @@ export interface paths {
     /** The signed-in user's groups */
     get: {
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -6573,6 +7534,9 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6589,7 +7553,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -6604,6 +7568,9 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6617,7 +7584,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -6632,6 +7599,9 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6639,7 +7609,7 @@ export interface paths {
     /** The applications the signed-in user could sign in to now */
     get: {
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -6657,6 +7627,9 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6664,7 +7637,7 @@ export interface paths {
     /** The applications where the signed-in user holds a live session */
     get: {
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -6682,6 +7655,9 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6702,7 +7678,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -6737,6 +7713,9 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6744,7 +7723,7 @@ export interface paths {
     /** The signed-in user's identities at external identity providers */
     get: {
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -6756,6 +7735,9 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6824,12 +7806,17 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["UserEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        429: components["responses"]["Throttled"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6837,7 +7824,7 @@ export interface paths {
     /** The user pool's security settings (registerDisabled) */
     get: {
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -6851,6 +7838,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6866,7 +7856,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -6880,6 +7870,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6887,7 +7883,7 @@ export interface paths {
     /** Who the caller is: the administrator signed in to the console, or the access key that signed */
     get: {
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -6912,6 +7908,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6925,7 +7924,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -6945,6 +7944,8 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -6967,7 +7968,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -7036,6 +8037,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -7058,7 +8065,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -7126,6 +8133,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -7150,7 +8163,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -7164,6 +8177,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -7183,7 +8202,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -7198,6 +8217,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -7212,7 +8237,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -7226,6 +8251,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -7266,7 +8297,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -7278,6 +8309,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -7291,7 +8328,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -7303,6 +8340,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -7324,7 +8364,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -7339,6 +8379,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -7358,12 +8401,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -7389,12 +8438,18 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": components["schemas"]["SuccessEnvelope"];
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -7412,7 +8467,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -7426,6 +8481,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -7433,7 +8491,7 @@ export interface paths {
     /** The built-in user fields with this pool's settings */
     get: {
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -7445,6 +8503,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -7466,7 +8527,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -7481,6 +8542,9 @@ export interface paths {
             };
           };
         };
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -7507,7 +8571,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The envelope (business errors too: see ErrorEnvelope) */
         200: {
           content: {
             "application/json": {
@@ -7519,6 +8583,12 @@ export interface paths {
             };
           };
         };
+        400: components["responses"]["BadRequest"];
+        401: components["responses"]["Unauthenticated"];
+        403: components["responses"]["NotAnAdministrator"];
+        413: components["responses"]["BodyTooLarge"];
+        415: components["responses"]["UnsupportedMediaType"];
+        500: components["responses"]["InternalError"];
       };
     };
   };
@@ -8478,8 +9548,66 @@ export interface components {
       requestId: string;
       data?: components["schemas"]["Webhook"];
     };
+    /** @description An error in the GenAuth envelope. Business errors (a request its schema refuses: statusCode 400, apiCode 4600, the message naming the field; not found 404; conflict 409; refused 403) are answered HTTP 200, as GenAuth does; authentication, throttling and transport failures at their own HTTP status. */
+    ErrorEnvelope: {
+      /** @description The error's status: the HTTP status too, except for business errors, which are answered HTTP 200 */
+      statusCode: number;
+      /** @description What was wrong, naming the field; the cloud's wording for `x-authing-lang: zh-CN` where it has one */
+      message: string;
+      /** @description GenAuth's published code where one fits, Userpool's own from 4600 up (see the README) */
+      apiCode?: number;
+      /** @description The id of the request, also in its log line */
+      requestId: string;
+    };
   };
-  responses: never;
+  responses: {
+    /** @description A body that is not JSON (or nests deeper than 64 levels), or a credential sent in the query string of a sign-in or end-user endpoint. A body or query its schema refuses is a business error: HTTP 200 with statusCode 400. */
+    BadRequest: {
+      content: {
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+    /** @description The caller did not prove who it is: a missing, malformed, wrong, stale or replayed signature, an unknown access key, or a missing, expired or revoked access token (at sign-in: the application's client credentials). */
+    Unauthenticated: {
+      content: {
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+    /** @description A console access token whose user is not (or no longer) an administrator of the user pool, or a token issued to another application than the pool's console. */
+    NotAnAdministrator: {
+      content: {
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+    /** @description The body is larger than 1 MiB. */
+    BodyTooLarge: {
+      content: {
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+    /** @description A body of a media type the server does not read: send application/json. */
+    UnsupportedMediaType: {
+      content: {
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+    /** @description Too many attempts from this address or on this account; retry-after says in how many seconds to try again. */
+    Throttled: {
+      headers: {
+        /** @description Seconds to wait before the next attempt */
+        "retry-after"?: number;
+      };
+      content: {
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+    /** @description An unexpected failure, logged with its stack under the request id the message quotes. */
+    InternalError: {
+      content: {
+        "application/json": components["schemas"]["ErrorEnvelope"];
+      };
+    };
+  };
   parameters: never;
   requestBodies: never;
   headers: never;

@@ -13,6 +13,8 @@ export function registerAuthenticationRoutes(app: FastifyInstance): void {
   // Called by end users' applications with the application's credentials, not a management key.
   publicRoute(app, {
     method: 'POST', url: '/api/v3/signin', summary: 'Sign in with a password (connection PASSWORD)', tags, body: SignInBody, data: TokenSet, perPool: true,
+    // An application whose client credentials do not check out is refused with HTTP 401.
+    refusals: [401],
     throttleAccount: (body) => {
       const payload = body.passwordPayload;
       return payload?.account ?? payload?.email ?? payload?.username ?? payload?.phone;

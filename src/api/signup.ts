@@ -15,7 +15,7 @@ export function registerSignUpRoutes(app: FastifyInstance): void {
   // The default pool's people register at the root, another pool's under its own prefix.
   for (const url of ['/api/v3/signup', `${POOL_PREFIX}/api/v3/signup`]) {
     app.post(url, {
-      config: { auth: 'none' },
+      config: { auth: 'none', envelope: { refusals: [429] } },
       preHandler: app.signupThrottle,
       schema: {
         summary: 'Register with a password, when the user pool allows self-registration', tags: ['end user'], body: SignUpBody, response: { 200: Envelope(User) },

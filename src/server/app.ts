@@ -25,6 +25,7 @@ import type { Redis } from 'ioredis';
 import { componentName, registerSchemaComponents } from './schema-components.js';
 import { ANSWERED, COMPONENTS } from '../schemas/components.js';
 import { Envelope } from './envelope.js';
+import { documentErrorAnswers, ErrorEnvelope, markErrorStatuses } from './error-answers.js';
 
 export interface AppOptions {
   deps: Deps;
@@ -78,9 +79,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   // Before any route: the routes' schemas reference these components instead of inlining them.
-  registerSchemaComponents(app, [...COMPONENTS, ...ANSWERED.map(Envelope)]);
+  registerSchemaComponents(app, [...COMPONENTS, ...ANSWERED.map(Envelope), ErrorEnvelope]);
   await app.register(swagger, {
     refResolver: { buildLocalReference: componentName },
+    // The error answers are written into the document only, never into the routes' response schemas.
+    transform: markErrorStatuses,
+    transformObject: documentErrorAnswers,
     openapi: {
       info: { title: 'Userpool', description: 'GenAuth (Authing) V3 compatible identity directory and lifecycle API', version: '0.1.0' },
       components: {

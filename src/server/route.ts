@@ -49,7 +49,7 @@ function managementRouteAt<B extends TSchema | undefined, Q extends TSchema | un
   app.route({
     method: spec.method,
     url,
-    config: { auth: 'management', audit: spec.audit },
+    config: { auth: 'management', audit: spec.audit, envelope: {} },
     schema: {
       summary: spec.summary,
       tags: spec.tags,
@@ -84,6 +84,8 @@ export interface PublicRouteSpec<B, Q, D extends TSchema> {
    * address before the handler runs (see signin-throttle.ts).
    */
   throttleAccount?: (body: In<B>) => string | undefined;
+  /** HTTP statuses the handler's service answers with the envelope beyond the family's (sign-in: a refused application's 401). */
+  refusals?: number[];
   handler: (input: { body: In<B>; query: In<Q>; deps: Deps; request: FastifyRequest }) => Promise<Static<D>>;
 }
 
@@ -107,7 +109,8 @@ function publicRouteAt<B extends TSchema | undefined, Q extends TSchema | undefi
   app.route({
     method: spec.method,
     url,
-    config: { auth: 'none' },
+    // 400: a credential in the query string; 429: the sign-in throttle.
+    config: { auth: 'none', envelope: { refusals: [400, ...(spec.throttleAccount ? [429] : []), ...(spec.refusals ?? [])] } },
     // Public routes take client credentials (sign-in): never from the query string.
     preValidation: refuseCredentialsInQuery,
     ...(spec.throttleAccount

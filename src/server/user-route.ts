@@ -52,7 +52,8 @@ function userRouteAt<B extends TSchema | undefined, Q extends TSchema | undefine
   app.route({
     method: spec.method,
     url,
-    config: { auth: 'user' },
+    // 400: a credential in the query string.
+    config: { auth: 'user', envelope: { refusals: [400] } },
     schema: {
       summary: spec.summary,
       tags: spec.tags,

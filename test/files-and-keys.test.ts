@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { sql } from 'kysely';
+import SQLite from 'better-sqlite3';
 import { openDatabase } from '../src/store/database.js';
+import { checkpointInBackground } from '../src/store/sqlite-checkpoints.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -174,6 +176,40 @@ describe("an embedded (SQLite) database's write-ahead log", () => {
       expect(statSync(file).size).toBeGreaterThan(600 * 4096);
     } finally {
       await handle.close();
+    }
+  });
+
+  // A connection in WAL mode, as openDatabase makes it, with a checkpointing thread beside it.
+  const withThread = (name: string) => {
+    const file = join(root, `${name}-${keyId()}.db`);
+    const sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+    return { file, sqlite, checkpoints: checkpointInBackground(sqlite, file) };
+  };
+
+  it('is not waited for when the database closes before its thread has opened a connection: the thread is ended, not asked to stop', async () => {
+    const { sqlite, checkpoints } = withThread('closed-at-once');
+    try {
+      // Stopped in the turn that started it: the thread cannot have reported its connection open.
+      expect(await checkpoints.stop()).toBe('terminated');
+    } finally {
+      sqlite.close();
+    }
+  });
+
+  it('is asked to close its connection, and closes it, once it has one (the control: stopping at once is what ended it)', async () => {
+    const { file, sqlite, checkpoints } = withThread('closed-later');
+    try {
+      sqlite.exec('create table filler (x text)');
+      const insert = sqlite.prepare('insert into filler values (?)');
+      sqlite.transaction(() => {
+        for (let i = 0; i < 600; i++) insert.run('x'.repeat(4000));
+      })();
+      // The rows reach the database file only through the thread's checkpoint: it has its connection.
+      await vi.waitFor(() => expect(statSync(file).size).toBeGreaterThan(600 * 4096), { timeout: 60_000, interval: 50 });
+      expect(await checkpoints.stop()).toBe('closed');
+    } finally {
+      sqlite.close();
     }
   });
 

@@ -41,10 +41,9 @@ async function masterKeyOf(cfg: Config): Promise<Buffer> {
  * rows: without the thread, each commit that takes the log past 1000 pages stops to copy it into
  * the database file and sync it; with it, that copy runs beside the next rows' work. The other
  * commands make a handful of commits, or statement-sized ones a thread could not split (`prune`,
- * `migrate`, `deliveries resend`), or only read (`resign --dry-run`): starting and stopping the
- * thread (about 0.1 s, mostly its start-up when the command is over at once) would cost more than
- * it could save. What they write is copied when the last connection to the file closes, or by a
- * running server's thread.
+ * `migrate`, `deliveries resend`), or only read (`resign --dry-run`): starting the thread (about
+ * 0.1 s of work, mostly on the thread itself) would cost more than it could save. What they write
+ * is copied when the last connection to the file closes, or by a running server's thread.
  */
 async function withDatabase<T>(work: (deps: Deps) => Promise<T>, use: DatabaseUse = {}): Promise<T> {
   const cfg = config();

@@ -44,9 +44,11 @@ export interface OpenOptions {
   /**
    * SQLite: checkpoint the write-ahead log from a thread with its own connection (on unless turned
    * off; see sqlite-checkpoints.ts). It is for a process that writes for long (the server, a bulk
-   * import): starting and stopping the thread costs about a tenth of a second, more than a process
-   * that makes a handful of commits can gain, so one-shot commands turn it off. A database in
-   * memory never has it (there is no file for another connection to open).
+   * import): starting the thread costs about a tenth of a second of work (Node's and better-sqlite3's
+   * start-up, mostly on the thread), more than a process that makes a handful of commits can gain,
+   * so one-shot commands turn it off. Closing before the thread has opened its connection ends it
+   * without waiting for it. A database in memory never has it (there is no file for another
+   * connection to open).
    */
   checkpointThread?: boolean;
 }

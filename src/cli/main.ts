@@ -220,21 +220,31 @@ keyCommand
         return;
       }
       console.log(`revoked ${keyId}`);
-      const { redisUrl, accessKeyCacheSeconds } = config();
-      const cached = `servers that cached the key accept it for up to ACCESS_KEY_CACHE_SECONDS (${accessKeyCacheSeconds} s)`;
-      if (!redisUrl) {
-        console.log(`no REDIS_URL: ${cached}`);
-        return;
-      }
-      const { announceRevocationOnce, ACCESS_KEY_CHANNEL } = await import('../server/key-revocations.js');
-      try {
-        const heard = await announceRevocationOnce(redisUrl, ACCESS_KEY_CHANNEL, keyId);
-        console.log(`announced to ${heard} running server process${heard === 1 ? '' : 'es'} through Redis`);
-      } catch (error) {
-        console.error(`userpool: could not announce the revocation through Redis (${error instanceof Error ? error.message : String(error)}); ${cached}`);
-      }
+      await announceRevoked('key', 'ACCESS_KEY_CHANNEL', keyId);
     });
   });
+
+/**
+ * Tells running servers through Redis that a credential was revoked (`id` is what they cache it
+ * by) and prints how many processes heard it. Without REDIS_URL, or when Redis fails, it prints
+ * how long a server that cached the credential still accepts it: the revocation is committed
+ * either way, so a failed announcement is reported without failing the command.
+ */
+async function announceRevoked(credential: 'key' | 'token', channel: 'ACCESS_KEY_CHANNEL' | 'SCIM_TOKEN_CHANNEL', id: string): Promise<void> {
+  const { redisUrl, accessKeyCacheSeconds } = config();
+  const cached = `servers that cached the ${credential} accept it for up to ACCESS_KEY_CACHE_SECONDS (${accessKeyCacheSeconds} s)`;
+  if (!redisUrl) {
+    console.log(`no REDIS_URL: ${cached}`);
+    return;
+  }
+  const revocations = await import('../server/key-revocations.js');
+  try {
+    const heard = await revocations.announceRevocationOnce(redisUrl, revocations[channel], id);
+    console.log(`announced to ${heard} running server process${heard === 1 ? '' : 'es'} through Redis`);
+  } catch (error) {
+    console.error(`userpool: could not announce the revocation through Redis (${error instanceof Error ? error.message : String(error)}); ${cached}`);
+  }
+}
 
 program
   .command('unlock <user>')
@@ -304,19 +314,7 @@ scimTokenCommand
         return;
       }
       console.log(`revoked ${id}`);
-      const { redisUrl, accessKeyCacheSeconds } = config();
-      const cached = `servers that cached the token accept it for up to ACCESS_KEY_CACHE_SECONDS (${accessKeyCacheSeconds} s)`;
-      if (!redisUrl) {
-        console.log(`no REDIS_URL: ${cached}`);
-        return;
-      }
-      const { announceRevocationOnce, SCIM_TOKEN_CHANNEL } = await import('../server/key-revocations.js');
-      try {
-        const heard = await announceRevocationOnce(redisUrl, SCIM_TOKEN_CHANNEL, hash);
-        console.log(`announced to ${heard} running server process${heard === 1 ? '' : 'es'} through Redis`);
-      } catch (error) {
-        console.error(`userpool: could not announce the revocation through Redis (${error instanceof Error ? error.message : String(error)}); ${cached}`);
-      }
+      await announceRevoked('token', 'SCIM_TOKEN_CHANNEL', hash);
     });
   });
 

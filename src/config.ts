@@ -71,6 +71,13 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be true or false (got "${raw}")`);
 }
 
+function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(choices as readonly string[]).includes(raw.toLowerCase())) throw new ConfigError(`${name} must be one of ${choices.join(', ')} (got "${raw}")`);
+  return raw.toLowerCase() as T;
+}
+
 function validUrl(text: string, shape: RegExp): boolean {
   if (!shape.test(text)) return false;
   try {
@@ -150,8 +157,7 @@ function metrics(env: Env): Config['metrics'] {
 }
 
 export function loadConfig(env: Env = process.env): Config {
-  const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel'];
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
+  const logLevel = oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info');
 
   const id = env.USERPOOL_ACCESS_KEY_ID;
   const secret = env.USERPOOL_ACCESS_KEY_SECRET;
@@ -205,6 +211,7 @@ export function loadConfig(env: Env = process.env): Config {
       concurrency: integer(env, 'DELIVERY_CONCURRENCY', DEFAULT_DELIVERY.concurrency, 1, 1000),
       refusePrivate: refusePrivate,
       maxResponseBytes: DEFAULT_DELIVERY.maxResponseBytes,
+      thread: oneOf(env, 'DELIVERY_THREAD', ['auto', 'on', 'off'] as const, DEFAULT_DELIVERY.thread),
     },
     policy: {
       deliveryRetentionDays: integer(env, 'DELIVERY_RETENTION_DAYS', DEFAULT_POLICY.deliveryRetentionDays, 0, 36_500),

@@ -17,11 +17,17 @@ export interface DeliverySettings {
   refusePrivate: boolean;
   /** Bytes of each answer kept in the log. */
   maxResponseBytes: number;
+  /**
+   * Run the worker in a thread of its own with its own connection (DELIVERY_THREAD): `auto` does
+   * so on SQLite files, where the process's main thread runs every statement and would otherwise
+   * share its time between requests and deliveries (see delivery/thread.ts).
+   */
+  thread: 'auto' | 'on' | 'off';
 }
 
-export const DEFAULT_DELIVERY: DeliverySettings = { timeoutMs: 10_000, pollMs: 250, concurrency: 32, refusePrivate: false, maxResponseBytes: 4096 };
+export const DEFAULT_DELIVERY: DeliverySettings = { timeoutMs: 10_000, pollMs: 250, concurrency: 32, refusePrivate: false, maxResponseBytes: 4096, thread: 'auto' };
 
-interface Log {
+export interface Log {
   warn(obj: object, msg: string): void;
   debug(obj: object, msg: string): void;
 }
@@ -34,6 +40,8 @@ async function within(work: Promise<unknown>, ms: number): Promise<void> {
 }
 
 export interface DeliveryWorker {
+  /** Where the worker runs: in the server's main thread, or in a thread of its own (thread.ts). */
+  readonly runsIn: 'process' | 'thread';
   /** Look for work now instead of at the next poll. */
   wake(): void;
   /**
@@ -89,7 +97,7 @@ const QUEUED_LOOK_GAP_MS = BUSY_POLL_MS;
  * A delivery queued at position p waits at most ceil(p / concurrency) timeouts for a slot (each
  * send ends within its timeout), so its lease covers that and its own send.
  */
-export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log: Log): DeliveryWorker {
+export function startDeliveryWorker(deps: Pick<Deps, 'db' | 'dialect' | 'masterKey'>, settings: DeliverySettings, log: Log): DeliveryWorker {
   let stopping = false;
   let wakeUp: (() => void) | undefined;
   // A wake with nobody waiting is remembered, so work that arrives mid-loop is not left for the next poll.
@@ -276,6 +284,7 @@ export function startDeliveryWorker(deps: Deps, settings: DeliverySettings, log:
   })();
 
   return {
+    runsIn: 'process',
     wake,
     async stop(graceMs = Math.min(settings.timeoutMs, 5000)) {
       stopping = true;

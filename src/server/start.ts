@@ -14,6 +14,7 @@ import { buildApp } from './app.js';
 import type { ServerState } from './health.js';
 import { createMetrics } from './metrics.js';
 import { startDeliveryWorker, type DeliveryWorker } from '../delivery/worker.js';
+import { deliversInThread, startDeliveryThread } from '../delivery/thread.js';
 import { startResignationScheduler, type ResignationScheduler } from '../scheduler/worker.js';
 import type { Deps } from '../services/context.js';
 import { connectionWatch, type ConnectionWatch } from '../lib/connection-watch.js';
@@ -36,6 +37,9 @@ export interface RunningServer {
    */
   close(deadlineMs?: number): Promise<'drained' | 'forced'>;
 }
+
+/** PostgreSQL connections of a delivery thread: one visit runs at a time, and pruning runs in the server. */
+const DELIVERY_THREAD_POOL = 2;
 
 /** Opens the database, migrates, makes sure a management key exists, then listens. */
 export async function startServer(config: Config, announce: (line: string) => void = console.log): Promise<RunningServer> {
@@ -123,7 +127,12 @@ export async function startServer(config: Config, announce: (line: string) => vo
     if (migrated.length) await checks.announce();
     const url = await app.listen({ host: config.host, port: config.port });
     const pruning = schedulePruning(app, deps, config.pruneIntervalSeconds);
-    const deliveries = config.delivery.pollMs > 0 ? startDeliveryWorker(deps, config.delivery, app.log) : undefined;
+    const deliveries =
+      config.delivery.pollMs === 0
+        ? undefined
+        : deliversInThread(config.delivery, config.databaseUrl)
+          ? startDeliveryThread({ databaseUrl: config.databaseUrl, poolSize: DELIVERY_THREAD_POOL, masterKey, settings: config.delivery }, app.log)
+          : startDeliveryWorker(deps, config.delivery, app.log);
     const scheduler = config.schedulePollMs > 0 ? startResignationScheduler(deps, config.schedulePollMs, app.log) : undefined;
     const store = nonces;
     const listener = revocations;

@@ -28,12 +28,20 @@ export function onEventsQueued(listener: () => void): () => void {
   return () => queuedListeners.delete(listener);
 }
 
+/**
+ * Tells this process's listeners that events were queued, as `enqueueEvents` does: for a delivery
+ * worker running in its own thread, whose process queued them (see delivery/thread.ts).
+ */
+export function announceEventsQueued(): void {
+  for (const listener of queuedListeners) listener();
+}
+
 /** Several events of one type in one statement. */
 export async function enqueueEvents(trx: Tx, scope: { poolId: string; requestId: string | null }, type: EventName, payloads: unknown[]): Promise<string[]> {
   if (payloads.length === 0) return [];
   const at = nowIso();
   const rows = payloads.map((payload) => ({ id: newId(), pool_id: scope.poolId, type, payload: toJson(payload), request_id: scope.requestId, created_at: at, delivered_at: null }));
   await store.insertEvents(trx, rows);
-  for (const listener of queuedListeners) listener();
+  announceEventsQueued();
   return rows.map((r) => r.id);
 }

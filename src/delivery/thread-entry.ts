@@ -1,0 +1,44 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase } from '../store/database.js';
+import { announceEventsQueued } from '../services/outbox.js';
+import { startDeliveryWorker, type DeliverySettings } from './worker.js';
+
+/** What the server hands its delivery thread (see thread.ts). */
+export interface ThreadData {
+  databaseUrl: string;
+  poolSize: number;
+  masterKey: Uint8Array;
+  settings: DeliverySettings;
+  /** Whether the server's log takes debug lines: the thread does not send those it would drop. */
+  debug: boolean;
+}
+
+/** Messages from the server: events were queued there, look now, or stop within `stop` ms. */
+export type ToThread = 'queued' | 'wake' | { stop: number };
+/** Messages to the server: started, a log line for its log, or stopped (its connection closed). */
+export type FromThread = { ready: true } | { log: 'warn' | 'debug'; object: object; message: string } | { stopped: true };
+
+// The delivery worker of a server process, run in a thread of its own with its own connection.
+const port = parentPort!;
+const data = workerData as ThreadData;
+const handle = openDatabase(data.databaseUrl, { checkpointThread: false, poolSize: data.poolSize });
+const send = (message: FromThread) => port.postMessage(message);
+const worker = startDeliveryWorker({ db: handle.db, dialect: handle.dialect, masterKey: Buffer.from(data.masterKey) }, data.settings, {
+  warn: (object, message) => send({ log: 'warn', object, message }),
+  debug: (object, message) => {
+    if (data.debug) send({ log: 'debug', object, message });
+  },
+});
+port.on('message', (message: ToThread) => {
+  if (message === 'queued') announceEventsQueued();
+  else if (message === 'wake') worker.wake();
+  else
+    void worker
+      .stop(message.stop)
+      .finally(() => handle.close())
+      .finally(() => {
+        send({ stopped: true });
+        port.close();
+      });
+});
+send({ ready: true });

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import { deliversInThread, type DeliveryThread } from '../src/delivery/thread.js';
+import { DEFAULT_DELIVERY } from '../src/delivery/worker.js';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { enqueueDelivery } from '../src/services/deliveries.js';
+import { findPoolByName } from '../src/store/pools.js';
+import { useTestServer } from './helpers/server.js';
+import { eventually, startReceiver, type Answer } from './helpers/receiver.js';
+import { ok } from './helpers/fixtures.js';
+import { uniq } from './helpers/apps.js';
+
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
+
+describe('where the delivery worker runs', () => {
+  const on = (thread: 'auto' | 'on' | 'off', url: string) => deliversInThread({ ...DEFAULT_DELIVERY, thread }, url);
+
+  it('runs in a thread on SQLite files by default, in the process on PostgreSQL and in memory, and as DELIVERY_THREAD says', () => {
+    expect(on('auto', 'sqlite:./data/userpool.db')).toBe(true);
+    expect(on('auto', 'postgres://postgres@127.0.0.1:5432/userpool')).toBe(false);
+    expect(on('auto', 'sqlite::memory:')).toBe(false);
+    expect(on('on', 'postgres://postgres@127.0.0.1:5432/userpool')).toBe(true);
+    // A database in memory has no file another connection could open.
+    expect(on('on', 'sqlite::memory:')).toBe(false);
+    expect(on('off', 'sqlite:./data/userpool.db')).toBe(false);
+    expect(loadConfig({ DELIVERY_THREAD: 'ON' }).delivery.thread).toBe('on');
+    expect(loadConfig({}).delivery.thread).toBe('auto');
+    expect(() => loadConfig({ DELIVERY_THREAD: 'sometimes' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DELIVERY_THREAD: 'sometimes' })).toThrow('DELIVERY_THREAD must be one of auto, on, off (got "sometimes")');
+  });
+});
+
+describe('the delivery worker in a thread of its own', () => {
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  const routes = new Map<string, Answer>();
+  beforeAll(async () => {
+    receiver = await startReceiver((request) => routes.get(request.path) ?? { status: 200 });
+  });
+  afterAll(async () => {
+    await receiver?.close();
+  });
+  // `on` rather than the default, so the thread runs on PostgreSQL too.
+  const t = useTestServer({ DELIVERY_THREAD: 'on', DELIVERY_POLL_MS: '50', DELIVERY_TIMEOUT_MS: '3000' });
+  const thread = () => t.server.deliveries as DeliveryThread;
+  const at = (path: string) => receiver.received.filter((r) => r.path === path);
+  const enqueue = async (url: string) => {
+    const poolId = (await findPoolByName(t.server.deps.db, 'default'))!.id;
+    return t.server.deps.db.transaction().execute((trx) => enqueueDelivery(trx, { poolId, kind: 'backchannel-logout', url, contentType: 'text/plain', body: 'hello' }));
+  };
+  const status = async (id: string) => (await t.server.deps.db.selectFrom('deliveries').select(['status', 'attempts']).where('id', '=', id).executeTakeFirstOrThrow());
+
+  it('sends a resignation\'s event signed, and records the attempt in the shared database', async () => {
+    expect(thread().runsIn).toBe('thread');
+    const path = `/thread-${uniq()}`;
+    const hook = ok<{ webhookId: string; secret: string }>(
+      await t.management.createWebhook({ name: `thread ${uniq()}`, url: receiver.url + path, contentType: 'application/json', events: ['user:resigned'] } as never), 'create-webhook');
+    const s = uniq();
+    const user = ok<{ userId: string }>(await t.management.createUser({ username: `th_${s}`, email: `th_${s}@corp.example` } as never), 'create-user');
+    const answer = await t.management.resignUser({ userId: user.userId });
+    const [request] = await receiver.waitFor(1, 15_000, (r) => r.path === path);
+    const verified = new StandardWebhook(hook.secret, { format: 'raw' }).verify(request.body, request.headers as Record<string, string>) as Record<string, any>;
+    expect(verified).toMatchObject({ eventName: 'user:resigned', requestId: answer.requestId, data: { userId: user.userId } });
+    const logs = await eventually(async () => {
+      const page = ok<{ list: Array<{ success: boolean; responseStatusCode: number }> }>(await t.management.getWebhookLogs({ webhookId: hook.webhookId, page: 1, limit: 10 } as never), 'get-webhook-logs');
+      return page.list.length ? page.list : undefined;
+    }, 10_000, 'the attempt logged');
+    expect(logs).toMatchObject([{ success: true, responseStatusCode: 200, eventName: 'user:resigned' }]);
+  });
+
+  it('is started again when it ends, and goes on sending', async () => {
+    const first = thread().current()!;
+    await first.terminate();
+    const restarted = await eventually(async () => {
+      const next = thread().current();
+      return next && next !== first ? next : undefined;
+    }, 10_000, 'a new thread');
+    expect(restarted.threadId).not.toBe(first.threadId);
+    const path = `/after-restart-${uniq()}`;
+    const id = await enqueue(receiver.url + path);
+    await receiver.waitFor(1, 15_000, (r) => r.path === path);
+    expect(await eventually(async () => ((await status(id)).status === 'delivered' ? status(id) : undefined), 10_000, 'delivered')).toEqual({ status: 'delivered', attempts: 1 });
+  });
+
+  it('on stop, lets a send in flight finish within the grace and records it, then closes its connection and ends', async () => {
+    const path = `/slow-${uniq()}`;
+    // Never answered: the send ends at the worker's timeout (3 s), inside the 5 s grace.
+    routes.set(path, 'hang');
+    const id = await enqueue(receiver.url + path);
+    await receiver.waitFor(1, 15_000, (r) => r.path === path);
+    const running = thread().current()!;
+    const exited = new Promise<number>((resolve) => running.once('exit', resolve));
+    await thread().stop(5000);
+    // It ended by itself, not by being terminated (which exits with 1).
+    expect(await exited).toBe(0);
+    expect(thread().current()).toBeUndefined();
+    // The attempt was recorded before the thread ended, and nothing is left claimed.
+    const row = await t.server.deps.db.selectFrom('deliveries').select(['status', 'attempts', 'locked_until', 'last_error']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, locked_until: null, last_error: expect.stringMatching(/timed out/) });
+  });
+});

@@ -71,19 +71,36 @@ describe('a multi-row insert compiled once per row count', () => {
     const calls = [['a1'], ['b1', 'b2', 'b3'], ['c1', 'c2', 'c3'], ['d1', 'd2']];
     for (const [n, names] of calls.entries()) {
       const rows = pools(names, `2026-01-0${n + 1}T00:00:00`);
-      if (n === 2) await handle.db.transaction().execute((trx) => insertRows(trx, handle.dialect, 'user_pools', rows));
-      else await insertRows(handle.db, handle.dialect, 'user_pools', rows);
+      if (n === 2) await handle.db.transaction().execute((trx) => insertRows(trx, 'user_pools', rows));
+      else await insertRows(handle.db, 'user_pools', rows);
       expect(await stored(names)).toEqual(named(rows));
     }
   });
 
   it('writes nothing for no rows, and nothing of a batch whose transaction rolled back', async () => {
-    await insertRows(handle.db, handle.dialect, 'user_pools', []);
+    await insertRows(handle.db, 'user_pools', []);
     const rows = pools(['e1', 'e2', 'e3'], '2026-02-01T00:00:00');
     await expect(handle.db.transaction().execute(async (trx) => {
-      await insertRows(trx, handle.dialect, 'user_pools', rows);
+      await insertRows(trx, 'user_pools', rows);
       throw new Error('the change failed');
     })).rejects.toThrow('the change failed');
     expect(await stored(['e1', 'e2', 'e3'])).toEqual([]);
+  });
+
+  it('keeps each database\'s own statement: one compiled for another database first is not run here', async () => {
+    // Another database (SQLite in memory) compiles the statement for two rows first; on
+    // PostgreSQL its text (with ? placeholders) would fail if it were reused for the suite's database.
+    const other = openDatabase('sqlite::memory:');
+    try {
+      await migrateToLatest(other);
+      const first = pools(['f1', 'f2'], '2026-03-01T00:00:00');
+      await insertRows(other.db, 'user_pools', first);
+      const rows = pools(['g1', 'g2'], '2026-03-02T00:00:00');
+      await insertRows(handle.db, 'user_pools', rows);
+      expect(await stored(['g1', 'g2'])).toEqual(named(rows));
+      expect(await other.db.selectFrom('user_pools').select(['id', 'name']).where('name', 'in', ['f1', 'f2']).orderBy('name').execute()).toEqual(named(first));
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -63,9 +63,9 @@ async function signedIn() {
 }
 
 /**
- * Checks the token until one answer came from the cache (`hits` counts them). On SQLite any commit
- * by another process (its delivery worker taking an event, say) empties the cache, so one check
- * may miss; the test only needs an entry to be there before the write it is about.
+ * Checks the token until one answer came from the cache (`hits` counts them). A commit by another
+ * process that may change a check (on SQLite: one counted in token_check_epoch) empties the cache,
+ * so one check may miss; the test only needs an entry to be there before the write it is about.
  */
 async function cachedOn(url: string, token: string, hits: () => Promise<number>) {
   for (let tries = 0; tries < 20; tries++) {

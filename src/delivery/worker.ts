@@ -208,7 +208,7 @@ export function startDeliveryWorker(deps: Pick<Deps, 'db' | 'dialect' | 'masterK
     let done: { claimed: DeliveryRow[]; hooks: WebhookRow[]; due: number; events: number };
     try {
       done = await deps.db.transaction().execute(async (trx) => {
-        await recordAttempts(trx, deps.dialect, settled.map((s) => ({ id: s.delivery.id, update: s.update, attempt: s.attempt })));
+        await recordAttempts(trx, settled.map((s) => ({ id: s.delivery.id, update: s.update, attempt: s.attempt })));
         if (aborted.length) await releaseClaims(trx, aborted);
         const claimed = claim && room ? await claimDue(trx, deps.dialect, new Date(now).toISOString(), leaseFor(held + room), room) : [];
         const hooks = claimed.length ? await findWebhooksById(trx, [...new Set(claimed.map((d) => d.webhook_id).filter((id): id is string => id !== null))]) : [];

@@ -200,7 +200,7 @@ export async function dispatchEvents(trx: Tx, dialect: Dialect, limit: number, l
   }
   const lease = leaseFor(rows.length);
   for (const row of rows) row.locked_until = lease;
-  await store.insertDeliveries(trx, rows, dialect);
+  await store.insertDeliveries(trx, rows);
   for (let i = 0; i < rows.length; i++) rows[i].body = bodies[i];
   return { events: events.length, claimed: rows, webhooks: candidates };
 }

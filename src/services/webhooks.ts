@@ -194,7 +194,7 @@ export async function triggerWebhook(scope: Scope, input: TriggerWebhookInput) {
   await insertDeliveries(scope.db, [delivery]);
   const result = await sendDelivery(scope.masterKey, { timeoutMs: scope.policy.deliveryTimeoutMs, refusePrivate: scope.policy.refusePrivateTargets, maxResponseBytes: 4096 }, delivery, webhook);
   const { update, attempt } = settle(delivery, result);
-  await scope.db.transaction().execute((trx) => recordAttempts(trx, scope.dialect, [{ id: delivery.id, update, attempt }]));
+  await scope.db.transaction().execute((trx) => recordAttempts(trx, [{ id: delivery.id, update, attempt }]));
   return {
     response: {
       success: result.ok,

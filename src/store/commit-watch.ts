@@ -1,4 +1,5 @@
-import type { CompiledQuery, DatabaseConnection, Dialect, Driver, Kysely, QueryCompiler, TransactionSettings } from 'kysely';
+import { CompiledQuery } from 'kysely';
+import type { DatabaseConnection, Dialect, Driver, Kysely, QueryCompiler, TransactionSettings } from 'kysely';
 
 /**
  * Tables whose writes cannot change the answer of a token check: the check reads a session with
@@ -9,7 +10,7 @@ import type { CompiledQuery, DatabaseConnection, Dialect, Driver, Kysely, QueryC
 const HARMLESS = new Set([
   'signature_nonces', 'admin_audit_logs', 'admin_audit_log_targets', 'event_outbox', 'deliveries', 'delivery_attempts', 'login_history',
   'authorization_codes', 'refresh_tokens', 'signing_keys', 'signin_failures', 'signin_address_failures', 'provider_sessions', 'consents',
-  'webhooks', 'scheduled_resignations',
+  'webhooks', 'scheduled_resignations', 'token_check_epoch',
 ]);
 
 /**
@@ -103,7 +104,7 @@ interface ConnectionState {
  * invalidation of cached token checks before its caller can answer anyone; no call site has to
  * remember it. A COMMIT that fails is treated as committed (the server may have applied it).
  */
-export function watchCommits(inner: Dialect, listeners: AfterCommit[]): Dialect {
+export function watchCommits(inner: Dialect, listeners: AfterCommit[], options: { countCommits?: boolean } = {}): Dialect {
   const notify = async () => {
     for (const listener of listeners) await listener();
   };
@@ -111,8 +112,23 @@ export function watchCommits(inner: Dialect, listeners: AfterCommit[]): Dialect 
     createAdapter: () => inner.createAdapter(),
     createQueryCompiler: () => inner.createQueryCompiler(),
     createIntrospector: (db: Kysely<any>) => inner.createIntrospector(db),
-    createDriver: () => new WatchedDriver(inner.createDriver(), notify),
+    createDriver: () => new WatchedDriver(inner.createDriver(), notify, options.countCommits ?? false),
   };
+}
+
+/** Counts a commit that may change a token check, for other SQLite connections (migration 0027). */
+const COUNT_COMMIT = CompiledQuery.raw('update token_check_epoch set n = n + 1 where id = 1');
+
+/**
+ * Counts in the write's own transaction (or right after a write made on its own), so the count
+ * has moved by the time the caller goes on. A database not yet migrated has no row to count in.
+ */
+async function countCommit(connection: DatabaseConnection): Promise<void> {
+  try {
+    await connection.executeQuery(COUNT_COMMIT);
+  } catch (error) {
+    if (!/no such table: token_check_epoch/.test((error as Error).message)) throw error;
+  }
 }
 
 class WatchedDriver implements Driver {
@@ -122,7 +138,7 @@ class WatchedDriver implements Driver {
   private readonly inners = new WeakMap<DatabaseConnection, DatabaseConnection>();
   private readonly states = new WeakMap<DatabaseConnection, ConnectionState>();
 
-  constructor(private readonly driver: Driver, private readonly notify: () => Promise<void>) {}
+  constructor(private readonly driver: Driver, private readonly notify: () => Promise<void>, private readonly counting: boolean) {}
 
   init() {
     return this.driver.init();
@@ -132,13 +148,17 @@ class WatchedDriver implements Driver {
     const inner = await this.driver.acquireConnection();
     let watched = this.watched.get(inner);
     if (!watched) {
+      const counting = this.counting;
       const state: ConnectionState = { inTransaction: false, dirty: false, committed: false };
       watched = {
         async executeQuery<R>(compiled: CompiledQuery) {
           const writes = judged(compiled.sql);
           if (writes && state.inTransaction) state.dirty = true;
           const result = await inner.executeQuery<R>(compiled);
-          if (writes && !state.inTransaction) state.committed = true;
+          if (writes && !state.inTransaction) {
+            state.committed = true;
+            if (counting) await countCommit(inner);
+          }
           return result;
         },
         streamQuery: (compiled, chunkSize) => inner.streamQuery(compiled, chunkSize),
@@ -163,6 +183,7 @@ class WatchedDriver implements Driver {
 
   async commitTransaction(connection: DatabaseConnection) {
     const state = this.states.get(connection);
+    if (this.counting && state?.dirty) await countCommit(this.inner(connection));
     try {
       await this.driver.commitTransaction(this.inner(connection));
     } finally {

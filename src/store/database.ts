@@ -23,9 +23,11 @@ export interface DatabaseHandle {
    */
   afterCommit(listener: AfterCommit): void;
   /**
-   * SQLite: the file's `data_version`, which changes when another connection (another process)
-   * commits; undefined while this connection is inside a transaction, whose snapshot would hide
-   * such a commit. Absent on PostgreSQL.
+   * SQLite: a number that changes when another connection (another process, or this process's
+   * delivery thread) commits a write that may change a token check: the count of such commits
+   * (migration 0027), read again only when the file's `data_version` says another connection
+   * committed at all. Undefined while this connection is inside a transaction, whose snapshot
+   * would hide such a commit. Absent on PostgreSQL.
    */
   dataVersion?(): number | undefined;
   close(): Promise<void>;
@@ -64,9 +66,23 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
     sqlite.pragma('busy_timeout = 5000');
     cachePreparedStatements(sqlite);
     const listeners: AfterCommit[] = [];
-    const db = new Kysely<Database>({ dialect: watchCommits(new ImmediateSqliteDialect({ database: sqlite }), listeners) });
+    const db = new Kysely<Database>({ dialect: watchCommits(new ImmediateSqliteDialect({ database: sqlite }), listeners, { countCommits: true }) });
     const version = sqlite.prepare('pragma data_version').pluck();
-    const dataVersion = () => (sqlite.inTransaction ? undefined : (version.get() as number));
+    let counted: SQLite.Statement<[], number> | undefined;
+    let seen: { version: number; count: number } | undefined;
+    const dataVersion = () => {
+      if (sqlite.inTransaction) return undefined;
+      const now = version.get() as number;
+      if (seen?.version === now) return seen.count;
+      try {
+        counted ??= sqlite.prepare<[], number>('select n from token_check_epoch where id = 1').pluck();
+      } catch {
+        // Not migrated yet: every commit of another connection counts.
+        return -1 - now;
+      }
+      seen = { version: now, count: counted.get() as number };
+      return seen.count;
+    };
     const checkpoints = options.checkpointThread !== false && !sqlite.memory ? checkpointInBackground(sqlite, file) : undefined;
     // Every way a process closes its database stops the thread first (and waits for it). A process
     // that exits without closing (process.exit, a second Ctrl-C) ends the thread with it: Node

@@ -17,16 +17,9 @@ export const statusIs = (status: 'pending' | 'delivered' | 'dead') => sql<boolea
 /** Rows per INSERT: well inside SQLite's limit of bound parameters however many webhooks an event has. */
 const DELIVERIES_PER_INSERT = 500;
 
-/**
- * With the dialect (the delivery worker's batches), each batch size's statement is compiled once
- * and reused (insertRows); a single delivery made in a request is inserted as built.
- */
-export async function insertDeliveries(db: Db | Tx, rows: DeliveryRow[], dialect?: Dialect): Promise<void> {
-  for (let i = 0; i < rows.length; i += DELIVERIES_PER_INSERT) {
-    const batch = rows.slice(i, i + DELIVERIES_PER_INSERT);
-    if (dialect) await insertRows(db, dialect, 'deliveries', batch);
-    else await db.insertInto('deliveries').values(batch).execute();
-  }
+/** Each batch size's statement is compiled once and reused (insertRows). */
+export async function insertDeliveries(db: Db | Tx, rows: DeliveryRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += DELIVERIES_PER_INSERT) await insertRows(db, 'deliveries', rows.slice(i, i + DELIVERIES_PER_INSERT));
 }
 
 /**
@@ -88,7 +81,7 @@ const ATTEMPTS_PER_INSERT = 100;
  * attempt row: the updates answer which deliveries still exist, and only theirs are inserted, so
  * one vanished delivery cannot make the whole batch fail on its foreign key again and again.
  */
-export async function recordAttempts(trx: Tx, dialect: Dialect, outcomes: Array<{ id: string; update: DeliveryUpdate; attempt: AttemptRow }>): Promise<void> {
+export async function recordAttempts(trx: Tx, outcomes: Array<{ id: string; update: DeliveryUpdate; attempt: AttemptRow }>): Promise<void> {
   if (outcomes.length === 0) return;
   const groups = new Map<string, { update: DeliveryUpdate; ids: string[] }>();
   for (const { id, update } of outcomes) {
@@ -104,7 +97,7 @@ export async function recordAttempts(trx: Tx, dialect: Dialect, outcomes: Array<
   }
   const attempts = outcomes.filter((o) => present.has(o.id)).map((o) => o.attempt);
   for (let i = 0; i < attempts.length; i += ATTEMPTS_PER_INSERT) {
-    await insertRows(trx, dialect, 'delivery_attempts', attempts.slice(i, i + ATTEMPTS_PER_INSERT));
+    await insertRows(trx, 'delivery_attempts', attempts.slice(i, i + ATTEMPTS_PER_INSERT));
   }
 }
 

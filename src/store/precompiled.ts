@@ -1,5 +1,5 @@
 import { CompiledQuery, type Compilable, type Insertable, type Kysely } from 'kysely';
-import { prepareOnPostgres, type Dialect } from './database.js';
+import { prepareOnPostgres } from './database.js';
 import type { Database } from './schema.js';
 
 const marker = (i: number) => `\u0000precompiled-argument-${i}\u0000`;
@@ -33,21 +33,29 @@ export function precompiled<D extends Kysely<any>, A extends string[], R>(build:
 
 const insertMarker = (row: number, column: string) => `\u0000precompiled-row-${row}-${column}\u0000`;
 const INSERT_MARKER = /^\u0000precompiled-row-(\d+)-(.+)\u0000$/;
-/** Statement texts kept for multi-row inserts: one per table, dialect, row count and column list. */
+/** Statement texts kept for multi-row inserts per database kind: one per table, row count and column list. */
 const MAX_INSERT_SHAPES = 500;
-const insertShapes = new Map<string, { sql: string; slots: Array<[row: number, column: string]> }>();
+type InsertShape = { sql: string; slots: Array<[row: number, column: string]> };
+/**
+ * Keyed by the connection's dialect adapter (one per database handle, shared by its
+ * transactions), since the text differs between SQLite and PostgreSQL.
+ */
+const insertShapes = new WeakMap<object, Map<string, InsertShape>>();
 
 /**
  * Inserts `rows` (all with the same columns, in the same order) with one statement whose text is
- * built and compiled once per table, dialect, row count and column list, then reused with new
+ * built and compiled once per database, table, row count and column list, then reused with new
  * values. Kysely builds a node per value and compiles the tree on every call, which for the
  * delivery worker's batches of dozens of rows cost about as much as SQLite's inserting them.
  */
-export async function insertRows<T extends keyof Database & string>(db: Kysely<Database>, dialect: Dialect, table: T, rows: Array<Insertable<Database[T]>>): Promise<void> {
+export async function insertRows<T extends keyof Database & string>(db: Kysely<Database>, table: T, rows: Array<Insertable<Database[T]>>): Promise<void> {
   if (rows.length === 0) return;
+  const adapter = db.getExecutor().adapter;
+  let shapes = insertShapes.get(adapter);
+  if (!shapes) insertShapes.set(adapter, (shapes = new Map()));
   const columns = Object.keys(rows[0]);
-  const key = `${dialect}\u0000${table}\u0000${rows.length}\u0000${columns.join(',')}`;
-  let shape = insertShapes.get(key);
+  const key = `${table}\u0000${rows.length}\u0000${columns.join(',')}`;
+  let shape = shapes.get(key);
   if (!shape) {
     const markers = rows.map((_, r) => Object.fromEntries(columns.map((c) => [c, insertMarker(r, c)])));
     const compiled = db.insertInto(table).values(markers as never).compile();
@@ -57,8 +65,8 @@ export async function insertRows<T extends keyof Database & string>(db: Kysely<D
       return [Number(match[1]), match[2]];
     });
     shape = { sql: compiled.sql, slots };
-    if (insertShapes.size >= MAX_INSERT_SHAPES) insertShapes.delete(insertShapes.keys().next().value!);
-    insertShapes.set(key, shape);
+    if (shapes.size >= MAX_INSERT_SHAPES) shapes.delete(shapes.keys().next().value!);
+    shapes.set(key, shape);
   }
   await db.executeQuery(CompiledQuery.raw(shape.sql, shape.slots.map(([r, c]) => (rows[r] as Record<string, unknown>)[c])));
 }

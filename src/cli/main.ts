@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import type { Deps } from '../services/context.js';
+import { ACCESS_KEY_CHANNEL, SCIM_TOKEN_CHANNEL } from '../server/revocation-channels.js';
 
 // The server, the store and the services are imported when a command runs, after the
 // configuration was read: a bad setting is reported at once, without loading the whole API.
@@ -220,7 +221,7 @@ keyCommand
         return;
       }
       console.log(`revoked ${keyId}`);
-      await announceRevoked('key', 'ACCESS_KEY_CHANNEL', keyId);
+      await announceRevoked('key', ACCESS_KEY_CHANNEL, keyId);
     });
   });
 
@@ -230,7 +231,7 @@ keyCommand
  * how long a server that cached the credential still accepts it: the revocation is committed
  * either way, so a failed announcement is reported without failing the command.
  */
-async function announceRevoked(credential: 'key' | 'token', channel: 'ACCESS_KEY_CHANNEL' | 'SCIM_TOKEN_CHANNEL', id: string): Promise<void> {
+async function announceRevoked(credential: 'key' | 'token', channel: string, id: string): Promise<void> {
   const { redisUrl, accessKeyCacheSeconds } = config();
   const cached = `servers that cached the ${credential} accept it for up to ACCESS_KEY_CACHE_SECONDS (${accessKeyCacheSeconds} s)`;
   if (!redisUrl) {
@@ -239,7 +240,7 @@ async function announceRevoked(credential: 'key' | 'token', channel: 'ACCESS_KEY
   }
   const revocations = await import('../server/key-revocations.js');
   try {
-    const heard = await revocations.announceRevocationOnce(redisUrl, revocations[channel], id);
+    const heard = await revocations.announceRevocationOnce(redisUrl, channel, id);
     console.log(`announced to ${heard} running server process${heard === 1 ? '' : 'es'} through Redis`);
   } catch (error) {
     console.error(`userpool: could not announce the revocation through Redis (${error instanceof Error ? error.message : String(error)}); ${cached}`);
@@ -314,7 +315,7 @@ scimTokenCommand
         return;
       }
       console.log(`revoked ${id}`);
-      await announceRevoked('token', 'SCIM_TOKEN_CHANNEL', hash);
+      await announceRevoked('token', SCIM_TOKEN_CHANNEL, hash);
     });
   });
 

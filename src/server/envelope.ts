@@ -7,16 +7,20 @@ import Type, { type TSchema } from 'typebox';
  */
 export function Envelope<T extends TSchema>(data: T) {
   const name = (data as { $id?: unknown }).$id;
-  return Type.Object(
-    {
-      statusCode: Type.Integer(),
-      message: Type.String(),
-      apiCode: Type.Optional(Type.Integer()),
-      requestId: Type.String(),
-      data: Type.Optional(data),
-    },
-    typeof name === 'string' ? { $id: `${name}Envelope` } : {},
-  );
+  return Type.Object({ ...envelopeFields(), data: Type.Optional(data) }, typeof name === 'string' ? { $id: `${name}Envelope` } : {});
+}
+
+type EnvelopeField = 'statusCode' | 'message' | 'apiCode' | 'requestId';
+
+/** The fields every answer carries beside its `data` (an error's are all it has), each with its description if given. */
+export function envelopeFields(described: Partial<Record<EnvelopeField, string>> = {}) {
+  const about = (field: EnvelopeField) => (described[field] === undefined ? {} : { description: described[field] });
+  return {
+    statusCode: Type.Integer(about('statusCode')),
+    message: Type.String(about('message')),
+    apiCode: Type.Optional(Type.Integer(about('apiCode'))),
+    requestId: Type.String(about('requestId')),
+  };
 }
 
 /** GenAuth answers success with an empty message; the official SDK's specs check for exactly that. */

@@ -1,5 +1,6 @@
 import type { SwaggerTransform, SwaggerTransformObject } from '@fastify/swagger';
 import Type from 'typebox';
+import { envelopeFields } from './envelope.js';
 
 /**
  * The error answers of the envelope routes, for the OpenAPI document. error-handler.ts decides
@@ -11,12 +12,12 @@ import Type from 'typebox';
 
 /** The error envelope exactly as error-handler.ts sends it (`errorEnvelope`): no `data`. */
 export const ErrorEnvelope = Type.Object(
-  {
-    statusCode: Type.Integer({ description: "The error's status: the HTTP status too, except for business errors, which are answered HTTP 200" }),
-    message: Type.String({ description: 'What was wrong, naming the field; the cloud\'s wording for `x-authing-lang: zh-CN` where it has one' }),
-    apiCode: Type.Optional(Type.Integer({ description: "GenAuth's published code where one fits, Userpool's own from 4600 up (see the README)" })),
-    requestId: Type.String({ description: 'The id of the request, also in its log line' }),
-  },
+  envelopeFields({
+    statusCode: "The error's status: the HTTP status too, except for business errors, which are answered HTTP 200",
+    message: 'What was wrong, naming the field; the cloud\'s wording for `x-authing-lang: zh-CN` where it has one',
+    apiCode: "GenAuth's published code where one fits, Userpool's own from 4600 up (see the README)",
+    requestId: 'The id of the request, also in its log line',
+  }),
   {
     $id: 'ErrorEnvelope',
     description:

@@ -2,10 +2,7 @@ import type { Redis } from 'ioredis';
 import { watchedRedis } from './nonce-store.js';
 import type { RedisSubscriber } from './redis-subscriber.js';
 
-/** Channels on which a revocation is announced; the message is what the processes cache by. */
-export const ACCESS_KEY_CHANNEL = 'userpool:access-keys:revoked';
-/** SCIM tokens are cached by their SHA-256, which is what this channel carries (never the token). */
-export const SCIM_TOKEN_CHANNEL = 'userpool:scim-tokens:revoked';
+export { ACCESS_KEY_CHANNEL, SCIM_TOKEN_CHANNEL } from './revocation-channels.js';
 
 interface RevocableCache {
   forget(id: string): void;

@@ -40,11 +40,13 @@ const workDir = resolve('bench/.work');
 rmSync(workDir, { recursive: true, force: true });
 mkdirSync(workDir, { recursive: true });
 
-const kinds: Array<'sqlite' | 'postgres'> = ['sqlite'];
-// BENCH_DB=sqlite skips PostgreSQL.
+// BENCH_DB=sqlite skips PostgreSQL; BENCH_DB=postgres skips SQLite.
+const kinds: Array<'sqlite' | 'postgres'> = process.env.BENCH_DB === 'postgres' ? [] : ['sqlite'];
 if (process.env.BENCH_DB === 'sqlite') console.log('BENCH_DB=sqlite: SQLite only');
 else if (await postgresAnswers()) kinds.push('postgres');
-else console.log('PostgreSQL does not answer: SQLite only');
+else if (kinds.length) console.log('PostgreSQL does not answer: SQLite only');
+else throw new Error('BENCH_DB=postgres: PostgreSQL does not answer');
+if (process.env.BENCH_DB === 'postgres') console.log('BENCH_DB=postgres: PostgreSQL only');
 
 const rows: Array<Row & { db: string }> = [];
 for (const kind of kinds) {

@@ -211,7 +211,7 @@ export function loadConfig(env: Env = process.env): Config {
       concurrency: integer(env, 'DELIVERY_CONCURRENCY', DEFAULT_DELIVERY.concurrency, 1, 1000),
       refusePrivate: refusePrivate,
       maxResponseBytes: DEFAULT_DELIVERY.maxResponseBytes,
-      thread: oneOf(env, 'DELIVERY_THREAD', ['auto', 'on', 'off'] as const, DEFAULT_DELIVERY.thread),
+      thread: boolean(env, 'DELIVERY_THREAD', DEFAULT_DELIVERY.thread),
     },
     policy: {
       deliveryRetentionDays: integer(env, 'DELIVERY_RETENTION_DAYS', DEFAULT_POLICY.deliveryRetentionDays, 0, 36_500),

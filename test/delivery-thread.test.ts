@@ -13,20 +13,19 @@ import { uniq } from './helpers/apps.js';
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 describe('where the delivery worker runs', () => {
-  const on = (thread: 'auto' | 'on' | 'off', url: string) => deliversInThread({ ...DEFAULT_DELIVERY, thread }, url);
+  const on = (thread: boolean, url: string) => deliversInThread({ ...DEFAULT_DELIVERY, thread }, url);
 
-  it('runs in a thread on SQLite files by default, in the process on PostgreSQL and in memory, and as DELIVERY_THREAD says', () => {
-    expect(on('auto', 'sqlite:./data/userpool.db')).toBe(true);
-    expect(on('auto', 'postgres://postgres@127.0.0.1:5432/userpool')).toBe(false);
-    expect(on('auto', 'sqlite::memory:')).toBe(false);
-    expect(on('on', 'postgres://postgres@127.0.0.1:5432/userpool')).toBe(true);
+  it('runs in a thread by default on either database, and in the process with DELIVERY_THREAD=off or a database in memory', () => {
+    expect(on(true, 'sqlite:./data/userpool.db')).toBe(true);
+    expect(on(true, 'postgres://postgres@127.0.0.1:5432/userpool')).toBe(true);
     // A database in memory has no file another connection could open.
-    expect(on('on', 'sqlite::memory:')).toBe(false);
-    expect(on('off', 'sqlite:./data/userpool.db')).toBe(false);
-    expect(loadConfig({ DELIVERY_THREAD: 'ON' }).delivery.thread).toBe('on');
-    expect(loadConfig({}).delivery.thread).toBe('auto');
+    expect(on(true, 'sqlite::memory:')).toBe(false);
+    expect(on(false, 'sqlite:./data/userpool.db')).toBe(false);
+    expect(on(false, 'postgres://postgres@127.0.0.1:5432/userpool')).toBe(false);
+    expect(loadConfig({}).delivery.thread).toBe(true);
+    expect(loadConfig({ DELIVERY_THREAD: 'off' }).delivery.thread).toBe(false);
     expect(() => loadConfig({ DELIVERY_THREAD: 'sometimes' })).toThrow(ConfigError);
-    expect(() => loadConfig({ DELIVERY_THREAD: 'sometimes' })).toThrow('DELIVERY_THREAD must be one of auto, on, off (got "sometimes")');
+    expect(() => loadConfig({ DELIVERY_THREAD: 'sometimes' })).toThrow('DELIVERY_THREAD must be true or false (got "sometimes")');
   });
 });
 
@@ -39,8 +38,7 @@ describe('the delivery worker in a thread of its own', () => {
   afterAll(async () => {
     await receiver?.close();
   });
-  // `on` rather than the default, so the thread runs on PostgreSQL too.
-  const t = useTestServer({ DELIVERY_THREAD: 'on', DELIVERY_POLL_MS: '50', DELIVERY_TIMEOUT_MS: '3000' });
+  const t = useTestServer({ DELIVERY_POLL_MS: '50', DELIVERY_TIMEOUT_MS: '3000' });
   const thread = () => t.server.deliveries as DeliveryThread;
   const at = (path: string) => receiver.received.filter((r) => r.path === path);
   const enqueue = async (url: string) => {

@@ -28,22 +28,25 @@ function entry(): URL | undefined {
   return existsSync(built) ? built : undefined;
 }
 
-/** Whether a server with these settings runs its delivery worker in a thread (DELIVERY_THREAD). */
+/**
+ * Whether a server with these settings runs its delivery worker in a thread (DELIVERY_THREAD): not
+ * over a SQLite database in memory, which no other connection can open.
+ */
 export function deliversInThread(settings: DeliverySettings, databaseUrl: string): boolean {
-  if (settings.thread === 'off' || databaseUrl === 'sqlite::memory:' || !entry()) return false;
-  return settings.thread === 'on' || databaseUrl.startsWith('sqlite:');
+  return settings.thread && databaseUrl !== 'sqlite::memory:' && entry() !== undefined;
 }
 
 /**
  * The delivery worker (worker.ts) in a thread of its own, with its own database connection.
  *
- * On SQLite every statement runs on the thread that issues it: in the server's main thread, a
- * delivery's statements, its request and the handling of its answer take time from the API's
- * requests, and under load the API's rate falls with every webhook subscribed. In a thread they
- * run on another core. The thread's transactions begin IMMEDIATE like the server's and are short
- * (one per batch), so the two connections take turns at the write lock. Nothing else changes:
- * claims, leases and records are the same rows, so a thread that dies leaves what it held to
- * lapse and be sent again, as a process that dies does; it is started again after a second.
+ * In the server's main thread, a delivery's statements (on SQLite their execution too, which runs
+ * on the thread that issues it), its request and the handling of its answer take time from the
+ * API's requests, and under load the API's rate falls with every webhook subscribed. In a thread
+ * they run on another core. On SQLite the thread's transactions begin IMMEDIATE like the
+ * server's and are short (one per batch), so the two connections take turns at the write lock;
+ * on PostgreSQL the thread has a pool of its own. Nothing else changes: claims, leases and
+ * records are the same rows, so a thread that dies leaves what it held to lapse and be sent
+ * again, as a process that dies does; it is started again after a second.
  *
  * Events queued by the server's requests are announced to the thread, which looks at the outbox
  * as an in-process worker would.

@@ -18,14 +18,13 @@ export interface DeliverySettings {
   /** Bytes of each answer kept in the log. */
   maxResponseBytes: number;
   /**
-   * Run the worker in a thread of its own with its own connection (DELIVERY_THREAD): `auto` does
-   * so on SQLite files, where the process's main thread runs every statement and would otherwise
-   * share its time between requests and deliveries (see delivery/thread.ts).
+   * Run the worker in a thread of its own with its own connection (DELIVERY_THREAD), so that its
+   * statements, requests and answers take no time from the API's requests (see delivery/thread.ts).
    */
-  thread: 'auto' | 'on' | 'off';
+  thread: boolean;
 }
 
-export const DEFAULT_DELIVERY: DeliverySettings = { timeoutMs: 10_000, pollMs: 250, concurrency: 32, refusePrivate: false, maxResponseBytes: 4096, thread: 'auto' };
+export const DEFAULT_DELIVERY: DeliverySettings = { timeoutMs: 10_000, pollMs: 250, concurrency: 32, refusePrivate: false, maxResponseBytes: 4096, thread: true };
 
 export interface Log {
   warn(obj: object, msg: string): void;

@@ -5,7 +5,11 @@ import { DEFAULT_DELIVERY } from '../src/delivery/worker.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { enqueueDelivery } from '../src/services/deliveries.js';
 import { findPoolByName } from '../src/store/pools.js';
-import { useTestServer } from './helpers/server.js';
+import { startTestServer, useTestServer } from './helpers/server.js';
+import { openDatabase } from '../src/store/database.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eventually, startReceiver, type Answer } from './helpers/receiver.js';
 import { ok } from './helpers/fixtures.js';
 import { uniq } from './helpers/apps.js';
@@ -94,5 +98,32 @@ describe('the delivery worker in a thread of its own', () => {
     // The attempt was recorded before the thread ended, and nothing is left claimed.
     const row = await t.server.deps.db.selectFrom('deliveries').select(['status', 'attempts', 'locked_until', 'last_error']).where('id', '=', id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'pending', attempts: 1, locked_until: null, last_error: expect.stringMatching(/timed out/) });
+  });
+});
+
+describe('a worker on SQLite', () => {
+  it('looks at the outbox within tens of milliseconds of another process\'s commit, not at its next poll', async () => {
+    // A SQLite file whatever the suite's database: the watch is SQLite's (data_version).
+    const dir = mkdtempSync(join(tmpdir(), 'userpool-watch-'));
+    const url = `sqlite:${join(dir, 'userpool.db')}`;
+    const receiver = await startReceiver();
+    // Polls every 10 s: only the watch can bring a look within the wait below.
+    const server = await startTestServer({ DATABASE_URL: url, DELIVERY_POLL_MS: '10000' });
+    const elsewhere = openDatabase(url, { checkpointThread: false });
+    try {
+      // The worker's first look (at start) is over.
+      await new Promise((r) => setTimeout(r, 500));
+      const poolId = (await findPoolByName(elsewhere.db, 'default'))!.id;
+      const committed = Date.now();
+      await elsewhere.db.transaction().execute((trx) => enqueueDelivery(trx, { poolId, kind: 'backchannel-logout', url: `${receiver.url}/elsewhere`, contentType: 'text/plain', body: 'from another process' }));
+      const [request] = await receiver.waitFor(1, 5000);
+      expect(request.body).toBe('from another process');
+      expect(request.at - committed).toBeLessThan(2000);
+    } finally {
+      await elsewhere.close();
+      await server.close();
+      await receiver.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -28,7 +28,7 @@ const worker = startDeliveryWorker({ db: handle.db, dialect: handle.dialect, mas
   debug: (object, message) => {
     if (data.debug) send({ log: 'debug', object, message });
   },
-});
+}, handle.fileVersion);
 port.on('message', (message: ToThread) => {
   if (message === 'queued') announceEventsQueued();
   else if (message === 'wake') worker.wake();

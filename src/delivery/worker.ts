@@ -72,6 +72,12 @@ const RECORD_WITHIN_MS = 20;
  */
 const BUSY_POLL_MS = 25;
 /**
+ * SQLite: how often an idle worker asks whether another connection committed (data_version, no
+ * table read), so events committed by another process (a CLI's bulk resignation, a second
+ * server) are looked at within this, not at the next DELIVERY_POLL_MS.
+ */
+const WATCH_MS = BUSY_POLL_MS;
+/**
  * Events queued by this process bring the next look forward, but never closer than this to the
  * previous one: an idle worker picks the first events up at once, while under many small requests
  * it looks no more often than a busy worker polls (a look per request would take the database
@@ -96,7 +102,11 @@ const QUEUED_LOOK_GAP_MS = BUSY_POLL_MS;
  * A delivery queued at position p waits at most ceil(p / concurrency) timeouts for a slot (each
  * send ends within its timeout), so its lease covers that and its own send.
  */
-export function startDeliveryWorker(deps: Pick<Deps, 'db' | 'dialect' | 'masterKey'>, settings: DeliverySettings, log: Log): DeliveryWorker {
+export function startDeliveryWorker(
+  deps: Pick<Deps, 'db' | 'dialect' | 'masterKey'>, settings: DeliverySettings, log: Log,
+  /** SQLite: the database handle's `fileVersion`, watched while idle (see WATCH_MS). */
+  fileVersion?: () => number,
+): DeliveryWorker {
   let stopping = false;
   let wakeUp: (() => void) | undefined;
   // A wake with nobody waiting is remembered, so work that arrives mid-loop is not left for the next poll.
@@ -242,10 +252,25 @@ export function startDeliveryWorker(deps: Pick<Deps, 'db' | 'dialect' | 'masterK
   /** Records the finished sends. */
   const flush = () => visit(false, false);
 
+  let seenVersion = fileVersion?.();
+  /** Whether another connection committed since the last time this was asked. */
+  const committedElsewhere = () => {
+    if (!fileVersion) return false;
+    const version = fileVersion();
+    if (version === seenVersion) return false;
+    seenVersion = version;
+    return true;
+  };
+
   const loop = (async () => {
     while (!stopping) {
       let more = false;
       try {
+        // What another connection committed may be events or due deliveries (a resend, say).
+        if (committedElsewhere()) {
+          lookDue = true;
+          nextClaim = 0;
+        }
         const look = lookDue || Date.now() >= nextLook;
         lookDue = false;
         let found = false;
@@ -278,7 +303,8 @@ export function startDeliveryWorker(deps: Pick<Deps, 'db' | 'dialect' | 'masterK
       if (more || stopping) continue;
       // Until the next look (sooner while events keep coming), a wake, a batch of finished
       // sends or room for a backlog or a waiting look (a finished send wakes the loop for those).
-      await idle(lookDue ? settings.pollMs : Math.max(0, nextLook - Date.now()));
+      const until = lookDue ? settings.pollMs : Math.max(0, nextLook - Date.now());
+      await idle(fileVersion ? Math.min(until, WATCH_MS) : until);
     }
   })();
 

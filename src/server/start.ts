@@ -132,7 +132,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
         ? undefined
         : deliversInThread(config.delivery, config.databaseUrl)
           ? startDeliveryThread({ databaseUrl: config.databaseUrl, poolSize: DELIVERY_THREAD_POOL, masterKey, settings: config.delivery }, app.log)
-          : startDeliveryWorker(deps, config.delivery, app.log);
+          : startDeliveryWorker(deps, config.delivery, app.log, handle.fileVersion);
     const scheduler = config.schedulePollMs > 0 ? startResignationScheduler(deps, config.schedulePollMs, app.log) : undefined;
     const store = nonces;
     const listener = revocations;

@@ -30,6 +30,11 @@ export interface DatabaseHandle {
    * would hide such a commit. Absent on PostgreSQL.
    */
   dataVersion?(): number | undefined;
+  /**
+   * SQLite: the file's `data_version`, which changes whenever another connection commits anything
+   * (another process, or a thread of this one). Absent on PostgreSQL.
+   */
+  fileVersion?(): number;
   close(): Promise<void>;
 }
 
@@ -91,7 +96,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
       await checkpoints?.stop();
       await db.destroy();
     };
-    return { db, dialect: 'sqlite', afterCommit: (listener) => listeners.push(listener), dataVersion, close };
+    return { db, dialect: 'sqlite', afterCommit: (listener) => listeners.push(listener), dataVersion, fileVersion: () => version.get() as number, close };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   const watch = options.watch;

@@ -213,6 +213,32 @@ describe("an embedded (SQLite) database's write-ahead log", () => {
     }
   });
 
+  it("is left to the process's checkpointing thread by a connection that says so (a delivery thread's), past SQLite's 1000 pages; the control checkpoints in its own commit", async () => {
+    const writeMany = async (handle: ReturnType<typeof openDatabase>) => {
+      await sql`create table filler (x text)`.execute(handle.db);
+      await handle.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < 1200; i++) await sql`insert into filler values (${'x'.repeat(4000)})`.execute(trx);
+      });
+    };
+    const elsewhere = join(root, `elsewhere-${keyId()}.db`);
+    const own = join(root, `own-${keyId()}.db`);
+    const left = openDatabase(`sqlite:${elsewhere}`, { checkpointedElsewhere: true });
+    const control = openDatabase(`sqlite:${own}`, { checkpointThread: false });
+    try {
+      await writeMany(left);
+      await writeMany(control);
+      await settled();
+      // Nothing checkpoints the first file (no thread was started for it here): its rows wait in the log.
+      expect(statSync(elsewhere).size).toBeLessThan(100 * 4096);
+      expect(statSync(`${elsewhere}-wal`).size).toBeGreaterThan(1200 * 4096);
+      // SQLite's own checkpoint, at the commit past 1000 pages, copied the control's into its file.
+      expect(statSync(own).size).toBeGreaterThan(1200 * 4096);
+    } finally {
+      await left.close();
+      await control.close();
+    }
+  });
+
   it('stays in the log without the thread (the control: the size above comes from the thread)', async () => {
     const file = join(root, `unchecked-${keyId()}.db`);
     const handle = openDatabase(`sqlite:${file}`, { checkpointThread: false });

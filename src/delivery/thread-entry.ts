@@ -21,7 +21,8 @@ export type FromThread = { ready: true } | { log: 'warn' | 'debug'; object: obje
 // The delivery worker of a server process, run in a thread of its own with its own connection.
 const port = parentPort!;
 const data = workerData as ThreadData;
-const handle = openDatabase(data.databaseUrl, { checkpointThread: false, poolSize: data.poolSize });
+// The server's connection checkpoints from its own thread (database.ts).
+const handle = openDatabase(data.databaseUrl, { checkpointedElsewhere: true, poolSize: data.poolSize });
 const send = (message: FromThread) => port.postMessage(message);
 const worker = startDeliveryWorker({ db: handle.db, dialect: handle.dialect, masterKey: Buffer.from(data.masterKey) }, data.settings, {
   warn: (object, message) => send({ log: 'warn', object, message }),

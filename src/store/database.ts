@@ -1,7 +1,7 @@
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type SqliteDialectConfig, type Transaction } from 'kysely';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { checkpointInBackground } from './sqlite-checkpoints.js';
+import { checkpointInBackground, SAFETY_NET_PAGES } from './sqlite-checkpoints.js';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Database } from './schema.js';
@@ -58,6 +58,12 @@ export interface OpenOptions {
    * connection to open).
    */
   checkpointThread?: boolean;
+  /**
+   * SQLite: another connection of this process checkpoints from its thread (the server's, for a
+   * connection its delivery thread opens), so this one keeps SQLite's own checkpoint only as the
+   * same safety net, instead of copying the log into the file inside its commits every 1000 pages.
+   */
+  checkpointedElsewhere?: boolean;
 }
 
 export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHandle {
@@ -88,7 +94,8 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
       seen = { version: now, count: counted.get() as number };
       return seen.count;
     };
-    const checkpoints = options.checkpointThread !== false && !sqlite.memory ? checkpointInBackground(sqlite, file) : undefined;
+    const checkpoints = options.checkpointThread !== false && !options.checkpointedElsewhere && !sqlite.memory ? checkpointInBackground(sqlite, file) : undefined;
+    if (options.checkpointedElsewhere) sqlite.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
     // Every way a process closes its database stops the thread first (and waits for it). A process
     // that exits without closing (process.exit, a second Ctrl-C) ends the thread with it: Node
     // stops its threads at exit, and better-sqlite3 closes a thread's connections as it goes.

@@ -8,7 +8,7 @@ const EVERY_MS = 100;
  * The connection's own checkpoint stays as a safety net, far above what the thread lets the log
  * reach: it runs only if the thread stops keeping up (or failed to start).
  */
-const SAFETY_NET_PAGES = 20_000;
+export const SAFETY_NET_PAGES = 20_000;
 /** A thread that has not closed its connection by then is ended (a checkpoint cut short is safe: the log stays until one completes). */
 const STOP_WITHIN_MS = 2000;
 /** SQLite's default, restored if the thread fails. */

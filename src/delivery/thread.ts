@@ -19,8 +19,9 @@ export interface ThreadOptions {
 
 /**
  * The thread's module. Run from sources (the tests, `npm run dev`), the server's thread runs the
- * built one (the test setup and `npm start` build it; a loader for TypeScript does not reach
- * threads on every supported Node), and without a build the worker runs in the process.
+ * built one, which the test setup and `npm run dev` bring up to date first (a loader for
+ * TypeScript does not reach threads on every supported Node); without a build the worker runs in
+ * the process.
  */
 function entry(): URL | undefined {
   if (!import.meta.url.endsWith('.ts')) return new URL('./thread-entry.js', import.meta.url);
@@ -34,6 +35,11 @@ function entry(): URL | undefined {
  */
 export function deliversInThread(settings: DeliverySettings, databaseUrl: string): boolean {
   return settings.thread && databaseUrl !== 'sqlite::memory:' && entry() !== undefined;
+}
+
+export interface DeliveryThread extends DeliveryWorker {
+  /** The thread running now (none while one that ended waits to be started again). */
+  current(): Worker | undefined;
 }
 
 /**
@@ -51,11 +57,6 @@ export function deliversInThread(settings: DeliverySettings, databaseUrl: string
  * Events queued by the server's requests are announced to the thread, which looks at the outbox
  * as an in-process worker would.
  */
-export interface DeliveryThread extends DeliveryWorker {
-  /** The thread running now (none while one that ended waits to be started again). */
-  current(): Worker | undefined;
-}
-
 export function startDeliveryThread(options: ThreadOptions, log: Log & { error(object: object, message: string): void; isLevelEnabled?(level: string): boolean }): DeliveryThread {
   let stopping = false;
   let thread: Worker | undefined;

@@ -133,6 +133,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
         : deliversInThread(config.delivery, config.databaseUrl)
           ? startDeliveryThread({ databaseUrl: config.databaseUrl, poolSize: DELIVERY_THREAD_POOL, masterKey, settings: config.delivery }, app.log)
           : startDeliveryWorker(deps, config.delivery, app.log, handle.fileVersion);
+    if (deliveries) app.log.info({ runsIn: deliveries.runsIn }, deliveries.runsIn === 'thread' ? 'delivery worker started in a thread of its own' : 'delivery worker started in the main thread');
     const scheduler = config.schedulePollMs > 0 ? startResignationScheduler(deps, config.schedulePollMs, app.log) : undefined;
     const store = nonces;
     const listener = revocations;

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { deliversInThread, type DeliveryThread } from '../src/delivery/thread.js';
-import { DEFAULT_DELIVERY } from '../src/delivery/worker.js';
+import { DEFAULT_DELIVERY, startDeliveryWorker } from '../src/delivery/worker.js';
+import { migrateToLatest } from '../src/store/migrate.js';
+import { insertPool } from '../src/store/pools.js';
+import { randomBytes } from 'node:crypto';
+import SQLite from 'better-sqlite3';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { enqueueDelivery } from '../src/services/deliveries.js';
 import { findPoolByName } from '../src/store/pools.js';
@@ -123,6 +127,33 @@ describe('a worker on SQLite', () => {
       await elsewhere.close();
       await server.close();
       await receiver.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says the write lock was busy, not that the database is unreachable, when another connection holds it past busy_timeout, and goes on after', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'userpool-busy-'));
+    const file = join(dir, 'userpool.db');
+    const handle = openDatabase(`sqlite:${file}`, { checkpointThread: false });
+    await migrateToLatest(handle);
+    const poolId = (await insertPool(handle.db, 'busy')).id;
+    const warnings: string[] = [];
+    const worker = startDeliveryWorker({ db: handle.db, dialect: handle.dialect, masterKey: randomBytes(32) }, { ...DEFAULT_DELIVERY, pollMs: 50 }, { warn: (_o, message) => warnings.push(message), debug: () => {} });
+    // Another process holds the write lock for longer than the worker's busy_timeout (5 s).
+    const holder = new SQLite(file);
+    try {
+      holder.exec('begin immediate');
+      await eventually(async () => (warnings.length ? warnings : undefined), 15_000, 'a warning');
+      expect(warnings[0]).toBe('delivery worker waited past busy_timeout for the write lock; trying again');
+      holder.exec('commit');
+      // The worker goes on: a delivery queued now is taken (claimed) at its next turn.
+      const id = await handle.db.transaction().execute((trx) => enqueueDelivery(trx, { poolId, kind: 'backchannel-logout', url: 'http://127.0.0.1:9/unreachable', contentType: 'text/plain', body: 'x' }));
+      await eventually(async () => ((await handle.db.selectFrom('deliveries').select('attempts').where('id', '=', id).executeTakeFirstOrThrow()).attempts > 0 ? true : undefined), 15_000, 'an attempt');
+    } finally {
+      if (holder.inTransaction) holder.exec('rollback');
+      holder.close();
+      await worker.stop(0);
+      await handle.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

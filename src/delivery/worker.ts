@@ -295,7 +295,10 @@ export function startDeliveryWorker(
         more = (backlog || lookDue) && hasRoom();
       } catch (error) {
         if (stopping) break;
-        log.warn({ err: error }, 'delivery worker could not reach the database; trying again');
+        // SQLite's lock wait ran out (another connection held the write lock past busy_timeout):
+        // the database is there, only busy.
+        const busy = (error as { code?: unknown }).code === 'SQLITE_BUSY';
+        log.warn({ err: error }, busy ? 'delivery worker waited past busy_timeout for the write lock; trying again' : 'delivery worker could not reach the database; trying again');
         nextLook = Date.now() + Math.max(settings.pollMs, 1000);
         await idle(nextLook - Date.now());
         continue;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
-import { deliversInThread, type DeliveryThread } from '../src/delivery/thread.js';
+import { deliversInThread, startDeliveryThread, type DeliveryThread } from '../src/delivery/thread.js';
 import { DEFAULT_DELIVERY, startDeliveryWorker } from '../src/delivery/worker.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { insertPool } from '../src/store/pools.js';
@@ -11,7 +11,7 @@ import { enqueueDelivery } from '../src/services/deliveries.js';
 import { findPoolByName } from '../src/store/pools.js';
 import { startTestServer, useTestServer } from './helpers/server.js';
 import { openDatabase } from '../src/store/database.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, startReceiver, type Answer } from './helpers/receiver.js';
@@ -154,6 +154,32 @@ describe('a worker on SQLite', () => {
       holder.close();
       await worker.stop(0);
       await handle.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('starts a thread that dies before its worker runs again after 1, 2, then 4 s, not every second', async () => {
+    const restarts: number[] = [];
+    const errors: string[] = [];
+    // A database file that cannot be made (its directory would be inside a plain file): every
+    // thread fails while opening it.
+    const dir = mkdtempSync(join(tmpdir(), 'userpool-restart-'));
+    const plain = join(dir, 'not-a-directory');
+    writeFileSync(plain, '');
+    const thread = startDeliveryThread(
+      { databaseUrl: `sqlite:${join(plain, 'userpool.db')}`, poolSize: 1, masterKey: randomBytes(32), settings: DEFAULT_DELIVERY },
+      {
+        warn: (object) => restarts.push((object as { restartInMs: number }).restartInMs),
+        debug: () => {},
+        error: (object) => errors.push(String((object as { err: Error }).err.message)),
+      },
+    );
+    try {
+      await eventually(async () => (restarts.length >= 3 ? restarts : undefined), 20_000, 'three restarts');
+      expect(restarts.slice(0, 3)).toEqual([1000, 2000, 4000]);
+      expect(errors[0]).toMatch(/not-a-directory/);
+    } finally {
+      await thread.stop(0);
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -4,10 +4,16 @@ import { onEventsQueued } from '../services/outbox.js';
 import type { DeliverySettings, DeliveryWorker, Log } from './worker.js';
 import type { FromThread, ThreadData, ToThread } from './thread-entry.js';
 
-/** A thread that died is started again after this long. */
+/**
+ * A thread that died is started again after this long; one that died before its worker started
+ * (its database would not open, say) waits twice as long as the last, up to a minute.
+ */
 const RESTART_AFTER_MS = 1000;
+const MAX_RESTART_AFTER_MS = 60_000;
 /** Beyond the grace it was given, a stopping thread has this long to record and close before it is ended. */
 const STOP_MARGIN_MS = 8000;
+/** How long an ended thread is waited for before it is left to end with the process. */
+const TERMINATE_WITHIN_MS = 2000;
 
 export interface ThreadOptions {
   databaseUrl: string;
@@ -62,6 +68,7 @@ export function startDeliveryThread(options: ThreadOptions, log: Log & { error(o
   let thread: Worker | undefined;
   let ready = false;
   let restart: NodeJS.Timeout | undefined;
+  let restartAfter = RESTART_AFTER_MS;
   let exited: Promise<void> = Promise.resolve();
   const url = entry();
   if (!url) throw new Error('the delivery thread has no built module: run `npm run build`');
@@ -72,7 +79,10 @@ export function startDeliveryThread(options: ThreadOptions, log: Log & { error(o
     thread = current;
     ready = false;
     current.on('message', (message: FromThread) => {
-      if ('ready' in message) ready = true;
+      if ('ready' in message) {
+        ready = true;
+        restartAfter = RESTART_AFTER_MS;
+      }
       else if ('log' in message) log[message.log](message.object, message.message);
     });
     current.on('error', (error) => log.error({ err: error }, 'the delivery thread failed'));
@@ -84,8 +94,9 @@ export function startDeliveryThread(options: ThreadOptions, log: Log & { error(o
         if (thread === current) thread = undefined;
         resolve();
         if (!stopping) {
-          log.warn({ code }, 'the delivery thread ended; starting it again');
-          restart = setTimeout(start, RESTART_AFTER_MS);
+          log.warn({ code, restartInMs: restartAfter }, 'the delivery thread ended; starting it again');
+          restart = setTimeout(start, restartAfter);
+          if (!ready) restartAfter = Math.min(restartAfter * 2, MAX_RESTART_AFTER_MS);
         }
       }),
     );
@@ -108,19 +119,32 @@ export function startDeliveryThread(options: ThreadOptions, log: Log & { error(o
       clearTimeout(restart);
       const current = thread;
       if (!current) return;
+      // Ending a thread takes effect once it is back in JavaScript: one stuck in a native call
+      // would keep the server from closing, so it is waited for this long after being ended.
+      const ended = async () => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = await Promise.race([exited.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), TERMINATE_WITHIN_MS)))]);
+        clearTimeout(timer);
+        if (late) {
+          log.warn({}, 'the delivery thread did not end when told to; leaving it (it ends with the process)');
+          current.unref();
+        }
+      };
       if (!ready) {
         // Still starting: it has claimed nothing yet (it says ready once its worker runs).
-        await current.terminate();
-        return;
+        void current.terminate();
+        return ended();
       }
       current.ref();
       current.postMessage({ stop: graceMs } satisfies ToThread);
-      const timer = setTimeout(() => {
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([exited.then(() => 'stopped' as const), new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs + STOP_MARGIN_MS)))]);
+      clearTimeout(timer);
+      if (outcome === 'late') {
         log.warn({ graceMs }, 'the delivery thread did not stop in time; ending it (its claims lapse and are sent again)');
         void current.terminate();
-      }, graceMs + STOP_MARGIN_MS);
-      await exited;
-      clearTimeout(timer);
+        await ended();
+      }
     },
   };
 }

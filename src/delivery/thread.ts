@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { onEventsQueued } from '../services/outbox.js';
-import type { DeliverySettings, DeliveryWorker, Log } from './worker.js';
+import { within, type DeliverySettings, type DeliveryWorker, type Log } from './worker.js';
 import type { FromThread, ThreadData, ToThread } from './thread-entry.js';
 
 /**
@@ -121,29 +121,20 @@ export function startDeliveryThread(options: ThreadOptions, log: Log & { error(o
       if (!current) return;
       // Ending a thread takes effect once it is back in JavaScript: one stuck in a native call
       // would keep the server from closing, so it is waited for this long after being ended.
-      const ended = async () => {
-        let timer: NodeJS.Timeout | undefined;
-        const late = await Promise.race([exited.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), TERMINATE_WITHIN_MS)))]);
-        clearTimeout(timer);
-        if (late) {
+      const end = async () => {
+        void current.terminate();
+        if (!(await within(exited, TERMINATE_WITHIN_MS))) {
           log.warn({}, 'the delivery thread did not end when told to; leaving it (it ends with the process)');
           current.unref();
         }
       };
-      if (!ready) {
-        // Still starting: it has claimed nothing yet (it says ready once its worker runs).
-        void current.terminate();
-        return ended();
-      }
+      // Still starting: it has claimed nothing yet (it says ready once its worker runs).
+      if (!ready) return end();
       current.ref();
       current.postMessage({ stop: graceMs } satisfies ToThread);
-      let timer: NodeJS.Timeout | undefined;
-      const outcome = await Promise.race([exited.then(() => 'stopped' as const), new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs + STOP_MARGIN_MS)))]);
-      clearTimeout(timer);
-      if (outcome === 'late') {
+      if (!(await within(exited, graceMs + STOP_MARGIN_MS))) {
         log.warn({ graceMs }, 'the delivery thread did not stop in time; ending it (its claims lapse and are sent again)');
-        void current.terminate();
-        await ended();
+        await end();
       }
     },
   };

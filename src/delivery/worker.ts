@@ -31,11 +31,12 @@ export interface Log {
   debug(obj: object, msg: string): void;
 }
 
-/** Waits for `work`, at most `ms`. */
-async function within(work: Promise<unknown>, ms: number): Promise<void> {
+/** Waits for `work`, at most `ms`; answers whether it finished in time. */
+export async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  const finished = await Promise.race([work.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
   clearTimeout(timer);
+  return finished;
 }
 
 export interface DeliveryWorker {

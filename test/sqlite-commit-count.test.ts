@@ -43,6 +43,15 @@ describe("what tells a SQLite process that another connection's commit may chang
     expect(here.dataVersion!()).not.toBe(afterTransaction);
   });
 
+  it("stays the same when this connection's own relevant commit is followed by another connection's bookkeeping", async () => {
+    here.dataVersion!();
+    await here.db.updateTable('user_pools').set({ name: 'renamed here' }).where('id', '=', poolId).execute();
+    const afterOwn = here.dataVersion!();
+    const eventId = await other.db.transaction().execute((trx) => enqueueEvent(trx, { poolId, requestId: null }, 'user:created', { userId: 'y' }));
+    await other.db.updateTable('event_outbox').set({ delivered_at: new Date().toISOString() }).where('id', '=', eventId).execute();
+    expect(here.dataVersion!()).toBe(afterOwn);
+  });
+
   it('is not read inside a transaction, whose snapshot would hide another connection\'s commit', async () => {
     await here.db.transaction().execute(async () => {
       expect(here.dataVersion!()).toBeUndefined();

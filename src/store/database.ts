@@ -94,6 +94,13 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
       seen = { version: now, count: counted.get() as number };
       return seen.count;
     };
+    // This connection's own counted commits do not move data_version here: their count is taken in
+    // right after them, or a later bookkeeping commit of another connection (the delivery thread's)
+    // would show the count moved and empty the cache for nothing. A relevant commit of another
+    // connection taken in with it is still seen: the cache compares with the count it last saw.
+    listeners.push(() => {
+      if (counted && !sqlite.inTransaction) seen = { version: version.get() as number, count: counted.get() as number };
+    });
     const checkpoints = options.checkpointThread !== false && !options.checkpointedElsewhere && !sqlite.memory ? checkpointInBackground(sqlite, file) : undefined;
     if (options.checkpointedElsewhere) sqlite.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
     // Every way a process closes its database stops the thread first (and waits for it). A process

@@ -2,6 +2,9 @@
 // (each test file makes its own throwaway database there and drops it). Set TEST_PG=required to
 // fail instead of skipping when PostgreSQL is down, as .ci/run does.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 
 const adminUrl = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -26,11 +29,52 @@ async function postgresAnswers() {
   }
 }
 
+// CI keeps only the tail of what a run prints, so each suite also writes a JSON report and the
+// failures are repeated after the summary, where that tail will show them.
+const reports = mkdtempSync(join(tmpdir(), 'userpool-test-'));
+const failures = [];
+
+function suite(label, name, env) {
+  const report = join(reports, `${name}.json`);
+  const ok = run(label, 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra], env);
+  if (!ok) failures.push(...failuresIn(name, report));
+  return ok;
+}
+
+function failuresIn(name, report) {
+  let parsed;
+  try {
+    parsed = JSON.parse(readFileSync(report, 'utf8'));
+  } catch {
+    return [`${name}: no report was written (the run ended before vitest reported)`];
+  }
+  const found = [];
+  for (const file of parsed.testResults ?? []) {
+    const path = file.name.replace(`${process.cwd()}/`, '');
+    for (const test of file.assertionResults ?? []) {
+      if (test.status !== 'failed') continue;
+      found.push(`${name}: ${path} > ${test.fullName}\n      ${briefly((test.failureMessages ?? []).join('\n'))}`);
+    }
+    if (file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed')) {
+      found.push(`${name}: ${path}\n      ${briefly(String(file.message ?? 'failed outside any test'))}`);
+    }
+  }
+  return found.length ? found : [`${name}: the run failed, but the report names no failed test`];
+}
+
+// The message and the first frame in the project's own code; the runner's frames say nothing.
+function briefly(message) {
+  const lines = message.split('\n');
+  const text = lines.filter((l) => !/^\s+at /.test(l)).slice(0, 4);
+  const frame = lines.find((l) => /^\s+at /.test(l) && /\/(test|src)\//.test(l) && !l.includes('node_modules'));
+  return [...text, ...(frame ? [frame.trim()] : [])].join('\n      ');
+}
+
 const results = [];
 results.push(['typecheck', run('typecheck (tsc --noEmit)', 'npx', ['tsc', '--noEmit', '-p', '.']) && run('typecheck of the console (tsc --noEmit -p console)', 'npx', ['tsc', '--noEmit', '-p', 'console'])]);
-results.push(['sqlite', run('suite on SQLite', 'npx', ['vitest', 'run', ...extra], { TEST_DB: 'sqlite' })]);
+results.push(['sqlite', suite('suite on SQLite', 'sqlite', { TEST_DB: 'sqlite' })]);
 if (await postgresAnswers()) {
-  results.push(['postgres', run(`suite on PostgreSQL (${new URL(adminUrl).host})`, 'npx', ['vitest', 'run', ...extra], { TEST_DB: 'postgres', TEST_PG_URL: adminUrl })]);
+  results.push(['postgres', suite(`suite on PostgreSQL (${new URL(adminUrl).host})`, 'postgres', { TEST_DB: 'postgres', TEST_PG_URL: adminUrl })]);
 } else if (process.env.TEST_PG === 'required') {
   console.error(`\nPostgreSQL does not answer at ${new URL(adminUrl).host}; it is required here (TEST_PG=required).`);
   results.push(['postgres', false]);
@@ -39,5 +83,7 @@ if (await postgresAnswers()) {
 }
 
 const failed = results.filter(([, ok]) => !ok).map(([name]) => name);
+rmSync(reports, { recursive: true, force: true });
+if (failures.length) console.log(`\nFailed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
 console.log(`\n${results.length - failed.length} passed, ${failed.length} failed (${results.map(([n, ok]) => `${n}: ${ok ? 'ok' : 'FAILED'}`).join(', ')})`);
 process.exit(failed.length ? 1 : 0);

@@ -1,4 +1,5 @@
 import { dirname, resolve } from 'node:path';
+import { isMemoryDatabase, sqliteFile } from './store/database-url.js';
 import { DEFAULT_POLICY, type Policy } from './services/context.js';
 import { DEFAULT_DELIVERY, type DeliverySettings } from './delivery/worker.js';
 import { DEFAULT_THROTTLE, type ThrottleSettings } from './server/signin-throttle.js';
@@ -127,7 +128,7 @@ function masterKey(env: Env, dbUrl: string): MasterKeySource {
         'a server that ran without it kept its key in data/master.key: give that file\'s content',
     );
   }
-  const dir = dbUrl !== 'sqlite::memory:' ? dirname(resolve(dbUrl.slice(7))) : resolve('data');
+  const dir = isMemoryDatabase(dbUrl) ? resolve('data') : dirname(resolve(sqliteFile(dbUrl)!));
   return { file: env.USERPOOL_MASTER_KEY_FILE || resolve(dir, 'master.key') };
 }
 

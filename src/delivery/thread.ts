@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { onEventsQueued } from '../services/outbox.js';
+import { isMemoryDatabase } from '../store/database-url.js';
 import { within, type DeliverySettings, type DeliveryWorker, type Log } from './worker.js';
 import type { FromThread, ThreadData, ToThread } from './thread-entry.js';
 
@@ -40,7 +41,7 @@ function entry(): URL | undefined {
  * over a SQLite database in memory, which no other connection can open.
  */
 export function deliversInThread(settings: DeliverySettings, databaseUrl: string): boolean {
-  return settings.thread && databaseUrl !== 'sqlite::memory:' && entry() !== undefined;
+  return settings.thread && !isMemoryDatabase(databaseUrl) && entry() !== undefined;
 }
 
 export interface DeliveryThread extends DeliveryWorker {

@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import type { Database } from './schema.js';
 import { isConnectionError, type ConnectionWatch } from '../lib/connection-watch.js';
 import { watchCommits, type AfterCommit } from './commit-watch.js';
+import { isMemoryDatabase, sqliteFile } from './database-url.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -67,9 +68,9 @@ export interface OpenOptions {
 }
 
 export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHandle {
-  if (url.startsWith('sqlite:')) {
-    const file = url.slice('sqlite:'.length);
-    if (file !== ':memory:') createOwnerOnly(resolve(file));
+  const file = sqliteFile(url);
+  if (file !== undefined) {
+    if (!isMemoryDatabase(url)) createOwnerOnly(resolve(file));
     const sqlite = new SQLite(file);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');

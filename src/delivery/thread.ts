@@ -2,7 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { onEventsQueued } from '../services/outbox.js';
 import { isMemoryDatabase } from '../store/database-url.js';
-import { within, type DeliverySettings, type DeliveryWorker, type Log } from './worker.js';
+import type { DeliverySettings, DeliveryWorker, Log } from './worker.js';
+import { ownThread, type OwnedThread } from '../lib/owned-thread.js';
 import type { FromThread, ThreadData, ToThread } from './thread-entry.js';
 
 /**
@@ -13,8 +14,6 @@ const RESTART_AFTER_MS = 1000;
 const MAX_RESTART_AFTER_MS = 60_000;
 /** Beyond the grace it was given, a stopping thread has this long to record and close before it is ended. */
 const STOP_MARGIN_MS = 8000;
-/** How long an ended thread is waited for before it is left to end with the process. */
-const TERMINATE_WITHIN_MS = 2000;
 
 export interface ThreadOptions {
   databaseUrl: string;
@@ -66,77 +65,59 @@ export interface DeliveryThread extends DeliveryWorker {
  */
 export function startDeliveryThread(options: ThreadOptions, log: Log & { error(object: object, message: string): void; isLevelEnabled?(level: string): boolean }): DeliveryThread {
   let stopping = false;
-  let thread: Worker | undefined;
-  let ready = false;
+  let thread: { worker: Worker; owned: OwnedThread } | undefined;
   let restart: NodeJS.Timeout | undefined;
   let restartAfter = RESTART_AFTER_MS;
-  let exited: Promise<void> = Promise.resolve();
   const url = entry();
   if (!url) throw new Error('the delivery thread has no built module: run `npm run build`');
 
   const start = () => {
     const data: ThreadData = { databaseUrl: options.databaseUrl, poolSize: options.poolSize, masterKey: new Uint8Array(options.masterKey), settings: options.settings, debug: log.isLevelEnabled?.('debug') ?? false };
-    const current = new Worker(url, { workerData: data });
-    thread = current;
-    ready = false;
-    current.on('message', (message: FromThread) => {
-      if ('ready' in message) {
-        ready = true;
-        restartAfter = RESTART_AFTER_MS;
-      }
-      else if ('log' in message) log[message.log](message.object, message.message);
+    const worker = new Worker(url, { workerData: data });
+    // Ready once its worker runs: before that it has claimed nothing.
+    const owned = ownThread(worker, {
+      isReady: (message) => 'ready' in (message as FromThread),
+      onMessage: (raw) => {
+        const message = raw as FromThread;
+        if ('ready' in message) restartAfter = RESTART_AFTER_MS;
+        else if ('log' in message) log[message.log](message.object, message.message);
+      },
     });
-    current.on('error', (error) => log.error({ err: error }, 'the delivery thread failed'));
-    // An idle server's thread must not keep a process alive that has nothing else to do; it is
-    // referenced again while it stops.
-    current.unref();
-    exited = new Promise<void>((resolve) =>
-      current.once('exit', (code) => {
-        if (thread === current) thread = undefined;
-        resolve();
-        if (!stopping) {
-          log.warn({ code, restartInMs: restartAfter }, 'the delivery thread ended; starting it again');
-          restart = setTimeout(start, restartAfter);
-          if (!ready) restartAfter = Math.min(restartAfter * 2, MAX_RESTART_AFTER_MS);
-        }
-      }),
-    );
+    const current = { worker, owned };
+    thread = current;
+    worker.on('error', (error) => log.error({ err: error }, 'the delivery thread failed'));
+    worker.once('exit', (code) => {
+      if (thread === current) thread = undefined;
+      if (!stopping) {
+        log.warn({ code, restartInMs: restartAfter }, 'the delivery thread ended; starting it again');
+        restart = setTimeout(start, restartAfter);
+        if (!owned.ready) restartAfter = Math.min(restartAfter * 2, MAX_RESTART_AFTER_MS);
+      }
+    });
   };
   start();
 
   const post = (message: ToThread) => {
-    if (ready) thread?.postMessage(message);
+    if (thread?.owned.ready) thread.worker.postMessage(message);
   };
   const unsubscribe = onEventsQueued(() => post('queued'));
 
+  let stopped: Promise<void> | undefined;
   return {
     runsIn: 'thread',
-    current: () => thread,
+    current: () => thread?.worker,
     wake: () => post('wake'),
-    async stop(graceMs = Math.min(options.settings.timeoutMs, 5000)) {
-      if (stopping) return exited;
+    stop(graceMs = Math.min(options.settings.timeoutMs, 5000)) {
       stopping = true;
-      unsubscribe();
-      clearTimeout(restart);
-      const current = thread;
-      if (!current) return;
-      // Ending a thread takes effect once it is back in JavaScript: one stuck in a native call
-      // would keep the server from closing, so it is waited for this long after being ended.
-      const end = async () => {
-        void current.terminate();
-        if (!(await within(exited, TERMINATE_WITHIN_MS))) {
-          log.warn({}, 'the delivery thread did not end when told to; leaving it (it ends with the process)');
-          current.unref();
-        }
-      };
-      // Still starting: it has claimed nothing yet (it says ready once its worker runs).
-      if (!ready) return end();
-      current.ref();
-      current.postMessage({ stop: graceMs } satisfies ToThread);
-      if (!(await within(exited, graceMs + STOP_MARGIN_MS))) {
-        log.warn({ graceMs }, 'the delivery thread did not stop in time; ending it (its claims lapse and are sent again)');
-        await end();
-      }
+      return (stopped ??= (async () => {
+        unsubscribe();
+        clearTimeout(restart);
+        const current = thread;
+        if (!current) return;
+        const how = await current.owned.stop({ stop: graceMs } satisfies ToThread, graceMs + STOP_MARGIN_MS);
+        if (how === 'timed-out' || how === 'stuck') log.warn({ graceMs }, 'the delivery thread did not stop in time; ended it (its claims lapse and are sent again)');
+        if (how === 'stuck') log.warn({}, 'the delivery thread did not end when told to; leaving it (it ends with the process)');
+      })());
     },
   };
 }

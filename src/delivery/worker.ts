@@ -5,6 +5,7 @@ import { findWebhooksById, type WebhookRow } from '../store/webhooks.js';
 import { setMaxListeners } from 'node:events';
 import { sendDelivery } from './send.js';
 import { onEventsQueued } from '../services/outbox.js';
+import { within } from '../lib/within.js';
 
 export interface DeliverySettings {
   /** Give up on one attempt after this long (DELIVERY_TIMEOUT_MS). */
@@ -29,14 +30,6 @@ export const DEFAULT_DELIVERY: DeliverySettings = { timeoutMs: 10_000, pollMs: 2
 export interface Log {
   warn(obj: object, msg: string): void;
   debug(obj: object, msg: string): void;
-}
-
-/** Waits for `work`, at most `ms`; answers whether it finished in time. */
-export async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const finished = await Promise.race([work.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
-  clearTimeout(timer);
-  return finished;
 }
 
 export interface DeliveryWorker {

@@ -7,10 +7,14 @@ import { revokeKey } from '../src/services/access-keys.js';
 import { TEST_DB } from './helpers/database.js';
 import { REDIS_URL, redisRelay, type RedisRelay } from './helpers/redis-relay.js';
 import { managementClient, startTestServer, type TestServer } from './helpers/server.js';
+import { authClient, createApp, createUser, signIn } from './helpers/apps.js';
+import { redisClientName } from '../src/server/nonce-store.js';
+import { hostname } from 'node:os';
 
 // A process listens on Redis through one subscriber connection, whatever listens: token-check
-// invalidations (PostgreSQL) and credential revocations each subscribe their channels on it. What
-// it announces goes out on one publisher connection, kept from start-up on.
+// invalidations (PostgreSQL) and credential revocations each subscribe their channels on it. Every
+// other command (announcements, replay nonces, sign-in limits) goes out on one more connection,
+// kept from start-up on.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 async function until(condition: () => boolean | Promise<boolean>, what: string) {
@@ -56,6 +60,20 @@ describe(`a server with Redis (${TEST_DB})`, () => {
     // Revoked access keys and SCIM tokens; on PostgreSQL also token-check invalidations and their acknowledgements.
     expect(Number(subscribers[0].sub)).toBe(TEST_DB === 'postgres' ? 4 : 2);
     expect(clients.length).toBeGreaterThan(subscribers.length);
+  });
+
+  it('holds two connections in all, each named for its role, host and process: the subscriber, and one for every other command', async () => {
+    // Signed requests claim their nonces, a sign-in is counted against its limits, and a stopped key is announced: all on the second.
+    const pool = await t.newPool();
+    const app = await createApp(t);
+    const user = await createUser(t, { name: 'Ada' });
+    expect((await signIn(authClient(t, app), user.username)).statusCode).toBe(200);
+    const made = await pool.management.createAccessKey({ type: 'management' });
+    expect((await pool.management.deleteAccessKey({ accessKeyId: made.data[0].accessKeyId })).statusCode).toBe(200);
+    const clients = await clientsThrough(link);
+    expect(clients.map((client) => client.name).sort()).toEqual([redisClientName('commands'), redisClientName('subscriber')]);
+    expect(redisClientName('commands')).toBe(`userpool:commands:${hostname().replace(/[^\w.-]/g, '_')}:${process.pid}`);
+    expect(link.opened()).toBe(2);
   });
 
   it('announces each access key stopped over the API on a connection it already holds, opening none', async () => {

@@ -36,7 +36,7 @@ export async function announceRevocation(publisher: Redis, channel: string, id: 
 
 /** CLI side: the same announcement on a connection of its own, for a process that announces once and ends. */
 export async function announceRevocationOnce(url: string, channel: string, id: string): Promise<number> {
-  const redis = watchedRedis(url);
+  const redis = watchedRedis(url, undefined, 'commands');
   try {
     await redis.connect();
     return await announceRevocation(redis, channel, id);

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { hostname } from 'node:os';
 import type { ConnectionWatch } from '../lib/connection-watch.js';
 import { ping, type Db, type Dialect } from '../store/database.js';
 import { claimNonce, pruneNonces } from '../store/nonces.js';
@@ -67,17 +68,14 @@ export function memoryNonceStore(): NonceStore {
 }
 
 /**
- * Shared by every server process that points at the same Redis. `ready` is awaited at start-up
- * so that an unreachable Redis stops the server with a clear line instead of failing requests.
+ * Shared by every server process that points at the same Redis. It claims through the server's
+ * one connection for commands (which the sign-in limits and announcements use too: ioredis
+ * pipelines what is issued at once on a connection, and Redis answers one command at a time
+ * anyway), so the server, not the store, connects and closes it.
  */
-export function redisNonceStore(url: string, prefix = 'userpool:nonce:', watch?: ConnectionWatch): NonceStore & { ready(): Promise<void> } {
-  const redis = watchedRedis(url, watch);
+export function redisNonceStore(redis: Redis, prefix = 'userpool:nonce:'): NonceStore {
   return {
     kind: 'redis',
-    async ready() {
-      await redis.connect();
-      await redis.ping();
-    },
     async ping() {
       await redis.ping();
     },
@@ -85,11 +83,16 @@ export function redisNonceStore(url: string, prefix = 'userpool:nonce:', watch?:
       const answer = await redis.set(`${prefix}${keyId}:${nonce}`, '1', 'PX', ttlMs, 'NX');
       return answer === 'OK';
     },
-    async close() {
-      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
-      else redis.disconnect();
-    },
+    async close() {},
   };
+}
+
+/**
+ * The name a connection gives itself (CLIENT SETNAME), so that CLIENT LIST tells an operator which
+ * connections are whose: `userpool:<role>:<host>:<pid>`.
+ */
+export function redisClientName(role: string, pid = process.pid): string {
+  return `userpool:${role}:${hostname().replace(/[^\w.-]/g, '_')}:${pid}`;
 }
 
 /**
@@ -97,8 +100,8 @@ export function redisNonceStore(url: string, prefix = 'userpool:nonce:', watch?:
  * by itself; a command issued while Redis is away fails with its own error (answered 500 with
  * the request id). Without an error listener each failed attempt would print a stack.
  */
-export function watchedRedis(url: string, watch?: ConnectionWatch): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 3000, lazyConnect: true });
+export function watchedRedis(url: string, watch?: ConnectionWatch, role?: string): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 3000, lazyConnect: true, ...(role ? { connectionName: redisClientName(role) } : {}) });
   let connected = false;
   redis.on('error', (error: Error) => {
     if (connected) watch?.lost(error);

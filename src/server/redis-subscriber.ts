@@ -39,7 +39,7 @@ interface Entry {
  * counts as up, and hears `resubscribed`, only once Redis answered on the same connection.
  */
 export function redisSubscriber(url: string, watch?: ConnectionWatch): RedisSubscriber {
-  const redis = watchedRedis(url, watch);
+  const redis = watchedRedis(url, watch, 'subscriber');
   const entries = new Set<Entry>();
   // Bumped at every loss, so a confirmation that arrives for an older connection counts for nothing.
   let epoch = 0;

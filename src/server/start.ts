@@ -49,12 +49,11 @@ export async function startServer(config: Config, announce: (line: string) => vo
   const state: ServerState = { draining: false };
   let nonces: NonceStore | undefined;
   let revocations: { close(): Promise<void> } | undefined;
-  let throttleRedis: Redis | undefined;
   let tokenChecks: { close(): Promise<void> } | undefined;
-  // One subscriber connection per process, for every channel it listens on, and one publisher for
-  // everything it announces.
+  // Two connections per process: one in subscriber mode for every channel it listens on, and one
+  // for every other command (announcements, replay nonces, sign-in limits).
   const redis: ServerRedis | undefined = config.redisUrl
-    ? { url: config.redisUrl, subscriber: redisSubscriber(config.redisUrl, redisWatch), publisher: watchedRedis(config.redisUrl, redisWatch), watch: redisWatch }
+    ? { url: config.redisUrl, subscriber: redisSubscriber(config.redisUrl, redisWatch), publisher: watchedRedis(config.redisUrl, redisWatch, 'commands'), watch: redisWatch }
     : undefined;
   const unreachable = (error: Error): never => {
     throw new ConfigError(`REDIS_URL: cannot reach ${redact(config.redisUrl!)} (${error.message})`);
@@ -88,12 +87,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
     const resolveKey = keyResolver(deps, config.accessKeyCacheSeconds * 1000);
     const scimTokens = scimTokenResolver(deps.db, config.accessKeyCacheSeconds * 1000);
     if (redis) {
-      const shared = redisNonceStore(redis.url, undefined, redisWatch);
-      nonces = shared;
-      await shared.ready().catch(unreachable);
-      // Sign-in limits are counted in Redis too, so every process shares them.
-      throttleRedis = watchedRedis(redis.url, redisWatch);
-      await throttleRedis.connect().catch(unreachable);
+      nonces = redisNonceStore(redis.publisher);
       revocations = await listenForRevocations(redis.subscriber, { [ACCESS_KEY_CHANNEL]: resolveKey, [SCIM_TOKEN_CHANNEL]: scimTokens }).catch(unreachable);
     } else {
       // Without Redis the database keeps them, so a restart does not reopen the replay window.
@@ -118,7 +112,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
       metrics: metrics && { metrics, token: config.metrics.token },
       throttle: config.throttle,
       signupThrottle: config.signupThrottle,
-      throttleRedis,
+      throttleRedis: redis?.publisher,
     });
     databaseWatch.use(app.log);
     redisWatch.use(app.log);
@@ -163,7 +157,6 @@ export async function startServer(config: Config, announce: (line: string) => vo
         await checks.close();
         await redis?.subscriber.close();
         await closeRedis(redis?.publisher);
-        await closeRedis(throttleRedis);
         await store.close();
         await handle.close();
         return outcome;
@@ -174,7 +167,6 @@ export async function startServer(config: Config, announce: (line: string) => vo
     await tokenChecks?.close();
     await redis?.subscriber.close();
     await closeRedis(redis?.publisher);
-    await closeRedis(throttleRedis);
     await nonces?.close();
     await handle.close();
     throw error;

@@ -48,7 +48,7 @@ export async function tokenCheckInvalidations(
   const INVALIDATE_CHANNEL = invalidateChannel(options.database);
   const writer = randomBytes(8).toString('hex');
   // A server shares its process's subscriber and (connected) publisher; a tool that only announces opens its own.
-  const publisher = options.publisher ?? watchedRedis(url, options.watch);
+  const publisher = options.publisher ?? watchedRedis(url, options.watch, 'commands');
   const subscriber = options.subscriber ?? redisSubscriber(url, options.watch);
   const waiting = new Map<string, { heard: number; expected?: number; done(): void }>();
   let sequence = 0;

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../store/database.js';
 import { announceEventsQueued } from '../services/outbox.js';
 import { startDeliveryWorker, type DeliverySettings } from './worker.js';
+import { withOutboxNotifications } from './outbox-notifications.js';
 
 /** What the server hands its delivery thread (see thread.ts). */
 export interface ThreadData {
@@ -24,12 +25,13 @@ const data = workerData as ThreadData;
 // The server's connection checkpoints from its own thread (database.ts).
 const handle = openDatabase(data.databaseUrl, { checkpointedElsewhere: true, poolSize: data.poolSize });
 const send = (message: FromThread) => port.postMessage(message);
-const worker = startDeliveryWorker({ db: handle.db, dialect: handle.dialect, masterKey: Buffer.from(data.masterKey) }, data.settings, {
-  warn: (object, message) => send({ log: 'warn', object, message }),
-  debug: (object, message) => {
+const log = {
+  warn: (object: object, message: string) => send({ log: 'warn', object, message }),
+  debug: (object: object, message: string) => {
     if (data.debug) send({ log: 'debug', object, message });
   },
-}, handle.fileVersion);
+};
+const worker = withOutboxNotifications(startDeliveryWorker({ db: handle.db, dialect: handle.dialect, masterKey: Buffer.from(data.masterKey) }, data.settings, log, handle.fileVersion), data.databaseUrl, log);
 port.on('message', (message: ToThread) => {
   if (message === 'queued') announceEventsQueued();
   else if (message === 'wake') worker.wake();

@@ -14,6 +14,7 @@ import { buildApp } from './app.js';
 import type { ServerState } from './health.js';
 import { createMetrics } from './metrics.js';
 import { startDeliveryWorker, type DeliveryWorker } from '../delivery/worker.js';
+import { withOutboxNotifications } from '../delivery/outbox-notifications.js';
 import { deliversInThread, startDeliveryThread } from '../delivery/thread.js';
 import { startResignationScheduler, type ResignationScheduler } from '../scheduler/worker.js';
 import type { Deps } from '../services/context.js';
@@ -126,7 +127,7 @@ export async function startServer(config: Config, announce: (line: string) => vo
         ? undefined
         : deliversInThread(config.delivery, config.databaseUrl)
           ? startDeliveryThread({ databaseUrl: config.databaseUrl, poolSize: DELIVERY_THREAD_POOL, masterKey, settings: config.delivery }, app.log)
-          : startDeliveryWorker(deps, config.delivery, app.log, handle.fileVersion);
+          : withOutboxNotifications(startDeliveryWorker(deps, config.delivery, app.log, handle.fileVersion), config.databaseUrl, app.log);
     if (deliveries) app.log.info({ runsIn: deliveries.runsIn }, deliveries.runsIn === 'thread' ? 'delivery worker started in a thread of its own' : 'delivery worker started in the main thread');
     const scheduler = config.schedulePollMs > 0 ? startResignationScheduler(deps, config.schedulePollMs, app.log) : undefined;
     const store = nonces;

@@ -25,6 +25,7 @@ import { departmentSyncRelations } from './0024_department_sync_relations.js';
 import { attemptBodies } from './0025_attempt_bodies.js';
 import { deliveryIndexes } from './0026_delivery_indexes.js';
 import { tokenCheckEpoch } from './0027_token_check_epoch.js';
+import { outboxNotify } from './0028_outbox_notify.js';
 
 /**
  * Every migration in order; names never change once released. The master key is needed only by
@@ -57,5 +58,6 @@ export function allMigrations(dialect: Dialect, masterKey?: Buffer): Record<stri
     '0025_attempt_bodies': attemptBodies(),
     '0026_delivery_indexes': deliveryIndexes(),
     '0027_token_check_epoch': tokenCheckEpoch(),
+    '0028_outbox_notify': outboxNotify(dialect),
   };
 }

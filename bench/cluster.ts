@@ -259,7 +259,7 @@ try {
     '',
     `Measured by \`npm run bench:cluster\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, ` +
       `PostgreSQL and Redis on 127.0.0.1, nginx (\`deploy/nginx.conf\`) in front, ${CONCURRENCY} concurrent clients. ` +
-      'The machine was shared with other developers running test suites at the time: compare the figures within this run, not with other runs.',
+      'Both nodes, PostgreSQL, Redis, nginx and the load generator share the cores of the machine, and the speed of the host varies from run to run: compare the figures within this run, not with other runs.',
     '',
     `- Seeded **${USERS.toLocaleString('en')} users** in **${seedSeconds.toFixed(0)} s** (bulk INSERT … SELECT, one shared argon2id hash; every sign-in still verifies it at full cost).`,
     `- Throughput through nginx: one node **${oneRate.toFixed(0)} req/s**; two nodes **${twoRate.toFixed(0)} req/s** (${(twoRate / oneRate).toFixed(2)}×); the survivor after the kill ${afterRate.toFixed(0)} req/s.`,

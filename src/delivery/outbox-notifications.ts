@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { announceEventsQueued } from '../services/outbox.js';
 import { OUTBOX_CHANNEL } from '../store/migrations/0028_outbox_notify.js';
+import { sqliteFile } from '../store/database-url.js';
 import type { DeliveryWorker, Log } from './worker.js';
 
 /** A lost listening connection is opened again after this long, doubling up to the maximum. */
@@ -18,7 +19,7 @@ const MAX_RETRY_AFTER_MS = 30_000;
  * worker unchanged.
  */
 export function withOutboxNotifications(worker: DeliveryWorker, databaseUrl: string, log: Log): DeliveryWorker {
-  if (!/^postgres(ql)?:/.test(databaseUrl)) return worker;
+  if (sqliteFile(databaseUrl) !== undefined) return worker;
   let closed = false;
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
